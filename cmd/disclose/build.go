@@ -1,0 +1,212 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/disclose-project/disclose/content"
+	"github.com/disclose-project/disclose/pipeline/ledger"
+	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/pipeline/rating"
+	"github.com/disclose-project/disclose/pipeline/report"
+	"github.com/disclose-project/disclose/pipeline/rulebook"
+	"github.com/disclose-project/disclose/pipeline/rules"
+	"github.com/disclose-project/disclose/pipeline/snapshot"
+	"github.com/disclose-project/disclose/pipeline/validate"
+)
+
+// version is the tool's version, recorded in the manifest.
+const version = "0.1.0"
+
+func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseFlags("build", "Validate a snapshot, enforce the rule book, and publish the site, the downloads and the\nnew ledger. With no flags it builds the shipped sample snapshot into public/.",
+		[]string{"snapshot", "out", "state", "as-of", "base-url", "jobs", "quiet", "log-format", "report", "quarantine", "max-reject", "max-drop"}, args, stderr)
+	if err != nil {
+		return err
+	}
+	rep := &Report{Tables: map[string]*validate.TableStats{}}
+	err = build(ctx, cfg, rep, stdout)
+	return finishReport(cfg.Report, rep, err)
+}
+
+// Evaluation is everything the publishing stages need.
+type Evaluation struct {
+	Book     *rulebook.Book
+	Snap     *snapshot.Snapshot
+	Stats    *validate.Stats
+	Result   *rules.Result
+	Ratings  []model.Rating
+	Notices  []model.Notice
+	Changes  ledger.Changes
+	Ledger   *ledger.Ledger
+	Manifest *report.Manifest
+}
+
+// build runs the whole pipeline: load → evaluate → publish.
+func build(ctx context.Context, cfg *Config, rep *Report, stdout io.Writer) error {
+	start := time.Now()
+	lim, err := limits(cfg)
+	if err != nil {
+		return err
+	}
+	book, err := rulebook.Load(content.FS)
+	if err != nil {
+		return err
+	}
+	prev, err := ledger.Read(cfg.State)
+	if err != nil {
+		return err
+	}
+	ev, err := evaluate(ctx, cfg, book, prev, lim, rep)
+	if err != nil {
+		return err
+	}
+	loaded := time.Now()
+	if err := publish(cfg, ev); err != nil {
+		return err
+	}
+	if cfg.State != "" {
+		if err := ev.Ledger.Write(cfg.State); err != nil {
+			return err
+		}
+		if err := ev.Manifest.Write(filepath.Join(cfg.State, "manifest.json")); err != nil {
+			return err
+		}
+	}
+	done := time.Now()
+	rep.Timings = map[string]float64{"load_evaluate": loaded.Sub(start).Seconds(), "site": done.Sub(loaded).Seconds(), "total": done.Sub(start).Seconds()}
+	nc := &NoticeCounts{Issued: len(ev.Changes.Issued), Expired: len(ev.Changes.Expired), Rescinded: len(ev.Changes.Rescinded)}
+	for _, n := range ev.Notices {
+		if n.Status == model.InForce {
+			nc.InForce++
+		}
+	}
+	rep.Notices, rep.Findings = nc, len(ev.Result.Findings)
+	if !cfg.Quiet {
+		fmt.Fprintf(stdout, "built %s as of %s: %d providers, %d findings, notices %d in force (%d issued, %d expired, %d rescinded)\n",
+			cfg.Out, ev.Snap.AsOf, len(ev.Ratings), len(ev.Result.Findings), nc.InForce, nc.Issued, nc.Expired, nc.Rescinded)
+	}
+	return nil
+}
+
+// evaluate loads and validates the snapshot, applies the safety checks,
+// enforces the rule book, rates every provider and brings the ledger up to
+// date. Nothing is written but the quarantine.
+func evaluate(ctx context.Context, cfg *Config, book *rulebook.Book, prev *ledger.Ledger, lim validate.Limits, rep *Report) (*Evaluation, error) {
+	snapOpts := snapshot.Options{AsOf: cfg.AsOf, DefaultZone: book.TimezoneDefault}
+	snap, err := snapshot.Open(cfg.Snapshot, snapOpts)
+	if err != nil {
+		return nil, err
+	}
+	rep.AsOf = snap.AsOf.String()
+	eval := rules.NewEvaluator(book, snap.Clock())
+	_, stats, err := load(ctx, cfg, book, eval, quarantinePath(cfg))
+	if stats != nil {
+		rep.Tables = stats.Tables
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := safety(cfg, stats, lim); err != nil {
+		return nil, err
+	}
+	res := eval.Finish()
+	cleared := map[string]bool{}
+	for _, f := range res.Findings {
+		if f.Measure == "clearance" {
+			cleared[f.ProviderID] = true
+		}
+	}
+	ratings := rating.Rate(res.Facts, book, cleared)
+	notices, changes := ledger.Apply(prev.Notices, res.Findings, res.Overturned, snap.AsOf, book)
+	// A notice whose basis was rescinded or whose period has ended leaves a
+	// clearance behind only while in force; clearance is permanent.
+	for _, n := range notices {
+		if n.Measure == "clearance" && n.Status == model.InForce {
+			cleared[n.ProviderID] = true
+		}
+	}
+	ratings = rating.Rate(res.Facts, book, cleared)
+	ev := &Evaluation{Book: book, Snap: snap, Stats: stats, Result: res, Ratings: ratings, Notices: notices, Changes: changes,
+		Ledger: &ledger.Ledger{Notices: notices, Scores: ledger.Record(prev.Scores, snap.AsOf, ratings)}}
+	ev.Manifest, err = manifest(snap, stats, book)
+	return ev, err
+}
+
+func manifest(snap *snapshot.Snapshot, stats *validate.Stats, book *rulebook.Book) (*report.Manifest, error) {
+	m := &report.Manifest{Tool: "disclose", ToolVersion: version, RulebookVersion: book.Version, AsOf: snap.AsOf.String(), Platform: snap.Platform}
+	m.Inputs.Tables = map[string]report.TableCount{}
+	for name, t := range stats.Tables {
+		m.Inputs.Tables[name] = report.TableCount{Read: t.Read, Used: t.Used, Rejected: t.Rejected}
+	}
+	m.Inputs.Files = []report.FileSum{}
+	for _, f := range snap.Files {
+		s, err := report.Sum(filepath.Join(snap.Dir, f), f)
+		if err != nil {
+			return nil, err
+		}
+		m.Inputs.Files = append(m.Inputs.Files, s)
+	}
+	return m, nil
+}
+
+// publish writes the output tree beside the old one and swaps it in only
+// when complete.
+func publish(cfg *Config, ev *Evaluation) (err error) {
+	out := filepath.Clean(cfg.Out)
+	parent := filepath.Dir(out)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return fmt.Errorf("output %s: %w", out, err)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(out)+".new-")
+	if err != nil {
+		return fmt.Errorf("output %s: %w", out, err)
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(tmp)
+		}
+	}()
+	os.Chmod(tmp, 0o755)
+	if err := report.WriteContractCSVs(tmp, ev.Result.Facts, ev.Ratings, ev.Notices, ev.Snap.AsOf, ev.Book); err != nil {
+		return err
+	}
+	if err := writeSite(tmp, ev); err != nil {
+		return err
+	}
+	outs, err := report.SumTree(filepath.Join(tmp, "downloads"))
+	if err != nil {
+		return err
+	}
+	ev.Manifest.Outputs = outs
+	if err := ev.Manifest.Write(filepath.Join(tmp, "downloads", "manifest.json")); err != nil {
+		return err
+	}
+	return swap(tmp, out)
+}
+
+// swap replaces dir by tmp: the old tree is moved aside, the new one moved
+// in, and the old one removed.
+func swap(tmp, dir string) error {
+	old := ""
+	if _, err := os.Stat(dir); err == nil {
+		old = tmp + ".old"
+		if err := os.Rename(dir, old); err != nil {
+			return fmt.Errorf("output %s: %w", dir, err)
+		}
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		if old != "" {
+			os.Rename(old, dir)
+		}
+		return fmt.Errorf("output %s: %w", dir, err)
+	}
+	if old != "" {
+		os.RemoveAll(old)
+	}
+	return nil
+}

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+// Config holds every flag of every subcommand; each subcommand uses some.
+type Config struct {
+	Snapshot   string
+	Out        string
+	State      string
+	AsOf       string
+	BaseURL    string
+	Jobs       int
+	Quiet      bool
+	LogFormat  string
+	Report     string
+	Quarantine string
+	MaxReject  string
+	MaxDrop    string
+	Addr       string
+	// gen
+	Seed      int64
+	Providers int
+	Orders    int
+	Format    string
+}
+
+// flagDefs declares every flag once: name, usage, and how to bind it.
+var flagDefs = map[string]func(fs *pflag.FlagSet, c *Config){
+	"snapshot": func(fs *pflag.FlagSet, c *Config) {
+		fs.StringVar(&c.Snapshot, "snapshot", "data/sample", "snapshot directory to read")
+	},
+	"out": func(fs *pflag.FlagSet, c *Config) {
+		fs.StringVar(&c.Out, "out", "public", "output directory (replaced atomically)")
+	},
+	"state": func(fs *pflag.FlagSet, c *Config) {
+		fs.StringVar(&c.State, "state", "", "state directory: the ledger and the previous manifest")
+	},
+	"as-of": func(fs *pflag.FlagSet, c *Config) {
+		fs.StringVar(&c.AsOf, "as-of", "", "as-of date YYYY-MM-DD (overrides snapshot.json and the directory name)")
+	},
+	"base-url": func(fs *pflag.FlagSet, c *Config) {
+		fs.StringVar(&c.BaseURL, "base-url", "", "absolute URL the site is served from (canonical links, feeds, sitemap)")
+	},
+	"jobs":  func(fs *pflag.FlagSet, c *Config) { fs.IntVar(&c.Jobs, "jobs", runtime.NumCPU(), "parallel workers") },
+	"quiet": func(fs *pflag.FlagSet, c *Config) { fs.BoolVar(&c.Quiet, "quiet", false, "no progress output") },
+	"log-format": func(fs *pflag.FlagSet, c *Config) {
+		fs.StringVar(&c.LogFormat, "log-format", "text", "log format: text or json")
+	},
+	"report": func(fs *pflag.FlagSet, c *Config) {
+		fs.StringVar(&c.Report, "report", "", "write the validation report as JSON to this file")
+	},
+	"quarantine": func(fs *pflag.FlagSet, c *Config) {
+		fs.StringVar(&c.Quarantine, "quarantine", "", "rejected rows CSV (default: quarantine.csv in --state, else beside --out)")
+	},
+	"max-reject": func(fs *pflag.FlagSet, c *Config) {
+		fs.StringVar(&c.MaxReject, "max-reject", "1%", "refuse when more than this share of a table's rows is rejected (0.01 or 1%)")
+	},
+	"max-drop": func(fs *pflag.FlagSet, c *Config) {
+		fs.StringVar(&c.MaxDrop, "max-drop", "50%", "refuse when a table's row count falls by more than this share since the previous build")
+	},
+	"addr": func(fs *pflag.FlagSet, c *Config) {
+		fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "address to serve on")
+	},
+	"seed": func(fs *pflag.FlagSet, c *Config) {
+		fs.Int64Var(&c.Seed, "seed", 1, "random seed (same seed, same bytes)")
+	},
+	"providers": func(fs *pflag.FlagSet, c *Config) { fs.IntVar(&c.Providers, "providers", 200, "number of providers") },
+	"orders":    func(fs *pflag.FlagSet, c *Config) { fs.IntVar(&c.Orders, "orders", 20000, "number of orders") },
+	"format": func(fs *pflag.FlagSet, c *Config) {
+		fs.StringVar(&c.Format, "format", "parquet", "parquet, xlsx or both")
+	},
+}
+
+// errUsage marks bad usage (exit status 2).
+type errUsage struct{ msg string }
+
+func (e errUsage) Error() string { return e.msg }
+
+// parseFlags parses args for a subcommand that takes the named flags.
+func parseFlags(cmd, summary string, names []string, args []string, stderr io.Writer) (*Config, error) {
+	c := &Config{}
+	fs := pflag.NewFlagSet(cmd, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	for _, n := range names {
+		flagDefs[n](fs, c)
+	}
+	fs.Usage = func() {}
+	if err := fs.Parse(args); err != nil {
+		if err == pflag.ErrHelp {
+			fmt.Fprintf(stderr, "usage: disclose %s [flags]\n\n%s\n\nFlags:\n%s", cmd, summary, fs.FlagUsages())
+			return nil, err
+		}
+		return nil, errUsage{fmt.Sprintf("disclose %s: %v (see disclose %s --help)", cmd, err, cmd)}
+	}
+	if fs.NArg() > 0 {
+		return nil, errUsage{fmt.Sprintf("disclose %s: unexpected argument %q (see disclose %s --help)", cmd, fs.Arg(0), cmd)}
+	}
+	if c.LogFormat != "" && c.LogFormat != "text" && c.LogFormat != "json" {
+		return nil, errUsage{fmt.Sprintf("disclose %s: --log-format must be text or json", cmd)}
+	}
+	if strings.Contains(strings.Join(names, " "), "jobs") && c.Jobs < 1 {
+		return nil, errUsage{fmt.Sprintf("disclose %s: --jobs must be at least 1", cmd)}
+	}
+	return c, nil
+}

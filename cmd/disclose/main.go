@@ -1,0 +1,91 @@
+// Command disclose turns a service marketplace's nightly export into a
+// public transparency site: ratings with their reasons, promises beside how
+// well they were kept, and enforcement notices as permanent records.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/disclose-project/disclose/pipeline/ledger"
+	"github.com/disclose-project/disclose/pipeline/snapshot"
+	"github.com/disclose-project/disclose/pipeline/validate"
+	"github.com/spf13/pflag"
+
+	_ "time/tzdata" // time zones on machines without a zoneinfo database
+)
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitFailed  = 1
+	exitUsage   = 2
+	exitRefused = 3
+)
+
+const usage = `usage: disclose <command> [flags]
+
+Commands:
+  build      validate a snapshot, enforce the rule book, publish the site and downloads
+  validate   check a snapshot and report what would be used and rejected
+  gen        write a synthetic snapshot of a given size and seed
+
+Run 'disclose <command> --help' for the flags of a command.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run executes a command line and returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	var err error
+	switch args[0] {
+	case "build":
+		err = cmdBuild(ctx, args[1:], stdout, stderr)
+	case "validate":
+		err = cmdValidate(ctx, args[1:], stdout, stderr)
+	case "gen":
+		err = cmdGen(ctx, args[1:], stdout, stderr)
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "disclose: unknown command %q\n\n%s", args[0], usage)
+		return exitUsage
+	}
+	return exitCode(err, stderr)
+}
+
+// exitCode maps an error's kind to the exit status, printing it.
+func exitCode(err error, stderr io.Writer) int {
+	var u errUsage
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, pflag.ErrHelp):
+		return exitOK
+	case errors.As(err, &u):
+		fmt.Fprintln(stderr, err)
+		return exitUsage
+	case errors.Is(err, validate.ErrRefused), errors.Is(err, snapshot.ErrSnapshot):
+		fmt.Fprintf(stderr, "disclose: %v\nnothing was published\n", err)
+		return exitRefused
+	case errors.Is(err, ledger.ErrDamaged):
+		fmt.Fprintf(stderr, "disclose: %v\nthe ledger was left as it is; restore it from a backup or move it away to start a new one\n", err)
+		return exitFailed
+	}
+	fmt.Fprintf(stderr, "disclose: %v\n", err)
+	return exitFailed
+}

@@ -1,0 +1,114 @@
+package rules
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/disclose-project/disclose/pipeline/model"
+)
+
+// promises holds one provider's valid commitments by kind.
+type promises map[string][]*model.Commitment
+
+// compareIDs orders ids: numerically when both are whole numbers, else by
+// bytes.
+func compareIDs(a, b string) int {
+	if digits(a) && digits(b) {
+		a, b = strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
+		if c := cmp.Compare(len(a), len(b)); c != 0 {
+			return c
+		}
+	}
+	return strings.Compare(a, b)
+}
+
+func digits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// better reports whether commitment a takes precedence over b: the later
+// effective_from, then the greater commitment_id.
+func better(a, b *model.Commitment) bool {
+	if a.EffectiveFrom != b.EffectiveFrom {
+		return a.EffectiveFrom > b.EffectiveFrom
+	}
+	return compareIDs(a.ID, b.ID) > 0
+}
+
+// lookup returns the commitment of a kind that applies to an order of a
+// service placed on local date d, or nil when the platform floor applies:
+// one for the service beats a provider-wide one; among those, the latest
+// effective_from, then the greatest commitment_id.
+func (p promises) lookup(kind, service string, d model.Date) *model.Commitment {
+	var best *model.Commitment
+	bestSpecific := false
+	for _, c := range p[kind] {
+		if !c.Holds(d) {
+			continue
+		}
+		specific := c.ServiceID != ""
+		if specific && c.ServiceID != service {
+			continue
+		}
+		if best == nil || (specific && !bestSpecific) || (specific == bestSpecific && better(c, best)) {
+			best, bestSpecific = c, specific
+		}
+	}
+	return best
+}
+
+// markSuperseded reports, for commitments of one provider, service and kind
+// whose effective periods overlap, the one that loses to the other.
+func markSuperseded(cs []*model.Commitment) {
+	for i, a := range cs {
+		for _, b := range cs[i+1:] {
+			if a.ProviderID != b.ProviderID || a.ServiceID != b.ServiceID || a.Kind != b.Kind || !overlap(a, b) {
+				continue
+			}
+			win, lose := a, b
+			if better(b, a) {
+				win, lose = b, a
+			}
+			if lose.Superseded == "" || better(win, find(cs, lose.Superseded)) {
+				lose.Superseded = win.ID
+			}
+		}
+	}
+}
+
+func find(cs []*model.Commitment, id string) *model.Commitment {
+	for _, c := range cs {
+		if c.ID == id {
+			return c
+		}
+	}
+	return &model.Commitment{}
+}
+
+func overlap(a, b *model.Commitment) bool {
+	end := func(c *model.Commitment) model.Date {
+		if c.EffectiveTo == model.NoDate {
+			return math.MaxInt32
+		}
+		return c.EffectiveTo
+	}
+	return a.EffectiveFrom < end(b) && b.EffectiveFrom < end(a)
+}
+
+// sortCommitments orders commitments by provider, kind, service, from, id.
+func sortCommitments(cs []*model.Commitment) {
+	slices.SortFunc(cs, func(a, b *model.Commitment) int {
+		return cmp.Or(strings.Compare(a.ProviderID, b.ProviderID), strings.Compare(a.Kind, b.Kind),
+			strings.Compare(a.ServiceID, b.ServiceID), cmp.Compare(a.EffectiveFrom, b.EffectiveFrom), compareIDs(a.ID, b.ID))
+	})
+}

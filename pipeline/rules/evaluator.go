@@ -1,0 +1,268 @@
+package rules
+
+import (
+	"cmp"
+	"math"
+	"slices"
+
+	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/pipeline/rulebook"
+)
+
+type check struct {
+	at       model.Instant
+	id       string
+	answered bool
+}
+
+// acc is what the evaluator keeps of one provider while the tables stream.
+type acc struct {
+	facts      model.Facts
+	promises   promises
+	checks     []check
+	complaints []model.Complaint
+	decisions  []model.Decision
+}
+
+// Evaluator accumulates per-provider figures from the validated rows. It
+// implements validate.Sink.
+type Evaluator struct {
+	book  *rulebook.Book
+	ref   *model.Reference
+	clock *model.Clock
+	cal   calendar
+
+	// Windows on local due dates: [w90, asOf] and [w365, asOf].
+	w90, w365, inactiveFrom model.Date
+
+	index     map[string]int
+	providers []*acc
+	appeals   map[string]model.Appeal // "complaint:id" / "decision:id" -> the overturning appeal
+}
+
+// NewEvaluator returns an Evaluator for the rule book. clock converts in the
+// snapshot's zone.
+func NewEvaluator(book *rulebook.Book, clock *model.Clock) *Evaluator {
+	return &Evaluator{book: book, clock: clock, appeals: map[string]model.Appeal{}}
+}
+
+// Reference receives the validated small tables.
+func (e *Evaluator) Reference(ref *model.Reference) {
+	e.ref = ref
+	e.w90 = ref.AsOf - model.Date(e.book.Windows.RatesDays-1)
+	e.w365 = ref.AsOf - model.Date(e.book.Windows.PointsDays-1)
+	e.inactiveFrom = ref.AsOf - model.Date(e.book.Inactivity.WindowDays-1)
+	e.cal = calendar{}
+	for _, d := range ref.Calendar {
+		e.cal[d.Day] = d.Working
+	}
+	e.index = make(map[string]int, len(ref.Providers))
+	e.providers = make([]*acc, len(ref.Providers))
+	for i := range ref.Providers {
+		p := &ref.Providers[i]
+		e.index[p.ID] = i
+		e.providers[i] = &acc{promises: promises{}, facts: model.Facts{Provider: p,
+			Commitments: map[string]model.Perf{}, Floors: map[string]model.Perf{}}}
+	}
+	cs := make([]*model.Commitment, len(ref.Commitments))
+	for i := range ref.Commitments {
+		cs[i] = &ref.Commitments[i]
+	}
+	sortCommitments(cs)
+	markSuperseded(cs)
+	for _, c := range cs {
+		a := e.providers[e.index[c.ProviderID]]
+		a.promises[c.Kind] = append(a.promises[c.Kind], c)
+		a.facts.Commitments[c.ID] = model.Perf{}
+	}
+}
+
+func (e *Evaluator) acc(providerID string) *acc {
+	i, ok := e.index[providerID]
+	if !ok {
+		return nil
+	}
+	return e.providers[i]
+}
+
+func (e *Evaluator) in90(d model.Date) bool  { return d >= e.w90 && d <= e.ref.AsOf }
+func (e *Evaluator) in365(d model.Date) bool { return d >= e.w365 && d <= e.ref.AsOf }
+
+// judge counts one assessable item against the commitment that applied
+// (nil: the platform floor of kind).
+func (a *acc) judge(c *model.Commitment, kind string, kept bool) {
+	var p model.Perf
+	if c != nil {
+		p = a.facts.Commitments[c.ID]
+	} else {
+		p = a.facts.Floors[kind]
+	}
+	p.Judged++
+	if kept {
+		p.Kept++
+	}
+	if c != nil {
+		a.facts.Commitments[c.ID] = p
+	} else {
+		a.facts.Floors[kind] = p
+	}
+}
+
+// target returns the commitment's target, or the floor's.
+func (e *Evaluator) target(c *model.Commitment, kind string) float64 {
+	if c != nil {
+		return c.Target
+	}
+	return e.book.Floor(kind).Target
+}
+
+// Order judges an order's delivery and counts it for activity.
+func (e *Evaluator) Order(o *model.Order) {
+	a := e.acc(o.ProviderID)
+	if a == nil || o.Status == "cancelled" {
+		return
+	}
+	od := e.clock.Day(o.OrderedAt)
+	if e.in90(od) {
+		a.facts.Orders90++
+	}
+	if od >= e.inactiveFrom && od <= e.ref.AsOf {
+		a.facts.InactivityOrders++
+	}
+	c := a.promises.lookup(model.KindDelivery, o.ServiceID, od)
+	deadline := o.PromisedBy
+	if deadline == model.NoInstant {
+		deadline = o.OrderedAt + model.Instant(math.Round(e.target(c, model.KindDelivery)*float64(model.MicrosPerDay)))
+	}
+	if !e.in90(e.clock.Day(deadline)) {
+		return
+	}
+	kept := o.DeliveredAt != model.NoInstant && o.DeliveredAt <= deadline
+	a.facts.DeliveryDue++
+	if kept {
+		a.facts.DeliveryOnTime++
+	}
+	a.judge(c, model.KindDelivery, kept)
+}
+
+// Ticket judges a ticket's first response and resolution against the
+// commitments that applied to its order.
+func (e *Evaluator) Ticket(t *model.Ticket, o *model.Order) {
+	a := e.acc(o.ProviderID)
+	if a == nil {
+		return
+	}
+	od := e.clock.Day(o.OrderedAt)
+	assessable := false
+
+	c := a.promises.lookup(model.KindFirstResponse, o.ServiceID, od)
+	deadline := t.OpenedAt + model.Instant(math.Round(e.target(c, model.KindFirstResponse)*float64(model.MicrosPerHour)))
+	if e.in90(e.clock.Day(deadline)) {
+		assessable = true
+		kept := t.FirstResponseAt != model.NoInstant && t.FirstResponseAt <= deadline
+		a.facts.ResponseDue++
+		if kept {
+			a.facts.ResponseOnTime++
+		}
+		a.judge(c, model.KindFirstResponse, kept)
+	}
+
+	c = a.promises.lookup(model.KindResolution, o.ServiceID, od)
+	n := int(math.Ceil(e.target(c, model.KindResolution)))
+	due := e.cal.nthWorkingDayAfter(e.clock.Day(t.OpenedAt), n)
+	if e.in90(due) {
+		assessable = true
+		kept := t.ResolvedAt != model.NoInstant && e.clock.Day(t.ResolvedAt) <= due
+		a.facts.ResolutionDue++
+		if kept {
+			a.facts.ResolutionOnTime++
+		}
+		a.judge(c, model.KindResolution, kept)
+	}
+	if assessable {
+		a.facts.TicketsAssessable++
+	}
+}
+
+// Complaint keeps a complaint; whether it counts depends on appeals.
+func (e *Evaluator) Complaint(c *model.Complaint) {
+	if a := e.acc(c.ProviderID); a != nil && c.Status == "upheld" {
+		a.complaints = append(a.complaints, *c)
+	}
+}
+
+// Decision keeps a staff decision; whether it counts depends on appeals.
+func (e *Evaluator) Decision(d *model.Decision) {
+	if a := e.acc(d.ProviderID); a != nil {
+		a.decisions = append(a.decisions, *d)
+	}
+}
+
+// Appeal notes an appeal that overturned its subject.
+func (e *Evaluator) Appeal(ap *model.Appeal) {
+	if ap.Outcome != "overturned" {
+		return
+	}
+	key := ap.SubjectKind + ":" + ap.SubjectID
+	if old, ok := e.appeals[key]; !ok || ap.DecidedAt < old.DecidedAt || (ap.DecidedAt == old.DecidedAt && ap.ID < old.ID) {
+		e.appeals[key] = *ap
+	}
+}
+
+// Check keeps a contact check for the reachability walk and counts it for
+// the rating.
+func (e *Evaluator) Check(c *model.Check) {
+	a := e.acc(c.ProviderID)
+	if a == nil {
+		return
+	}
+	a.checks = append(a.checks, check{at: c.CalledAt, id: c.ID, answered: c.Answered})
+	if e.in90(e.clock.Day(c.CalledAt)) {
+		a.facts.Checks++
+		if c.Answered {
+			a.facts.ChecksAnswered++
+		}
+	}
+}
+
+// GMV adds a day of shop GMV to the inactivity window's sum.
+func (e *Evaluator) GMV(g *model.GMV) {
+	if a := e.acc(g.ProviderID); a != nil && g.Day >= e.inactiveFrom && g.Day <= e.ref.AsOf {
+		a.facts.InactivityGMV += g.GMV
+	}
+}
+
+// Overturned returns the appeal that overturned a complaint or decision.
+func (e *Evaluator) Overturned(kind, id string) (model.Appeal, bool) {
+	a, ok := e.appeals[kind+":"+id]
+	return a, ok
+}
+
+// incidents walks a provider's contact checks in (called_at, check_id)
+// order and returns the times of the unanswered-call incidents.
+func (e *Evaluator) incidents(checks []check) []check {
+	slices.SortFunc(checks, func(a, b check) int {
+		return cmp.Or(cmp.Compare(a.at, b.at), compareIDs(a.id, b.id))
+	})
+	r := &e.book.Reachability
+	span := model.Instant(int64(r.RunHours) * model.MicrosPerHour)
+	var run []check
+	var out []check
+	for _, c := range checks {
+		if c.answered {
+			run = run[:0]
+			continue
+		}
+		run = append(run, c)
+		if len(run) < r.RunCalls {
+			continue
+		}
+		if run[len(run)-1].at-run[0].at <= span {
+			out = append(out, c)
+			run = run[:0]
+		} else {
+			run = append(run[:0], run[1:]...)
+		}
+	}
+	return out
+}

@@ -1,0 +1,645 @@
+package snapshot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/big"
+	"path/filepath"
+	"strconv"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/decimal128"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/apache/arrow/go/v17/parquet/file"
+	"github.com/apache/arrow/go/v17/parquet/pqarrow"
+	"github.com/disclose-project/disclose/pipeline/model"
+)
+
+// parquetBatch is how many rows arrow decodes at a time.
+const parquetBatch = 64 * 1024
+
+type parquetFile struct {
+	pf     *file.Reader
+	fr     *pqarrow.FileReader
+	schema *arrow.Schema
+}
+
+func (p *parquetFile) Close() { p.pf.Close() }
+
+func openParquet(path string) (p *parquetFile, err error) {
+	defer func() { // arrow can panic on corrupt metadata: make it an error
+		if r := recover(); r != nil {
+			p, err = nil, fmt.Errorf("corrupt Parquet file: %v", r)
+		}
+	}()
+	pf, err := file.OpenParquetFile(path, false)
+	if err != nil {
+		return nil, err
+	}
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: parquetBatch}, memory.DefaultAllocator)
+	if err != nil {
+		pf.Close()
+		return nil, err
+	}
+	sc, err := fr.Schema()
+	if err != nil {
+		pf.Close()
+		return nil, err
+	}
+	for _, f := range sc.Fields() {
+		if nested(f.Type) {
+			pf.Close()
+			return nil, fmt.Errorf("column %s: nested type %s is not supported", f.Name, f.Type)
+		}
+	}
+	return &parquetFile{pf: pf, fr: fr, schema: sc}, nil
+}
+
+func nested(t arrow.DataType) bool {
+	switch t.ID() {
+	case arrow.LIST, arrow.LARGE_LIST, arrow.STRUCT, arrow.MAP, arrow.FIXED_SIZE_LIST, arrow.SPARSE_UNION, arrow.DENSE_UNION:
+		return true
+	}
+	return false
+}
+
+func (s *Snapshot) parquetHeader(src Source) ([]string, error) {
+	p, err := openParquet(filepath.Join(s.Dir, src.Path))
+	if err != nil {
+		return nil, snapErr("%s: %v", src.Path, err)
+	}
+	defer p.Close()
+	var h []string
+	for _, f := range p.schema.Fields() {
+		h = append(h, f.Name)
+	}
+	return h, nil
+}
+
+func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want []bool, fn func(*Batch) error) (err error) {
+	p, err := openParquet(filepath.Join(s.Dir, src.Path))
+	if err != nil {
+		return snapErr("%s: %v", src.Path, err)
+	}
+	defer p.Close()
+	defer func() {
+		if r := recover(); r != nil {
+			err = snapErr("%s: corrupt Parquet data: %v", src.Path, r)
+		}
+	}()
+	fields := p.schema.Fields()
+	header := make([]string, len(fields))
+	for i, f := range fields {
+		header[i] = f.Name
+	}
+	idx, fen, err := bind(t.Table, src, header)
+	if err != nil {
+		return err
+	}
+	all := true
+	for _, w := range want {
+		all = all && w
+	}
+	// Read every column when all are wanted (the quarantine shows whole
+	// rows), else only the wanted ones.
+	var read []int
+	pos := make([]int, len(fields)) // source column -> position in the record
+	for j := range fields {
+		pos[j] = -1
+	}
+	for j := range fields {
+		use := all
+		for c := range t.Columns {
+			if idx[c] == j && want[c] {
+				use = true
+			}
+		}
+		if use {
+			pos[j] = len(read)
+			read = append(read, j)
+		}
+	}
+	for c, col := range t.Columns {
+		if idx[c] >= 0 && want[c] {
+			if err := compatible(col, fields[idx[c]].Type, fen[c]); err != nil {
+				return snapErr("%s: table %s: column %s: %v", src.Path, t.Name, fields[idx[c]].Name, err)
+			}
+		}
+	}
+	clock := s.Clock()
+	row := int64(0)
+	for rg := 0; rg < p.pf.NumRowGroups(); rg++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rr, err := p.fr.GetRecordReader(ctx, read, []int{rg})
+		if err != nil {
+			return snapErr("%s: row group %d: %v", src.Path, rg, err)
+		}
+		for rr.Next() {
+			rec := rr.Record()
+			n := int(rec.NumRows())
+			b := &Batch{Table: t.Table, Source: src.Path, Location: fmt.Sprintf("row group %d", rg), Len: n,
+				Row: make([]int64, n), Cols: make([]Vec, len(t.Columns))}
+			for i := range b.Row {
+				b.Row[i] = row + int64(i) + 1
+			}
+			row += int64(n)
+			for c, col := range t.Columns {
+				if !want[c] {
+					continue
+				}
+				v := &b.Cols[c]
+				if idx[c] < 0 {
+					if pv, ok := src.Partition[col.Name]; ok {
+						v.Present = true
+						v.reset(n, col.Type)
+						for i := 0; i < n; i++ {
+							setText(v, i, col, fen[c], pv, clock)
+						}
+					}
+					continue
+				}
+				v.Present = true
+				v.reset(n, col.Type)
+				if err := decodeArrow(v, col, rec.Column(pos[idx[c]]), fen[c], clock); err != nil {
+					rr.Release()
+					return snapErr("%s: row group %d: column %s: %v", src.Path, rg, header[idx[c]], err)
+				}
+			}
+			b.raw = func(i int) [][2]string {
+				kv := make([][2]string, 0, len(read))
+				for k, j := range read {
+					col := rec.Column(k)
+					val := ""
+					if col.IsValid(i) {
+						val = col.ValueStr(i)
+					}
+					kv = append(kv, [2]string{header[j], val})
+				}
+				return kv
+			}
+			rec.Retain()
+			err := fn(b)
+			rec.Release()
+			if err != nil {
+				rr.Release()
+				return err
+			}
+		}
+		err = rr.Err()
+		rr.Release()
+		if err != nil && !errors.Is(err, io.EOF) {
+			return snapErr("%s: row group %d: %v", src.Path, rg, err)
+		}
+	}
+	return nil
+}
+
+// compatible checks that a Parquet column's type can carry a column of the
+// contract; text columns can carry any type, read as Excel text is.
+func compatible(col model.Column, dt arrow.DataType, fen bool) error {
+	if d, ok := dt.(*arrow.DictionaryType); ok {
+		dt = d.ValueType
+	}
+	id := dt.ID()
+	if isString(id) {
+		return nil
+	}
+	ok := false
+	switch col.Type {
+	case model.TypeID, model.TypeText:
+		ok = isInt(id)
+	case model.TypeEnum:
+	case model.TypeInt:
+		ok = isInt(id) || id == arrow.DECIMAL128 || id == arrow.DECIMAL256
+	case model.TypeNumber:
+		ok = isInt(id) || isFloat(id) || id == arrow.DECIMAL128 || id == arrow.DECIMAL256
+	case model.TypeMoney:
+		ok = isInt(id) || (!fen && (isFloat(id) || id == arrow.DECIMAL128 || id == arrow.DECIMAL256))
+	case model.TypeBool:
+		ok = id == arrow.BOOL || isInt(id)
+	case model.TypeDate:
+		ok = id == arrow.DATE32 || id == arrow.DATE64 || id == arrow.TIMESTAMP
+	case model.TypeTime:
+		ok = id == arrow.TIMESTAMP || id == arrow.DATE32 || id == arrow.DATE64
+	}
+	if !ok {
+		return fmt.Errorf("want %s, got %s", wantName(col.Type, fen), dt)
+	}
+	return nil
+}
+
+func wantName(t model.Type, fen bool) string {
+	switch t {
+	case model.TypeID:
+		return "STRING or INT"
+	case model.TypeText, model.TypeEnum:
+		return "STRING"
+	case model.TypeInt:
+		return "INT32 or INT64"
+	case model.TypeNumber:
+		return "a number"
+	case model.TypeMoney:
+		if fen {
+			return "INT64 fen"
+		}
+		return "DECIMAL, DOUBLE or INT64 *_fen"
+	case model.TypeBool:
+		return "BOOLEAN"
+	case model.TypeDate:
+		return "DATE"
+	}
+	return "TIMESTAMP"
+}
+
+func isString(id arrow.Type) bool {
+	return id == arrow.STRING || id == arrow.LARGE_STRING || id == arrow.BINARY || id == arrow.LARGE_BINARY || id == arrow.STRING_VIEW
+}
+
+func isInt(id arrow.Type) bool {
+	switch id {
+	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.UINT8, arrow.UINT16, arrow.UINT32, arrow.UINT64:
+		return true
+	}
+	return false
+}
+
+func isFloat(id arrow.Type) bool {
+	return id == arrow.FLOAT16 || id == arrow.FLOAT32 || id == arrow.FLOAT64
+}
+
+// decodeArrow decodes an arrow column into v.
+func decodeArrow(v *Vec, col model.Column, arr arrow.Array, fen bool, clock *model.Clock) error {
+	n := arr.Len()
+	if d, ok := arr.(*array.Dictionary); ok {
+		dict := d.Dictionary()
+		var dv Vec
+		dv.reset(dict.Len(), col.Type)
+		if err := decodeArrow(&dv, col, dict, fen, clock); err != nil {
+			return err
+		}
+		for i := 0; i < n; i++ {
+			if d.IsNull(i) {
+				v.State[i] = Null
+				continue
+			}
+			k := d.GetValueIndex(i)
+			v.State[i] = dv.State[k]
+			switch {
+			case dv.Str != nil:
+				v.Str[i] = dv.Str[k]
+			case dv.Num != nil:
+				v.Num[i] = dv.Num[k]
+			default:
+				v.Int[i] = dv.Int[k]
+			}
+		}
+		return nil
+	}
+	if str := stringGetter(arr); str != nil {
+		for i := 0; i < n; i++ {
+			if arr.IsNull(i) {
+				v.State[i] = Null
+				continue
+			}
+			setText(v, i, col, fen, str(i), clock)
+		}
+		return nil
+	}
+	for i := 0; i < n; i++ {
+		if arr.IsNull(i) {
+			v.State[i] = Null
+		}
+	}
+	switch col.Type {
+	case model.TypeID, model.TypeText:
+		get := intGetter(arr)
+		for i := 0; i < n; i++ {
+			if v.State[i] == OK {
+				v.Str[i] = strconv.FormatInt(get(i), 10)
+			}
+		}
+	case model.TypeInt:
+		return decodeNumeric(v, arr, func(i int, r *big.Rat) {
+			if r.IsInt() && r.Num().IsInt64() {
+				v.Int[i] = r.Num().Int64()
+			} else {
+				v.State[i] = Bad
+			}
+		})
+	case model.TypeNumber:
+		return decodeNumeric(v, arr, func(i int, r *big.Rat) {
+			f, _ := r.Float64()
+			v.Num[i] = f
+		})
+	case model.TypeMoney:
+		return decodeMoney(v, arr, fen)
+	case model.TypeBool:
+		if b, ok := arr.(*array.Boolean); ok {
+			for i := 0; i < n; i++ {
+				if v.State[i] == OK && b.Value(i) {
+					v.Int[i] = 1
+				}
+			}
+			return nil
+		}
+		get := intGetter(arr)
+		for i := 0; i < n; i++ {
+			if v.State[i] == OK {
+				switch get(i) {
+				case 0:
+				case 1:
+					v.Int[i] = 1
+				default:
+					v.State[i] = Bad
+				}
+			}
+		}
+	case model.TypeDate, model.TypeTime:
+		return decodeTemporal(v, col.Type, arr, clock)
+	}
+	return nil
+}
+
+func stringGetter(arr arrow.Array) func(int) string {
+	switch a := arr.(type) {
+	case *array.String:
+		return a.Value
+	case *array.LargeString:
+		return a.Value
+	case *array.Binary:
+		return a.ValueString
+	case *array.LargeBinary:
+		return func(i int) string { return string(a.Value(i)) }
+	case *array.StringView:
+		return a.Value
+	}
+	return nil
+}
+
+func intGetter(arr arrow.Array) func(int) int64 {
+	switch a := arr.(type) {
+	case *array.Int8:
+		return func(i int) int64 { return int64(a.Value(i)) }
+	case *array.Int16:
+		return func(i int) int64 { return int64(a.Value(i)) }
+	case *array.Int32:
+		return func(i int) int64 { return int64(a.Value(i)) }
+	case *array.Int64:
+		return a.Value
+	case *array.Uint8:
+		return func(i int) int64 { return int64(a.Value(i)) }
+	case *array.Uint16:
+		return func(i int) int64 { return int64(a.Value(i)) }
+	case *array.Uint32:
+		return func(i int) int64 { return int64(a.Value(i)) }
+	case *array.Uint64:
+		return func(i int) int64 {
+			if a.Value(i) > math.MaxInt64 {
+				return -1
+			}
+			return int64(a.Value(i))
+		}
+	}
+	return func(int) int64 { return 0 }
+}
+
+// decodeNumeric hands every valid value of a numeric column to set as an
+// exact rational.
+func decodeNumeric(v *Vec, arr arrow.Array, set func(int, *big.Rat)) error {
+	n := arr.Len()
+	r := new(big.Rat)
+	switch a := arr.(type) {
+	case *array.Float32, *array.Float64, *array.Float16:
+		for i := 0; i < n; i++ {
+			if v.State[i] != OK {
+				continue
+			}
+			f := floatValue(a, i)
+			if math.IsNaN(f) || math.IsInf(f, 0) {
+				v.State[i] = Bad
+				continue
+			}
+			r.SetFloat64(f)
+			set(i, r)
+		}
+	case *array.Decimal128:
+		scale := a.DataType().(*arrow.Decimal128Type).Scale
+		for i := 0; i < n; i++ {
+			if v.State[i] == OK {
+				set(i, scaled(r, a.Value(i).BigInt(), scale))
+			}
+		}
+	case *array.Decimal256:
+		scale := a.DataType().(*arrow.Decimal256Type).Scale
+		for i := 0; i < n; i++ {
+			if v.State[i] == OK {
+				set(i, scaled(r, a.Value(i).BigInt(), scale))
+			}
+		}
+	default:
+		if uu, ok := arr.(*array.Uint64); ok {
+			for i := 0; i < n; i++ {
+				if v.State[i] == OK {
+					set(i, r.SetInt(new(big.Int).SetUint64(uu.Value(i))))
+				}
+			}
+			return nil
+		}
+		get := intGetter(arr)
+		for i := 0; i < n; i++ {
+			if v.State[i] == OK {
+				set(i, r.SetInt64(get(i)))
+			}
+		}
+	}
+	return nil
+}
+
+func floatValue(a arrow.Array, i int) float64 {
+	switch a := a.(type) {
+	case *array.Float32:
+		return float64(a.Value(i))
+	case *array.Float64:
+		return a.Value(i)
+	case *array.Float16:
+		return float64(a.Value(i).Float32())
+	}
+	return math.NaN()
+}
+
+func scaled(r *big.Rat, unscaled *big.Int, scale int32) *big.Rat {
+	r.SetInt(unscaled)
+	if scale != 0 {
+		p := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(abs32(scale))), nil)
+		if scale > 0 {
+			r.Quo(r, new(big.Rat).SetInt(p))
+		} else {
+			r.Mul(r, new(big.Rat).SetInt(p))
+		}
+	}
+	return r
+}
+
+func abs32(x int32) int32 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// decodeMoney reads DECIMAL (any precision and scale), INT64 fen (a `_fen`
+// column), whole yuan in other integer columns, and DOUBLE yuan, rounding
+// half-even to the fen.
+func decodeMoney(v *Vec, arr arrow.Array, fen bool) error {
+	n := arr.Len()
+	if d, ok := arr.(*array.Decimal128); ok && d.DataType().(*arrow.Decimal128Type).Scale == 2 {
+		for i := 0; i < n; i++ { // the common case: DECIMAL(p,2) holds fen exactly
+			if v.State[i] != OK {
+				continue
+			}
+			x := d.Value(i)
+			if fits64(x) {
+				v.Int[i] = int64(x.LowBits())
+			} else {
+				v.State[i] = Bad
+			}
+		}
+		return nil
+	}
+	if isInt(arr.DataType().ID()) {
+		get := intGetter(arr)
+		for i := 0; i < n; i++ {
+			if v.State[i] != OK {
+				continue
+			}
+			x := get(i)
+			if fen {
+				v.Int[i] = x
+			} else if x > math.MaxInt64/100 || x < math.MinInt64/100 {
+				v.State[i] = Bad
+			} else {
+				v.Int[i] = x * 100
+			}
+		}
+		return nil
+	}
+	if f, ok := arr.(*array.Float64); ok {
+		for i := 0; i < n; i++ {
+			if v.State[i] != OK {
+				continue
+			}
+			x, err := model.FloatFen(f.Value(i))
+			if err != nil {
+				v.State[i] = Bad
+				continue
+			}
+			v.Int[i] = int64(x)
+		}
+		return nil
+	}
+	return decodeNumeric(v, arr, func(i int, r *big.Rat) {
+		if _, ok := arr.(*array.Float32); ok {
+			f, _ := r.Float64()
+			x, err := model.FloatFen(float64(float32(f)))
+			v.Int[i] = int64(x)
+			if err != nil {
+				v.State[i] = Bad
+			}
+			return
+		}
+		x, err := model.RatFen(r)
+		if err != nil {
+			v.State[i] = Bad
+			return
+		}
+		v.Int[i] = int64(x)
+	})
+}
+
+func fits64(x decimal128.Num) bool {
+	hi, lo := x.HighBits(), x.LowBits()
+	return (hi == 0 && lo <= math.MaxInt64) || (hi == -1 && lo > math.MaxInt64)
+}
+
+// decodeTemporal reads DATE and TIMESTAMP columns into dates or instants. A
+// TIMESTAMP with a time zone is an instant; one without is a local
+// wall-clock reading in the snapshot's zone.
+func decodeTemporal(v *Vec, want model.Type, arr arrow.Array, clock *model.Clock) error {
+	n := arr.Len()
+	switch a := arr.(type) {
+	case *array.Date32:
+		for i := 0; i < n; i++ {
+			if v.State[i] != OK {
+				continue
+			}
+			d := model.Date(a.Value(i))
+			if want == model.TypeDate {
+				v.Int[i] = int64(d)
+			} else {
+				v.Int[i] = int64(clock.Midnight(d))
+			}
+		}
+	case *array.Date64:
+		for i := 0; i < n; i++ {
+			if v.State[i] != OK {
+				continue
+			}
+			d := model.Date(floorDiv(int64(a.Value(i)), 86400000))
+			if want == model.TypeDate {
+				v.Int[i] = int64(d)
+			} else {
+				v.Int[i] = int64(clock.Midnight(d))
+			}
+		}
+	case *array.Timestamp:
+		tt := a.DataType().(*arrow.TimestampType)
+		var mul, div int64 = 1, 1
+		switch tt.Unit {
+		case arrow.Second:
+			mul = 1_000_000
+		case arrow.Millisecond:
+			mul = 1000
+		case arrow.Nanosecond:
+			div = 1000
+		}
+		local := tt.TimeZone == ""
+		for i := 0; i < n; i++ {
+			if v.State[i] != OK {
+				continue
+			}
+			raw := int64(a.Value(i))
+			if mul > 1 && (raw > math.MaxInt64/mul || raw < math.MinInt64/mul) {
+				v.State[i] = Bad
+				continue
+			}
+			us := floorDiv(raw*mul, div)
+			switch {
+			case want == model.TypeDate && local:
+				v.Int[i] = floorDiv(us, model.MicrosPerDay)
+			case want == model.TypeDate:
+				v.Int[i] = int64(clock.Day(model.Instant(us)))
+			case local:
+				v.Int[i] = int64(clock.FromWall(us))
+			default:
+				v.Int[i] = us
+			}
+		}
+	default:
+		return fmt.Errorf("want DATE or TIMESTAMP, got %s", arr.DataType())
+	}
+	return nil
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}

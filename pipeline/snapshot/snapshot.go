@@ -1,0 +1,349 @@
+package snapshot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/disclose-project/disclose/pipeline/model"
+)
+
+// ErrSnapshot marks a problem with the snapshot itself (a table missing,
+// found twice or unreadable): the build must refuse it.
+var ErrSnapshot = errors.New("snapshot")
+
+func snapErr(format string, a ...any) error {
+	return fmt.Errorf("%w: %s", ErrSnapshot, fmt.Sprintf(format, a...))
+}
+
+// Source is one place a table's rows come from.
+type Source struct {
+	Path  string // relative to the snapshot directory, with slashes
+	Sheet string // the sheet, for a workbook; "" for Parquet
+	// Partition holds hive-style key=value folders above a Parquet file.
+	Partition map[string]string
+}
+
+func (s Source) String() string {
+	if s.Sheet != "" {
+		return s.Path + " [sheet " + s.Sheet + "]"
+	}
+	return s.Path
+}
+
+// Table is one table found in the snapshot.
+type Table struct {
+	*model.Table
+	Sources []Source
+	Where   string // how it was found, for messages ("orders/", "reference.xlsx [sheet providers]")
+}
+
+// Meta is what snapshot.json says.
+type Meta struct {
+	AsOf     string `json:"as_of"`
+	Timezone string `json:"timezone"`
+	Platform string `json:"platform"`
+}
+
+// Snapshot is an opened snapshot directory.
+type Snapshot struct {
+	Dir      string
+	AsOf     model.Date
+	Zone     *time.Location
+	Platform string
+	// T is the evaluation time: the end of the as-of date in the zone.
+	T      model.Instant
+	Tables map[string]*Table // found tables by name
+	Schema []*model.Table    // every table of the contract, in validation order
+	// Files lists every file the snapshot's tables come from.
+	Files []string
+}
+
+// Options tune Open.
+type Options struct {
+	AsOf        string // YYYY-MM-DD; overrides snapshot.json and the directory name
+	DefaultZone string // used when snapshot.json names none
+}
+
+var dateDir = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+
+// Open finds the snapshot's tables and its as-of date. It reads no rows.
+func Open(dir string, opt Options) (*Snapshot, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, snapErr("open %s: %v", dir, errors.Unwrap(err))
+	}
+	if !st.IsDir() {
+		return nil, snapErr("open %s: not a directory", dir)
+	}
+	s := &Snapshot{Dir: dir, Tables: map[string]*Table{}, Schema: model.Tables()}
+	var meta Meta
+	if b, err := os.ReadFile(filepath.Join(dir, "snapshot.json")); err == nil {
+		if err := json.Unmarshal(b, &meta); err != nil {
+			return nil, snapErr("snapshot.json: %v", err)
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, snapErr("snapshot.json: %v", err)
+	}
+	asOf := meta.AsOf
+	if asOf == "" {
+		if base := filepath.Base(filepath.Clean(dir)); dateDir.MatchString(base) {
+			asOf = base
+		}
+	}
+	if opt.AsOf != "" {
+		asOf = opt.AsOf
+	}
+	if asOf == "" {
+		return nil, snapErr("%s: no as-of date: snapshot.json has none, the directory is not named YYYY-MM-DD, and --as-of is not set", dir)
+	}
+	if s.AsOf, err = model.ParseDate(asOf); err != nil {
+		return nil, snapErr("as-of: %v", err)
+	}
+	zone := meta.Timezone
+	if zone == "" {
+		zone = opt.DefaultZone
+	}
+	if zone == "" {
+		zone = "UTC"
+	}
+	if s.Zone, err = time.LoadLocation(zone); err != nil {
+		return nil, snapErr("snapshot.json: timezone %q: %v", zone, err)
+	}
+	s.Platform = meta.Platform
+	s.T = model.NewClock(s.Zone).Midnight(s.AsOf + 1)
+	if err := s.find(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Clock returns a new Clock in the snapshot's zone.
+func (s *Snapshot) Clock() *model.Clock { return model.NewClock(s.Zone) }
+
+func (s *Snapshot) schemaOf(name string) *model.Table {
+	name = strings.ToLower(strings.TrimSpace(name))
+	for _, t := range s.Schema {
+		if t.Name == name {
+			return t
+		}
+	}
+	return nil
+}
+
+func (s *Snapshot) add(t *model.Table, where string, src []Source) error {
+	if old, ok := s.Tables[t.Name]; ok {
+		return snapErr("table %s found twice: in %s and in %s", t.Name, old.Where, where)
+	}
+	s.Tables[t.Name] = &Table{Table: t, Sources: src, Where: where}
+	for _, x := range src {
+		if !slices.Contains(s.Files, x.Path) {
+			s.Files = append(s.Files, x.Path)
+		}
+	}
+	return nil
+}
+
+func hidden(name string) bool {
+	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~$") || strings.HasPrefix(name, "_")
+}
+
+func (s *Snapshot) find() error {
+	entries, err := os.ReadDir(s.Dir)
+	if err != nil {
+		return snapErr("read %s: %v", s.Dir, err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if hidden(name) {
+			continue
+		}
+		lower := strings.ToLower(name)
+		switch {
+		case e.IsDir():
+			t := s.schemaOf(name)
+			if t == nil {
+				continue
+			}
+			src, err := s.parquetTree(name)
+			if err != nil {
+				return err
+			}
+			if len(src) == 0 {
+				continue
+			}
+			if err := s.add(t, name+"/", src); err != nil {
+				return err
+			}
+		case strings.HasSuffix(lower, ".parquet"):
+			t := s.schemaOf(strings.TrimSuffix(lower, ".parquet"))
+			if t == nil {
+				continue
+			}
+			if err := s.add(t, name, []Source{{Path: name}}); err != nil {
+				return err
+			}
+		case strings.HasSuffix(lower, ".xlsx") || strings.HasSuffix(lower, ".xlsm"):
+			if err := s.workbook(name); err != nil {
+				return err
+			}
+		}
+	}
+	slices.Sort(s.Files)
+	return nil
+}
+
+// parquetTree lists the Parquet files below a table's directory, in path
+// order, with their hive-style partition values.
+func (s *Snapshot) parquetTree(dir string) ([]Source, error) {
+	var src []Source
+	root := filepath.Join(s.Dir, dir)
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p != root && hidden(d.Name()) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || !strings.HasSuffix(strings.ToLower(d.Name()), ".parquet") {
+			return nil
+		}
+		rel, _ := filepath.Rel(s.Dir, p)
+		rel = filepath.ToSlash(rel)
+		part := map[string]string{}
+		for _, seg := range strings.Split(rel, "/")[1:] {
+			if k, v, ok := strings.Cut(seg, "="); ok && !strings.HasSuffix(strings.ToLower(seg), ".parquet") {
+				part[strings.ToLower(strings.TrimSpace(k))] = v
+			}
+		}
+		src = append(src, Source{Path: rel, Partition: part})
+		return nil
+	})
+	if err != nil {
+		return nil, snapErr("read %s: %v", dir, err)
+	}
+	slices.SortFunc(src, func(a, b Source) int { return strings.Compare(a.Path, b.Path) })
+	return src, nil
+}
+
+// Table returns the found table with the given name, or nil.
+func (s *Snapshot) Table(name string) *Table { return s.Tables[name] }
+
+// Scan streams the rows of a table, source by source, in batches. cols names
+// the columns to decode (nil: all); the others are left not Present.
+func (s *Snapshot) Scan(ctx context.Context, name string, cols []string, fn func(*Batch) error) error {
+	t := s.Tables[name]
+	if t == nil {
+		return nil
+	}
+	want := make([]bool, len(t.Columns))
+	for i, c := range t.Columns {
+		want[i] = cols == nil || slices.Contains(cols, c.Name)
+	}
+	for _, src := range t.Sources {
+		var err error
+		if src.Sheet != "" {
+			err = s.scanSheet(ctx, t, src, want, fn)
+		} else {
+			err = s.scanParquet(ctx, t, src, want, fn)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Extra returns the columns of a table's sources that the contract does not
+// know, each once, sorted.
+func (s *Snapshot) Extra(name string) ([]string, error) {
+	t := s.Tables[name]
+	if t == nil {
+		return nil, nil
+	}
+	var extra []string
+	for _, src := range t.Sources {
+		var hdr []string
+		var err error
+		if src.Sheet != "" {
+			hdr, err = s.sheetHeader(src)
+		} else {
+			hdr, err = s.parquetHeader(src)
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range hdr {
+			if _, ok := matchColumn(t.Table, h); !ok && !slices.Contains(extra, h) {
+				extra = append(extra, h)
+			}
+		}
+	}
+	slices.Sort(extra)
+	return extra, nil
+}
+
+// matchColumn maps a source header to a column of the table:
+// case-insensitively after trimming, and `<money>_fen` to a money column.
+func matchColumn(t *model.Table, header string) (int, bool) {
+	h := strings.ToLower(strings.TrimSpace(header))
+	if i := t.Col(h); i >= 0 {
+		return i, true
+	}
+	if base, ok := strings.CutSuffix(h, "_fen"); ok {
+		if i := t.Col(base); i >= 0 && t.Columns[i].Type == model.TypeMoney {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
+// bind maps source headers to table columns. It returns, per table column,
+// the source column index (-1: absent) and whether the source column is the
+// `_fen` form. A required column that is absent, and not a partition key,
+// is an error.
+func bind(t *model.Table, src Source, headers []string) (idx []int, fen []bool, err error) {
+	idx = make([]int, len(t.Columns))
+	fen = make([]bool, len(t.Columns))
+	for i := range idx {
+		idx[i] = -1
+	}
+	for j, h := range headers {
+		i, ok := matchColumn(t, h)
+		if !ok {
+			continue
+		}
+		isFen := strings.HasSuffix(strings.ToLower(strings.TrimSpace(h)), "_fen") &&
+			!strings.EqualFold(strings.TrimSpace(h), t.Columns[i].Name)
+		if idx[i] >= 0 {
+			switch {
+			case isFen && !fen[i]: // the plain name wins over its _fen twin
+				continue
+			case fen[i] && !isFen:
+			default:
+				return nil, nil, snapErr("%s: table %s: column %s appears twice", src, t.Name, t.Columns[i].Name)
+			}
+		}
+		idx[i], fen[i] = j, isFen
+	}
+	for i, c := range t.Columns {
+		if idx[i] < 0 && c.Required {
+			if _, ok := src.Partition[c.Name]; ok {
+				continue
+			}
+			return nil, nil, snapErr("%s: table %s: required column %s is missing", src, t.Name, c.Name)
+		}
+	}
+	return idx, fen, nil
+}

@@ -1,0 +1,545 @@
+package validate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"slices"
+
+	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/pipeline/rulebook"
+	"github.com/disclose-project/disclose/pipeline/snapshot"
+)
+
+// Sink receives the rows that pass validation, in this order: Reference
+// once, then every order, every ticket (with its order), complaints,
+// decisions, appeals, contact checks and shop_gmv days. Rows of one table
+// arrive in source order. The pointers are valid only during the call.
+type Sink interface {
+	Reference(ref *model.Reference)
+	Order(o *model.Order)
+	Ticket(t *model.Ticket, o *model.Order)
+	Complaint(c *model.Complaint)
+	Decision(d *model.Decision)
+	Appeal(a *model.Appeal)
+	Check(c *model.Check)
+	GMV(g *model.GMV)
+}
+
+// TableStats counts one table's rows.
+type TableStats struct {
+	Files    []string       `json:"files"`
+	Read     int64          `json:"read"`
+	Used     int64          `json:"used"`
+	Rejected int64          `json:"rejected"`
+	Reasons  map[string]int `json:"reasons"`
+	Extra    []string       `json:"extra_columns,omitempty"`
+}
+
+// Stats is the validation part of the report.
+type Stats struct {
+	AsOf   string                 `json:"as_of"`
+	Tables map[string]*TableStats `json:"tables"`
+	// Order lists the tables found, in validation order.
+	Order []string `json:"-"`
+}
+
+type scanner struct {
+	ctx   context.Context
+	snap  *snapshot.Snapshot
+	book  *rulebook.Book
+	sink  Sink
+	q     *Quarantine
+	stats *Stats
+	clock *model.Clock
+
+	providers map[string]*model.Provider
+	services  map[string]*model.Service
+	orders    map[string]*model.Order // orders that tickets or complaints point at; nil value: rejected
+	complaint map[string]bool
+	decision  map[string]bool
+}
+
+// Scan validates every table of the snapshot, writing rejected rows to q and
+// handing used rows to sink. It returns the per-table counts. An error is a
+// table that cannot be read (wrapping snapshot.ErrSnapshot) or a cancelled
+// context; the safety checks are Check's.
+func Scan(ctx context.Context, snap *snapshot.Snapshot, book *rulebook.Book, sink Sink, q *Quarantine) (*Stats, error) {
+	s := &scanner{ctx: ctx, snap: snap, book: book, sink: sink, q: q, clock: snap.Clock(),
+		stats:     &Stats{AsOf: snap.AsOf.String(), Tables: map[string]*TableStats{}},
+		providers: map[string]*model.Provider{}, services: map[string]*model.Service{},
+		complaint: map[string]bool{}, decision: map[string]bool{}}
+	for _, t := range snap.Schema {
+		if snap.Table(t.Name) == nil {
+			if !t.Optional {
+				return s.stats, fmt.Errorf("%w: required table %s is missing", snapshot.ErrSnapshot, t.Name)
+			}
+			continue
+		}
+		st := &TableStats{Reasons: map[string]int{}, Files: []string{}}
+		for _, src := range snap.Table(t.Name).Sources {
+			st.Files = append(st.Files, src.String())
+		}
+		extra, err := snap.Extra(t.Name)
+		if err != nil {
+			return s.stats, err
+		}
+		st.Extra = extra
+		s.stats.Tables[t.Name] = st
+		s.stats.Order = append(s.stats.Order, t.Name)
+	}
+	ref := &model.Reference{AsOf: snap.AsOf, T: snap.T, HasGMV: snap.Table(model.TShopGMV) != nil}
+	steps := []func(*model.Reference) error{
+		s.scanProviders, s.scanServices, s.scanCommitments, s.scanCalendar,
+		func(ref *model.Reference) error { sink.Reference(ref); return nil },
+		s.scanOrdersAndTickets, s.scanComplaints, s.scanDecisions, s.scanAppeals,
+		s.scanChecks, s.scanGMV,
+	}
+	for _, step := range steps {
+		if err := step(ref); err != nil {
+			return s.stats, err
+		}
+	}
+	return s.stats, nil
+}
+
+// rows walks a table, giving each row that passes the common checks
+// (required values, types, enums, duplicate ids, times after T) to fn, which
+// returns "" to use the row or the reason to reject it.
+func (s *scanner) rows(table string, dups map[string]bool, fn func(b *snapshot.Batch, i int) Reason) error {
+	t := s.snap.Table(table)
+	if t == nil {
+		return nil
+	}
+	st := s.stats.Tables[table]
+	key := t.Col(t.Key)
+	var timeCols []int
+	for c, col := range t.Columns {
+		if col.Type == model.TypeTime && !isPromise(col.Name) {
+			timeCols = append(timeCols, c)
+		}
+	}
+	dayCol := -1
+	if table == model.TShopGMV {
+		dayCol = t.Col("day")
+	}
+	return s.snap.Scan(s.ctx, table, nil, func(b *snapshot.Batch) error {
+		for i := 0; i < b.Len; i++ {
+			st.Read++
+			r := commonCheck(b, i, key, dups, timeCols, dayCol, s.snap)
+			if r == "" {
+				r = fn(b, i)
+			}
+			if r != "" {
+				st.Rejected++
+				st.Reasons[string(r)]++
+				s.q.Add(table, b.Source, b.Location, b.Row[i], r, b.RawJSON(i))
+				continue
+			}
+			st.Used++
+		}
+		return s.ctx.Err()
+	})
+}
+
+// isPromise reports whether a time column holds a promise, which may point
+// past T.
+func isPromise(col string) bool { return col == "promised_by" }
+
+func commonCheck(b *snapshot.Batch, i, key int, dups map[string]bool, timeCols []int, dayCol int, snap *snapshot.Snapshot) Reason {
+	for c, col := range b.Table.Columns {
+		if col.Required && (!b.Cols[c].Present || b.Cols[c].State[i] == snapshot.Null) {
+			return MissingValue
+		}
+	}
+	for c, col := range b.Table.Columns {
+		if b.Cols[c].Present && b.Cols[c].State[i] == snapshot.Bad {
+			if col.Type == model.TypeEnum {
+				return InvalidEnum
+			}
+			return InvalidValue
+		}
+	}
+	if key >= 0 && dups[b.Cols[key].Key(i)] {
+		return DuplicateID
+	}
+	for _, c := range timeCols {
+		v := &b.Cols[c]
+		if v.Present && v.State[i] == snapshot.OK && model.Instant(v.Int[i]) >= snap.T {
+			return TimeAfterAsOf
+		}
+	}
+	if dayCol >= 0 && model.Date(b.Cols[dayCol].Int[i]) > snap.AsOf {
+		return TimeAfterAsOf
+	}
+	return ""
+}
+
+// duplicates returns the ids that occur more than once in a table's key
+// column. It keeps a 64-bit hash per row, not the ids, so that it runs in
+// bounded memory over large tables; ids whose hashes collide are counted
+// exactly in a second pass over the key column.
+func (s *scanner) duplicates(table string) (map[string]bool, error) {
+	t := s.snap.Table(table)
+	if t == nil || t.Key == "" {
+		return nil, nil
+	}
+	key := t.Col(t.Key)
+	seed := maphash.MakeSeed()
+	var hashes []uint64
+	err := s.snap.Scan(s.ctx, table, []string{t.Key}, func(b *snapshot.Batch) error {
+		v := &b.Cols[key]
+		for i := 0; i < b.Len; i++ {
+			if v.State[i] == snapshot.OK {
+				hashes = append(hashes, maphash.String(seed, v.Key(i)))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(hashes)
+	suspect := map[uint64]bool{}
+	for i := 1; i < len(hashes); i++ {
+		if hashes[i] == hashes[i-1] {
+			suspect[hashes[i]] = true
+		}
+	}
+	hashes = nil
+	if len(suspect) == 0 {
+		return nil, nil
+	}
+	count := map[string]int{}
+	err = s.snap.Scan(s.ctx, table, []string{t.Key}, func(b *snapshot.Batch) error {
+		v := &b.Cols[key]
+		for i := 0; i < b.Len; i++ {
+			if k := v.Key(i); v.State[i] == snapshot.OK && suspect[maphash.String(seed, k)] {
+				count[k]++
+			}
+		}
+		return nil
+	})
+	dups := map[string]bool{}
+	for id, n := range count {
+		if n > 1 {
+			dups[id] = true
+		}
+	}
+	return dups, err
+}
+
+// cols gives named access to a row of a batch.
+type cols struct {
+	b *snapshot.Batch
+	i int
+}
+
+func (c cols) v(name string) *snapshot.Vec {
+	j := c.b.Table.Col(name)
+	if j < 0 || !c.b.Cols[j].Present {
+		return nil
+	}
+	return &c.b.Cols[j]
+}
+
+func (c cols) has(name string) bool {
+	v := c.v(name)
+	return v != nil && v.State[c.i] == snapshot.OK
+}
+
+func (c cols) str(name string) string {
+	if !c.has(name) {
+		return ""
+	}
+	return c.v(name).Str[c.i]
+}
+
+func (c cols) int(name string) int64 {
+	if !c.has(name) {
+		return 0
+	}
+	return c.v(name).Int[c.i]
+}
+
+func (c cols) num(name string) float64 {
+	if !c.has(name) {
+		return 0
+	}
+	return c.v(name).Num[c.i]
+}
+
+func (c cols) date(name string) model.Date {
+	if !c.has(name) {
+		return model.NoDate
+	}
+	return model.Date(c.v(name).Int[c.i])
+}
+
+func (c cols) time(name string) model.Instant {
+	if !c.has(name) {
+		return model.NoInstant
+	}
+	return model.Instant(c.v(name).Int[c.i])
+}
+
+func (s *scanner) scanProviders(ref *model.Reference) error {
+	dups, err := s.duplicates(model.TProviders)
+	if err != nil {
+		return err
+	}
+	err = s.rows(model.TProviders, dups, func(b *snapshot.Batch, i int) Reason {
+		r := cols{b, i}
+		ref.Providers = append(ref.Providers, model.Provider{ID: r.str("provider_id"), Name: r.str("name"), NameEn: r.str("name_en"),
+			Category: r.str("category"), Region: r.str("region"), JoinedOn: r.date("joined_on"),
+			Deposit: model.Fen(r.int("deposit")), Status: r.str("status")})
+		return ""
+	})
+	for i := range ref.Providers {
+		s.providers[ref.Providers[i].ID] = &ref.Providers[i]
+	}
+	return err
+}
+
+func (s *scanner) knownProvider(id string) bool { _, ok := s.providers[id]; return ok }
+
+func (s *scanner) scanServices(ref *model.Reference) error {
+	dups, err := s.duplicates(model.TServices)
+	if err != nil {
+		return err
+	}
+	err = s.rows(model.TServices, dups, func(b *snapshot.Batch, i int) Reason {
+		r := cols{b, i}
+		sv := model.Service{ID: r.str("service_id"), ProviderID: r.str("provider_id"), Title: r.str("title"),
+			Category: r.str("category"), Price: model.Fen(r.int("price")), HasPrice: r.has("price"),
+			ListedOn: r.date("listed_on"), State: r.str("state")}
+		if !s.knownProvider(sv.ProviderID) {
+			return UnknownProvider
+		}
+		ref.Services = append(ref.Services, sv)
+		return ""
+	})
+	for i := range ref.Services {
+		s.services[ref.Services[i].ID] = &ref.Services[i]
+	}
+	return err
+}
+
+func (s *scanner) scanCommitments(ref *model.Reference) error {
+	dups, err := s.duplicates(model.TCommitments)
+	if err != nil {
+		return err
+	}
+	return s.rows(model.TCommitments, dups, func(b *snapshot.Batch, i int) Reason {
+		r := cols{b, i}
+		c := model.Commitment{ID: r.str("commitment_id"), ProviderID: r.str("provider_id"), ServiceID: r.str("service_id"),
+			Kind: r.str("kind"), Target: r.num("target"), EffectiveFrom: r.date("effective_from"),
+			EffectiveTo: r.date("effective_to"), Text: r.str("text")}
+		switch {
+		case !s.knownProvider(c.ProviderID):
+			return UnknownProvider
+		case c.ServiceID != "" && s.services[c.ServiceID] == nil:
+			return UnknownService
+		case c.ServiceID != "" && s.services[c.ServiceID].ProviderID != c.ProviderID:
+			return ServiceOfOtherProvider
+		case c.Target <= 0:
+			return TargetNotPositive
+		case s.book.Floor(c.Kind).Looser(c.Target):
+			return LooserThanFloor
+		}
+		ref.Commitments = append(ref.Commitments, c)
+		return ""
+	})
+}
+
+func (s *scanner) scanCalendar(ref *model.Reference) error {
+	dups, err := s.duplicates(model.TCalendar)
+	if err != nil {
+		return err
+	}
+	return s.rows(model.TCalendar, dups, func(b *snapshot.Batch, i int) Reason {
+		r := cols{b, i}
+		ref.Calendar = append(ref.Calendar, model.CalendarDay{Day: r.date("day"), Working: r.int("working") == 1})
+		return ""
+	})
+}
+
+// scanOrdersAndTickets streams orders, then tickets. Before that it notes
+// which orders tickets and complaints point at, so that only those orders
+// are kept for the tickets' pass.
+func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
+	s.orders = map[string]*model.Order{}
+	for _, tc := range [][2]string{{model.TTickets, "order_id"}, {model.TComplaints, "order_id"}} {
+		t := s.snap.Table(tc[0])
+		if t == nil {
+			continue
+		}
+		c := t.Col(tc[1])
+		err := s.snap.Scan(s.ctx, tc[0], []string{tc[1]}, func(b *snapshot.Batch) error {
+			v := &b.Cols[c]
+			if !v.Present {
+				return nil
+			}
+			for i := 0; i < b.Len; i++ {
+				if v.State[i] == snapshot.OK {
+					s.orders[v.Str[i]] = nil
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	dups, err := s.duplicates(model.TOrders)
+	if err != nil {
+		return err
+	}
+	var o model.Order
+	err = s.rows(model.TOrders, dups, func(b *snapshot.Batch, i int) Reason {
+		r := cols{b, i}
+		o = model.Order{ID: r.str("order_id"), ProviderID: r.str("provider_id"), ServiceID: r.str("service_id"),
+			OrderedAt: r.time("ordered_at"), Amount: model.Fen(r.int("amount")), PromisedBy: r.time("promised_by"),
+			DeliveredAt: r.time("delivered_at"), Status: r.str("status")}
+		switch {
+		case o.DeliveredAt != model.NoInstant && o.DeliveredAt < o.OrderedAt:
+			return DeliveredBeforeOrdered
+		case !s.knownProvider(o.ProviderID):
+			return UnknownProvider
+		case s.services[o.ServiceID] == nil:
+			return UnknownService
+		case s.services[o.ServiceID].ProviderID != o.ProviderID:
+			return ServiceOfOtherProvider
+		}
+		if _, ok := s.orders[o.ID]; ok {
+			kept := o
+			s.orders[o.ID] = &kept
+		}
+		s.sink.Order(&o)
+		return ""
+	})
+	if err != nil {
+		return err
+	}
+	dups, err = s.duplicates(model.TTickets)
+	if err != nil {
+		return err
+	}
+	var tk model.Ticket
+	return s.rows(model.TTickets, dups, func(b *snapshot.Batch, i int) Reason {
+		r := cols{b, i}
+		tk = model.Ticket{ID: r.str("ticket_id"), OrderID: r.str("order_id"), OpenedAt: r.time("opened_at"),
+			FirstResponseAt: r.time("first_response_at"), ResolvedAt: r.time("resolved_at"), Kind: r.str("kind")}
+		switch {
+		case tk.FirstResponseAt != model.NoInstant && tk.FirstResponseAt < tk.OpenedAt:
+			return ResponseBeforeOpened
+		case tk.ResolvedAt != model.NoInstant && tk.ResolvedAt < tk.OpenedAt:
+			return ResolvedBeforeOpened
+		case s.orders[tk.OrderID] == nil:
+			return UnknownOrder
+		}
+		s.sink.Ticket(&tk, s.orders[tk.OrderID])
+		return ""
+	})
+}
+
+func (s *scanner) scanComplaints(*model.Reference) error {
+	dups, err := s.duplicates(model.TComplaints)
+	if err != nil {
+		return err
+	}
+	return s.rows(model.TComplaints, dups, func(b *snapshot.Batch, i int) Reason {
+		r := cols{b, i}
+		c := model.Complaint{ID: r.str("complaint_id"), ProviderID: r.str("provider_id"), OrderID: r.str("order_id"),
+			FiledAt: r.time("filed_at"), Category: r.str("category"), Status: r.str("status"), DecidedAt: r.time("decided_at")}
+		switch {
+		case (c.Status == "upheld" || c.Status == "rejected") && c.DecidedAt == model.NoInstant:
+			return MissingValue
+		case !s.knownProvider(c.ProviderID):
+			return UnknownProvider
+		case c.OrderID != "" && s.orders[c.OrderID] == nil:
+			return UnknownOrder
+		}
+		s.complaint[c.ID] = true
+		s.sink.Complaint(&c)
+		return ""
+	})
+}
+
+func (s *scanner) scanDecisions(*model.Reference) error {
+	dups, err := s.duplicates(model.TDecisions)
+	if err != nil {
+		return err
+	}
+	return s.rows(model.TDecisions, dups, func(b *snapshot.Batch, i int) Reason {
+		r := cols{b, i}
+		d := model.Decision{ID: r.str("decision_id"), ProviderID: r.str("provider_id"), RuleID: r.str("rule_id"),
+			DecidedAt: r.time("decided_at"), Measure: r.str("measure"), Points: r.int("points"),
+			Deduction: model.Fen(r.int("deduction")), Facts: r.str("facts")}
+		switch {
+		case !s.knownProvider(d.ProviderID):
+			return UnknownProvider
+		case !s.book.IsStaffRule(d.RuleID):
+			return UnknownRule
+		}
+		s.decision[d.ID] = true
+		s.sink.Decision(&d)
+		return ""
+	})
+}
+
+func (s *scanner) scanAppeals(*model.Reference) error {
+	dups, err := s.duplicates(model.TAppeals)
+	if err != nil {
+		return err
+	}
+	return s.rows(model.TAppeals, dups, func(b *snapshot.Batch, i int) Reason {
+		r := cols{b, i}
+		a := model.Appeal{ID: r.str("appeal_id"), ProviderID: r.str("provider_id"), SubjectKind: r.str("subject_kind"),
+			SubjectID: r.str("subject_id"), FiledAt: r.time("filed_at"), DecidedAt: r.time("decided_at"), Outcome: r.str("outcome")}
+		switch {
+		case !s.knownProvider(a.ProviderID):
+			return UnknownProvider
+		case a.SubjectKind == "complaint" && !s.complaint[a.SubjectID],
+			a.SubjectKind == "decision" && !s.decision[a.SubjectID]:
+			return UnknownSubject
+		}
+		s.sink.Appeal(&a)
+		return ""
+	})
+}
+
+func (s *scanner) scanChecks(*model.Reference) error {
+	dups, err := s.duplicates(model.TContactChecks)
+	if err != nil {
+		return err
+	}
+	var c model.Check
+	return s.rows(model.TContactChecks, dups, func(b *snapshot.Batch, i int) Reason {
+		r := cols{b, i}
+		c = model.Check{ID: r.str("check_id"), ProviderID: r.str("provider_id"), CalledAt: r.time("called_at"), Answered: r.int("answered") == 1}
+		if !s.knownProvider(c.ProviderID) {
+			return UnknownProvider
+		}
+		s.sink.Check(&c)
+		return ""
+	})
+}
+
+func (s *scanner) scanGMV(*model.Reference) error {
+	var g model.GMV
+	return s.rows(model.TShopGMV, nil, func(b *snapshot.Batch, i int) Reason {
+		r := cols{b, i}
+		g = model.GMV{ProviderID: r.str("provider_id"), Day: r.date("day"), GMV: model.Fen(r.int("gmv"))}
+		if !s.knownProvider(g.ProviderID) {
+			return UnknownProvider
+		}
+		s.sink.GMV(&g)
+		return ""
+	})
+}
+
+// ErrRefused marks a snapshot that failed a safety check: nothing may be
+// published.
+var ErrRefused = errors.New("refused")
