@@ -1,0 +1,420 @@
+// Package gen writes synthetic snapshots from a seed: skewed provider sizes,
+// Chinese names, every table, and a few invalid rows. The same seed gives
+// the same bytes. Orders stream to Parquet in batches, so large snapshots
+// are practical.
+package gen
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/decimal128"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/apache/arrow/go/v17/parquet"
+	"github.com/apache/arrow/go/v17/parquet/compress"
+	"github.com/apache/arrow/go/v17/parquet/pqarrow"
+	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/xuri/excelize/v2"
+)
+
+// Options say what to generate.
+type Options struct {
+	Out       string
+	Seed      int64
+	Providers int
+	Orders    int
+	AsOf      model.Date
+	Zone      *time.Location
+	Excel     bool // activity tables as sheets too (small snapshots only)
+	Parquet   bool
+}
+
+type provider struct {
+	id, name, category, status string
+	joined                     model.Date
+	services                   []string
+	weight                     float64
+	late                       float64 // share of late deliveries
+	answer                     float64 // share of answered test calls
+}
+
+var (
+	prefixes = []string{"天天", "智锐", "数汇", "星图", "越宏", "启思", "云帆", "百川", "恒信", "聚力", "锦程", "鼎新"}
+	suffixes = []string{"电商服务有限公司", "网络科技有限公司", "数据有限公司", "信息技术有限公司", "营销策划有限公司"}
+	titles   = []string{"店铺代运营", "ERP工具", "直播代播", "客服外包", "详情页设计", "运营培训", "投放推广"}
+)
+
+// Write generates a snapshot into o.Out.
+func Write(o Options) error {
+	if o.Providers < 1 || o.Orders < 0 {
+		return fmt.Errorf("gen: want at least one provider and no negative order count")
+	}
+	if err := os.MkdirAll(o.Out, 0o755); err != nil {
+		return fmt.Errorf("gen: %w", err)
+	}
+	r := rand.New(rand.NewPCG(uint64(o.Seed), 0x5eed))
+	clock := model.NewClock(o.Zone)
+	T := clock.Midnight(o.AsOf + 1)
+	cats := model.CategoryEnum.Codes
+	ps := make([]*provider, o.Providers)
+	total := 0.0
+	for i := range ps {
+		p := &provider{id: fmt.Sprintf("SP%06d", i+1), category: cats[r.IntN(len(cats))], status: "active",
+			name:   prefixes[r.IntN(len(prefixes))] + prefixes[r.IntN(len(prefixes))] + suffixes[r.IntN(len(suffixes))],
+			joined: o.AsOf - model.Date(90+r.IntN(900)), weight: math.Pow(float64(i+1), -0.7),
+			late: []float64{0.01, 0.03, 0.05, 0.12, 0.35}[r.IntN(5)], answer: []float64{0.99, 0.95, 0.7}[r.IntN(3)]}
+		if i == 0 {
+			p.joined = o.AsOf - 90 // joined exactly 90 days before as-of
+			p.category = "operations"
+		}
+		if r.IntN(40) == 0 {
+			p.status = "suspended"
+		}
+		for s := 0; s < 1+r.IntN(3); s++ {
+			p.services = append(p.services, fmt.Sprintf("%s-S%d", p.id, s))
+		}
+		total += p.weight
+		ps[i] = p
+	}
+	cum := make([]float64, len(ps))
+	acc := 0.0
+	for i, p := range ps {
+		acc += p.weight / total
+		cum[i] = acc
+	}
+	pick := func() *provider {
+		x := r.Float64()
+		lo, hi := 0, len(cum)-1
+		for lo < hi {
+			mid := (lo + hi) / 2
+			if cum[mid] < x {
+				lo = mid + 1
+			} else {
+				hi = mid
+			}
+		}
+		return ps[lo]
+	}
+	if err := writeReference(o, r, ps); err != nil {
+		return err
+	}
+	return writeActivity(o, r, ps, pick, clock, T)
+}
+
+func writeReference(o Options, r *rand.Rand, ps []*provider) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := func(name string, header []string, rows [][]any) error {
+		idx, err := f.NewSheet(name)
+		if err != nil {
+			return err
+		}
+		_ = idx
+		for j, h := range header {
+			cell, _ := excelize.CoordinatesToCellName(j+1, 1)
+			f.SetCellValue(name, cell, h)
+		}
+		for i, row := range rows {
+			cell, _ := excelize.CoordinatesToCellName(1, i+2)
+			if err := f.SetSheetRow(name, cell, &row); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	label := func(e *model.Enum, code string) string { return e.Label(code) }
+	var prov, svc, com [][]any
+	for _, p := range ps {
+		prov = append(prov, []any{p.id, p.name, "Provider " + p.id[2:], label(model.CategoryEnum, p.category), "上海",
+			p.joined.String(), 10000, label(model.ProviderStatusEnum, p.status)})
+		for k, s := range p.services {
+			svc = append(svc, []any{s, p.id, titles[r.IntN(len(titles))] + "·" + strconv.Itoa(k), label(model.CategoryEnum, p.category),
+				float64(100+r.IntN(20000)) + 0.5, p.joined.String(), "在架"})
+		}
+		n := len(com)
+		com = append(com,
+			[]any{fmt.Sprintf("C%d", n+1), p.id, "", "交付时限", 10 + r.IntN(20), p.joined.String(), "", "下单后按约定天数内交付"},
+			[]any{fmt.Sprintf("C%d", n+2), p.id, "", "售后首次响应", []int{4, 12, 24, 48}[r.IntN(4)], p.joined.String(), "", "工作时间内尽快响应"},
+			[]any{fmt.Sprintf("C%d", n+3), p.id, p.services[0], "售后处理时限", 2 + r.IntN(5), p.joined.String(), "", "按约定工作日内处理完毕"})
+	}
+	prov = append(prov, []any{"SP-BAD-ENUM", "坏类别", "", "占星", "", o.AsOf.String(), "", "正常"})
+	com = append(com, []any{"C-LOOSE", ps[0].id, "", "售后首次响应", 72, ps[0].joined.String(), "", "72小时内响应"})
+	var cal [][]any
+	for d := o.AsOf - 120; d <= o.AsOf; d++ {
+		if r.IntN(30) == 0 {
+			cal = append(cal, []any{d.String(), d.Weekday() == time.Saturday || d.Weekday() == time.Sunday})
+		}
+	}
+	steps := []struct {
+		name   string
+		header []string
+		rows   [][]any
+	}{
+		{"providers", []string{"provider_id", "name", "name_en", "category", "region", "joined_on", "deposit", "status"}, prov},
+		{"services", []string{"service_id", "provider_id", "title", "category", "price", "listed_on", "state"}, svc},
+		{"commitments", []string{"commitment_id", "provider_id", "service_id", "kind", "target", "effective_from", "effective_to", "text"}, com},
+		{"calendar", []string{"day", "working"}, cal},
+	}
+	for _, s := range steps {
+		if err := sheet(s.name, s.header, s.rows); err != nil {
+			return fmt.Errorf("gen: reference.xlsx: %w", err)
+		}
+	}
+	f.DeleteSheet("Sheet1")
+	if err := f.SaveAs(filepath.Join(o.Out, "reference.xlsx")); err != nil {
+		return fmt.Errorf("gen: reference.xlsx: %w", err)
+	}
+	meta := fmt.Sprintf("{\"as_of\": %q, \"timezone\": %q, \"platform\": \"synthetic\"}\n", o.AsOf.String(), o.Zone.String())
+	return os.WriteFile(filepath.Join(o.Out, "snapshot.json"), []byte(meta), 0o644)
+}
+
+// table streams rows of one Parquet file.
+type table struct {
+	path string
+	b    *array.RecordBuilder
+	w    *pqarrow.FileWriter
+	f    *os.File
+	n    int
+}
+
+func newTable(path string, fields []arrow.Field) (*table, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	sc := arrow.NewSchema(fields, nil)
+	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd), parquet.WithCreatedBy("disclose gen"),
+		parquet.WithMaxRowGroupLength(1<<20))
+	w, err := pqarrow.NewFileWriter(sc, f, props, pqarrow.NewArrowWriterProperties())
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &table{path: path, b: array.NewRecordBuilder(memory.DefaultAllocator, sc), w: w, f: f}, nil
+}
+
+func (t *table) row(vals ...any) error {
+	for i, v := range vals {
+		fb := t.b.Field(i)
+		if v == nil {
+			fb.AppendNull()
+			continue
+		}
+		switch b := fb.(type) {
+		case *array.StringBuilder:
+			b.Append(v.(string))
+		case *array.TimestampBuilder:
+			b.Append(arrow.Timestamp(v.(model.Instant)))
+		case *array.Decimal128Builder:
+			b.Append(decimal128.FromI64(int64(v.(model.Fen))))
+		case *array.BooleanBuilder:
+			b.Append(v.(bool))
+		case *array.Date32Builder:
+			b.Append(arrow.Date32(v.(model.Date)))
+		case *array.Int64Builder:
+			b.Append(v.(int64))
+		}
+	}
+	t.n++
+	if t.n%65536 == 0 {
+		return t.flush()
+	}
+	return nil
+}
+
+func (t *table) flush() error {
+	rec := t.b.NewRecord()
+	defer rec.Release()
+	if rec.NumRows() == 0 {
+		return nil
+	}
+	return t.w.WriteBuffered(rec)
+}
+
+func (t *table) close() error {
+	err := t.flush()
+	if e := t.w.Close(); err == nil {
+		err = e
+	}
+	t.b.Release()
+	if err != nil {
+		return fmt.Errorf("gen: %s: %w", t.path, err)
+	}
+	return nil
+}
+
+var (
+	tsUTC = &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
+	money = &arrow.Decimal128Type{Precision: 18, Scale: 2}
+	str   = arrow.BinaryTypes.String
+)
+
+func fields(spec ...any) []arrow.Field {
+	var fs []arrow.Field
+	for i := 0; i < len(spec); i += 2 {
+		fs = append(fs, arrow.Field{Name: spec[i].(string), Type: spec[i+1].(arrow.DataType), Nullable: true})
+	}
+	return fs
+}
+
+func writeActivity(o Options, r *rand.Rand, ps []*provider, pick func() *provider, clock *model.Clock, T model.Instant) error {
+	dir := o.Out
+	orders, err := newTable(filepath.Join(dir, "orders.parquet"), fields("order_id", str, "provider_id", str, "service_id", str,
+		"merchant_id", str, "ordered_at", tsUTC, "amount", money, "promised_by", tsUTC, "delivered_at", tsUTC, "status", str))
+	if err != nil {
+		return err
+	}
+	tickets, err := newTable(filepath.Join(dir, "tickets.parquet"), fields("ticket_id", str, "order_id", str, "opened_at", tsUTC,
+		"first_response_at", tsUTC, "resolved_at", tsUTC, "kind", str))
+	if err != nil {
+		return err
+	}
+	complaints, err := newTable(filepath.Join(dir, "complaints.parquet"), fields("complaint_id", str, "provider_id", str, "order_id", str,
+		"filed_at", tsUTC, "category", str, "status", str, "decided_at", tsUTC, "summary", str))
+	if err != nil {
+		return err
+	}
+	span := int64(400) * model.MicrosPerDay
+	start := T - model.Instant(span)
+	day := model.Instant(model.MicrosPerDay)
+	hour := model.Instant(model.MicrosPerHour)
+	cats := model.ComplaintCategoryEnum.Codes
+	for i := 0; i < o.Orders; i++ {
+		p := pick()
+		id := fmt.Sprintf("O%d", i+1)
+		at := start + model.Instant(r.Int64N(span))
+		status := "delivered"
+		var promised, delivered any
+		if r.IntN(10) == 0 {
+			promised = at + model.Instant(5+r.IntN(20))*day
+		}
+		lateness := model.Instant(r.Int64N(int64(8 * day)))
+		if r.Float64() < p.late {
+			lateness = model.Instant(int64(35*day) + r.Int64N(int64(10*day)))
+		}
+		if d := at + lateness; d < T {
+			delivered = d
+		} else {
+			status = "paid"
+		}
+		switch x := r.IntN(50); {
+		case x == 0:
+			status, delivered = "cancelled", nil
+		case x == 1:
+			status, delivered = "refunded", nil
+		}
+		svc := p.services[r.IntN(len(p.services))]
+		if err := orders.row(id, p.id, svc, fmt.Sprintf("M%d", r.IntN(50000)), at, model.Fen(1000+r.IntN(500000)), promised, delivered, status); err != nil {
+			return err
+		}
+		if r.IntN(9) == 0 {
+			opened := at + model.Instant(r.Int64N(int64(20*day)))
+			if opened < T {
+				var resp, res any
+				if x := opened + model.Instant(r.Int64N(int64([]model.Instant{3 * hour, 3 * hour, 3 * hour, 60 * hour}[r.IntN(4)]))); x < T {
+					resp = x
+				}
+				if x := opened + model.Instant(r.Int64N(int64([]model.Instant{2 * day, 2 * day, 9 * day}[r.IntN(3)]))); x < T {
+					res = x
+				}
+				if err := tickets.row("TK"+id[1:], id, opened, resp, res, []string{"refund", "quality", "other"}[r.IntN(3)]); err != nil {
+					return err
+				}
+			}
+		}
+		if r.IntN(120) == 0 {
+			filed := at + model.Instant(r.Int64N(int64(30*day)))
+			if filed < T-model.Instant(2*day) {
+				status := []string{"upheld", "rejected", "pending", "withdrawn"}[r.IntN(4)]
+				var decided any
+				if status == "upheld" || status == "rejected" {
+					decided = filed + model.Instant(r.Int64N(int64(2*day)))
+				}
+				if err := complaints.row("Q"+id[1:], p.id, id, filed, cats[r.IntN(len(cats))], status, decided, "商家反映的情况（不公开）"); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	// A few invalid rows of common kinds.
+	last := T - model.Instant(3*day)
+	orders.row("O-BAD-SERVICE", ps[0].id, "NO-SUCH-SERVICE", "M1", last, model.Fen(100), nil, nil, "paid")
+	orders.row("O-BAD-FUTURE", ps[0].id, ps[0].services[0], "M1", T+hour, model.Fen(100), nil, nil, "paid")
+	tickets.row("TK-BAD-ORDER", "NO-SUCH-ORDER", last, nil, nil, "other")
+	for _, t := range []*table{orders, tickets, complaints} {
+		if err := t.close(); err != nil {
+			return err
+		}
+	}
+	checks, err := newTable(filepath.Join(dir, "contact_checks.parquet"), fields("check_id", str, "provider_id", str, "called_at", tsUTC, "answered", arrow.FixedWidthTypes.Boolean))
+	if err != nil {
+		return err
+	}
+	gmv, err := newTable(filepath.Join(dir, "shop_gmv.parquet"), fields("provider_id", str, "day", arrow.FixedWidthTypes.Date32, "gmv", money))
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, p := range ps {
+		for at := start + model.Instant(r.Int64N(int64(3*day))); at < T; at += model.Instant(int64(2*day) + r.Int64N(int64(3*day))) {
+			n++
+			if err := checks.row(fmt.Sprintf("K%d", n), p.id, at, r.Float64() < p.answer); err != nil {
+				return err
+			}
+		}
+		if p.category == "operations" {
+			quiet := r.IntN(5) == 0
+			for d := o.AsOf - 120; d <= o.AsOf; d++ {
+				v := model.Fen(r.IntN(3000000))
+				if quiet {
+					v = 0
+				}
+				if err := gmv.row(p.id, d, v); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for _, t := range []*table{checks, gmv} {
+		if err := t.close(); err != nil {
+			return err
+		}
+	}
+	decisions, err := newTable(filepath.Join(dir, "decisions.parquet"), fields("decision_id", str, "provider_id", str, "rule_id", str,
+		"decided_at", tsUTC, "measure", str, "points", arrow.PrimitiveTypes.Int64, "deduction", money, "facts", str))
+	if err != nil {
+		return err
+	}
+	appeals, err := newTable(filepath.Join(dir, "appeals.parquet"), fields("appeal_id", str, "provider_id", str, "subject_kind", str,
+		"subject_id", str, "filed_at", tsUTC, "decided_at", tsUTC, "outcome", str))
+	if err != nil {
+		return err
+	}
+	rules := []string{"operating-standards", "false-advertising", "spot-check", "privacy", "private-dealing", "fraud"}
+	measures := []string{"warning", "hidden", "delisted", "disabled", "suspension"}
+	for i := 0; i < max(2, len(ps)/20); i++ {
+		p := ps[r.IntN(len(ps))]
+		at := T - model.Instant(int64(day)+r.Int64N(int64(300*day)))
+		id := fmt.Sprintf("D%d", i+1)
+		decisions.row(id, p.id, rules[r.IntN(len(rules))], at, measures[r.IntN(len(measures))], int64(2*r.IntN(7)), nil, "平台抽检发现服务与描述不符")
+		if i%3 == 0 {
+			decided := at + model.Instant(5*day)
+			if decided < T {
+				appeals.row(fmt.Sprintf("A%d", i+1), p.id, "decision", id, at+day, decided, "overturned")
+			}
+		}
+	}
+	for _, t := range []*table{decisions, appeals} {
+		if err := t.close(); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,215 @@
+package rules
+
+import (
+	"testing"
+	"time"
+
+	"github.com/disclose-project/disclose/content"
+	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/pipeline/rulebook"
+)
+
+func book(t *testing.T) *rulebook.Book {
+	t.Helper()
+	b, err := rulebook.Load(content.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+var shanghai, _ = time.LoadLocation("Asia/Shanghai")
+
+func at(s string) model.Instant {
+	tm, err := time.ParseInLocation("2006-01-02 15:04:05", s, shanghai)
+	if err != nil {
+		panic(err)
+	}
+	return model.Instant(tm.UnixMicro())
+}
+
+func day(s string) model.Date { d, _ := model.ParseDate(s); return d }
+
+// newEval returns an evaluator with one provider and the given commitments,
+// as of 2025-06-30.
+func newEval(t *testing.T, cs ...model.Commitment) *Evaluator {
+	e := NewEvaluator(book(t), model.NewClock(shanghai))
+	asOf := day("2025-06-30")
+	e.Reference(&model.Reference{AsOf: asOf, T: model.NewClock(shanghai).Midnight(asOf + 1),
+		Providers:   []model.Provider{{ID: "P1", Category: "software", Status: "active", JoinedOn: day("2020-01-01")}},
+		Commitments: cs, HasGMV: true})
+	return e
+}
+
+func TestDelivery(t *testing.T) {
+	for _, tc := range []struct {
+		name                string
+		ordered, delivered  string
+		status              string
+		wantDue, wantOnTime int64
+	}{
+		{"delivered to the second", "2025-06-01 10:00:00", "2025-06-11 10:00:00", "delivered", 1, 1},
+		{"delivered one second late", "2025-06-01 10:00:00", "2025-06-11 10:00:01", "delivered", 1, 0},
+		{"refunded never delivered", "2025-06-01 10:00:00", "", "refunded", 1, 0},
+		{"cancelled is no item", "2025-06-01 10:00:00", "", "cancelled", 0, 0},
+		{"due after as-of is not yet assessable", "2025-06-25 10:00:00", "2025-06-26 10:00:00", "delivered", 0, 0},
+		{"due on the first day of the window", "2025-03-23 10:00:00", "", "paid", 1, 0},
+		{"due the day before the window", "2025-03-22 10:00:00", "", "paid", 0, 0},
+		{"due on as-of, just before midnight", "2025-06-20 23:59:59", "", "paid", 1, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEval(t, model.Commitment{ID: "C1", ProviderID: "P1", Kind: model.KindDelivery, Target: 10,
+				EffectiveFrom: day("2024-01-01"), EffectiveTo: model.NoDate})
+			o := model.Order{ID: "O1", ProviderID: "P1", ServiceID: "S1", OrderedAt: at(tc.ordered), PromisedBy: model.NoInstant,
+				DeliveredAt: model.NoInstant, Status: tc.status}
+			if tc.delivered != "" {
+				o.DeliveredAt = at(tc.delivered)
+			}
+			e.Order(&o)
+			f := e.Finish().Facts[0]
+			if f.DeliveryDue != tc.wantDue || f.DeliveryOnTime != tc.wantOnTime {
+				t.Errorf("due %d on time %d, want %d %d", f.DeliveryDue, f.DeliveryOnTime, tc.wantDue, tc.wantOnTime)
+			}
+		})
+	}
+}
+
+func TestCommitmentLookup(t *testing.T) {
+	c := func(id, svc string, target float64, from, to string) *model.Commitment {
+		cm := &model.Commitment{ID: id, ProviderID: "P1", ServiceID: svc, Kind: model.KindDelivery, Target: target,
+			EffectiveFrom: day(from), EffectiveTo: model.NoDate}
+		if to != "" {
+			cm.EffectiveTo = day(to)
+		}
+		return cm
+	}
+	p := promises{model.KindDelivery: {
+		c("C1", "", 20, "2024-01-01", ""),
+		c("C2", "S1", 10, "2024-01-01", ""),
+		c("C3", "", 15, "2025-01-01", "2025-02-01"),
+		c("C9", "", 12, "2025-03-01", ""),
+		c("C10", "", 11, "2025-03-01", ""),
+	}}
+	for _, tc := range []struct {
+		name, svc, on, want string
+	}{
+		{"service-specific beats provider-wide", "S1", "2025-01-10", "C2"},
+		{"later effective_from wins an overlap", "S2", "2025-01-10", "C3"},
+		{"effective_to is exclusive", "S2", "2025-02-01", "C1"},
+		{"same start: greatest id", "S2", "2025-03-05", "C9"},
+		{"before any commitment: the floor", "S2", "2023-06-01", ""},
+	} {
+		got := p.lookup(model.KindDelivery, tc.svc, day(tc.on))
+		id := ""
+		if got != nil {
+			id = got.ID
+		}
+		if id != tc.want {
+			t.Errorf("%s: lookup = %q, want %q", tc.name, id, tc.want)
+		}
+	}
+}
+
+func TestResolutionCalendar(t *testing.T) {
+	cal := calendar{day("2025-04-04"): false, day("2025-04-27"): true}
+	for _, tc := range []struct {
+		name, from string
+		n          int
+		want       string
+	}{
+		{"over a weekend", "2025-04-10", 2, "2025-04-14"},
+		{"over a holiday", "2025-04-03", 1, "2025-04-07"},
+		{"a make-up working Sunday counts", "2025-04-25", 1, "2025-04-27"},
+		{"the opening day does not count", "2025-04-14", 1, "2025-04-15"},
+	} {
+		if got := cal.nthWorkingDayAfter(day(tc.from), tc.n); got != day(tc.want) {
+			t.Errorf("%s: %s + %d working days = %s, want %s", tc.name, tc.from, tc.n, got, tc.want)
+		}
+	}
+}
+
+func TestReachability(t *testing.T) {
+	calls := func(times ...string) []check {
+		var cs []check
+		for i, s := range times {
+			cs = append(cs, check{at: at(s), id: string(rune('a' + i))})
+		}
+		return cs
+	}
+	e := newEval(t)
+	for _, tc := range []struct {
+		name  string
+		calls []check
+		want  int
+	}{
+		{"three calls exactly 24 h apart", calls("2025-06-01 10:00:00", "2025-06-01 20:00:00", "2025-06-02 10:00:00"), 1},
+		{"three calls 24 h + 1 s apart", calls("2025-06-01 10:00:00", "2025-06-01 20:00:00", "2025-06-02 10:00:01"), 0},
+		{"drop the oldest and go on", calls("2025-06-01 10:00:00", "2025-06-02 09:00:00", "2025-06-02 11:00:00", "2025-06-02 12:00:00"), 1},
+		{"six in a day are two incidents", calls("2025-06-01 01:00:00", "2025-06-01 02:00:00", "2025-06-01 03:00:00", "2025-06-01 04:00:00", "2025-06-01 05:00:00", "2025-06-01 06:00:00"), 2},
+	} {
+		if got := len(e.incidents(tc.calls)); got != tc.want {
+			t.Errorf("%s: %d incidents, want %d", tc.name, got, tc.want)
+		}
+	}
+	answered := calls("2025-06-01 10:00:00", "2025-06-01 11:00:00", "2025-06-01 12:00:00")
+	answered[1].answered = true
+	if got := len(e.incidents(answered)); got != 0 {
+		t.Errorf("an answered call empties the run: %d incidents, want 0", got)
+	}
+}
+
+func TestPointsLadder(t *testing.T) {
+	for _, tc := range []struct {
+		upheld  int // privacy_breach complaints, 12 points each
+		measure string
+	}{{0, ""}, {1, "warning"}, {2, "demotion"}, {3, "hidden"}, {4, "clearance"}} {
+		e := newEval(t)
+		for i := 0; i < tc.upheld; i++ {
+			e.Complaint(&model.Complaint{ID: string(rune('A' + i)), ProviderID: "P1", Category: "privacy_breach",
+				Status: "upheld", DecidedAt: at("2025-05-01 10:00:00")})
+		}
+		res := e.Finish()
+		got := ""
+		for _, f := range res.Findings {
+			if f.RuleID == "points" {
+				got = f.Measure
+			}
+		}
+		if got != tc.measure || res.Facts[0].Points365 != int64(12*tc.upheld) {
+			t.Errorf("%d points: measure %q, want %q", 12*tc.upheld, got, tc.measure)
+		}
+	}
+}
+
+func TestAppealOverturns(t *testing.T) {
+	e := newEval(t)
+	e.Complaint(&model.Complaint{ID: "Q1", ProviderID: "P1", Category: "privacy_breach", Status: "upheld", DecidedAt: at("2025-05-01 10:00:00")})
+	e.Decision(&model.Decision{ID: "D1", ProviderID: "P1", RuleID: "spot-check", Measure: "hidden", Points: 6, DecidedAt: at("2025-06-01 10:00:00")})
+	e.Appeal(&model.Appeal{ID: "A1", SubjectKind: "complaint", SubjectID: "Q1", Outcome: "overturned", DecidedAt: at("2025-05-10 10:00:00")})
+	e.Appeal(&model.Appeal{ID: "A2", SubjectKind: "decision", SubjectID: "D1", Outcome: "overturned", DecidedAt: at("2025-06-10 10:00:00")})
+	res := e.Finish()
+	if len(res.Findings) != 0 || res.Facts[0].Points365 != 0 {
+		t.Errorf("overturned complaint and decision still count: %+v, %d points", res.Findings, res.Facts[0].Points365)
+	}
+}
+
+func TestInactivity(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		joined string
+		gmv    bool
+		want   bool
+	}{
+		{"joined exactly 90 days before as-of", "2025-04-01", false, true},
+		{"joined 89 days before as-of", "2025-04-02", false, false},
+	} {
+		e := NewEvaluator(book(t), model.NewClock(shanghai))
+		asOf := day("2025-06-30")
+		e.Reference(&model.Reference{AsOf: asOf, HasGMV: tc.gmv,
+			Providers: []model.Provider{{ID: "P1", Category: "operations", Status: "active", JoinedOn: day(tc.joined)}}})
+		got := len(e.Finish().Findings) == 1
+		if got != tc.want {
+			t.Errorf("%s: cleared %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
