@@ -73,7 +73,9 @@ func TestRepresentations(t *testing.T) {
 	os_ := logicalOrders()
 	str := arrow.BinaryTypes.String
 	dict := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: str}
-	ts := func(u arrow.TimeUnit, tz string) *arrow.TimestampType { return &arrow.TimestampType{Unit: u, TimeZone: tz} }
+	ts := func(u arrow.TimeUnit, tz string) *arrow.TimestampType {
+		return &arrow.TimestampType{Unit: u, TimeZone: tz}
+	}
 	wall := func(tm time.Time) int64 { // local wall clock as if UTC, in microseconds
 		y, m, d := tm.Date()
 		return time.Date(y, m, d, tm.Hour(), tm.Minute(), tm.Second(), 0, time.UTC).UnixMicro()
