@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/disclose-project/disclose/pipeline/model"
 	"github.com/disclose-project/disclose/pipeline/rulebook"
@@ -216,7 +217,8 @@ func (e *Evaluator) Check(c *model.Check) {
 	if a == nil {
 		return
 	}
-	a.checks = append(a.checks, check{at: c.CalledAt, id: c.ID, answered: c.Answered})
+	// Clone: a string read from Parquet shares the whole batch's buffer.
+	a.checks = append(a.checks, check{at: c.CalledAt, id: strings.Clone(c.ID), answered: c.Answered})
 	if e.in90(e.clock.Day(c.CalledAt)) {
 		a.facts.Checks++
 		if c.Answered {

@@ -213,3 +213,39 @@ func TestInactivity(t *testing.T) {
 		}
 	}
 }
+
+func TestMinItems(t *testing.T) {
+	for _, tc := range []struct {
+		items int
+		want  string
+	}{{19, ""}, {20, "demotion"}} {
+		e := newEval(t)
+		for i := 0; i < tc.items; i++ { // every order late: rate 0
+			e.Order(&model.Order{ID: "O", ProviderID: "P1", ServiceID: "S1", OrderedAt: at("2025-05-01 10:00:00"),
+				PromisedBy: model.NoInstant, DeliveredAt: model.NoInstant, Status: "paid"})
+		}
+		got := ""
+		for _, f := range e.Finish().Findings {
+			if f.RuleID == "delivery" {
+				got = f.Measure
+			}
+		}
+		if got != tc.want {
+			t.Errorf("%d late orders: finding %q, want %q", tc.items, got, tc.want)
+		}
+	}
+}
+
+func TestTicketBeforeMidnight(t *testing.T) {
+	// Opened 23:59:59 local on Friday 2025-06-20: first reply due 48 h later
+	// (Sunday 23:59:59, due date 06-22); resolution due the 7th working day
+	// after Friday, 2025-07-01, which is after as-of: not yet assessable.
+	e := newEval(t)
+	o := &model.Order{ID: "O1", ProviderID: "P1", ServiceID: "S1", OrderedAt: at("2025-06-01 10:00:00")}
+	e.Ticket(&model.Ticket{ID: "T1", OrderID: "O1", OpenedAt: at("2025-06-20 23:59:59"),
+		FirstResponseAt: at("2025-06-22 23:59:59"), ResolvedAt: model.NoInstant}, o)
+	f := e.Finish().Facts[0]
+	if f.ResponseDue != 1 || f.ResponseOnTime != 1 || f.ResolutionDue != 0 || f.TicketsAssessable != 1 {
+		t.Errorf("response %d/%d, resolution due %d, tickets %d", f.ResponseOnTime, f.ResponseDue, f.ResolutionDue, f.TicketsAssessable)
+	}
+}

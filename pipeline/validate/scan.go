@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"slices"
+	"strings"
 
 	"github.com/disclose-project/disclose/pipeline/model"
 	"github.com/disclose-project/disclose/pipeline/rulebook"
@@ -216,7 +217,7 @@ func (s *scanner) duplicates(table string) (map[string]bool, error) {
 		v := &b.Cols[key]
 		for i := 0; i < b.Len; i++ {
 			if k := v.Key(i); v.State[i] == snapshot.OK && suspect[maphash.String(seed, k)] {
-				count[k]++
+				count[strings.Clone(k)]++
 			}
 		}
 		return nil
@@ -383,7 +384,10 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 			}
 			for i := 0; i < b.Len; i++ {
 				if v.State[i] == snapshot.OK {
-					s.orders[v.Str[i]] = nil
+					if _, ok := s.orders[v.Str[i]]; !ok {
+						// Clone: a string read from Parquet shares the batch's buffer.
+						s.orders[strings.Clone(v.Str[i])] = nil
+					}
 				}
 			}
 			return nil
@@ -413,8 +417,9 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 			return ServiceOfOtherProvider
 		}
 		if _, ok := s.orders[o.ID]; ok {
-			kept := o
-			s.orders[o.ID] = &kept
+			kept := model.Order{ID: strings.Clone(o.ID), ProviderID: strings.Clone(o.ProviderID), ServiceID: strings.Clone(o.ServiceID),
+				OrderedAt: o.OrderedAt, Status: strings.Clone(o.Status)}
+			s.orders[kept.ID] = &kept
 		}
 		s.sink.Order(&o)
 		return ""
