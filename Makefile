@@ -1,11 +1,12 @@
 GO ?= go
+SRC := cmd pipeline content
 
 .PHONY: site test bench fmt lint clean conformance
 
 site:        ; $(GO) run ./cmd/disclose build --out public
-test:        ; $(GO) vet ./... && test -z "$$(gofmt -l cmd pipeline site content)" && $(GO) test ./...
+test: lint   ; $(GO) test ./...
 bench:       ; $(GO) test -run '^$$' -bench . -benchmem ./...
 conformance: ; ../shared/conformance/check.sh
-fmt:         ; gofmt -s -w cmd pipeline content
-lint:        ; $(GO) vet ./... && test -z "$$(gofmt -l cmd pipeline site content)"
+fmt:         ; gofmt -s -w $(SRC)
+lint:        ; $(GO) vet ./... && test -z "$$(gofmt -l $(SRC))"
 clean:       ; rm -rf public quarantine.csv

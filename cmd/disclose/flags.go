@@ -29,6 +29,8 @@ type Config struct {
 	Providers int
 	Orders    int
 	Format    string
+
+	set map[string]bool // flags given on the command line
 }
 
 // flagDefs declares every flag once: name, usage, and how to bind it.
@@ -99,6 +101,8 @@ func parseFlags(cmd, summary string, names []string, args []string, stderr io.Wr
 		}
 		return nil, errUsage{fmt.Sprintf("disclose %s: %v (see disclose %s --help)", cmd, err, cmd)}
 	}
+	c.set = map[string]bool{}
+	fs.Visit(func(f *pflag.Flag) { c.set[f.Name] = true })
 	if fs.NArg() > 0 {
 		return nil, errUsage{fmt.Sprintf("disclose %s: unexpected argument %q (see disclose %s --help)", cmd, fs.Arg(0), cmd)}
 	}

@@ -25,9 +25,9 @@ func cmdGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return errUsage{"disclose gen: --as-of: " + err.Error()}
 		}
 	}
-	if cfg.Out == "public" {
+	if !cfg.set["out"] {
 		return errUsage{"disclose gen: --out is required"}
 	}
 	zone, _ := time.LoadLocation("Asia/Shanghai")
-	return gen.Write(gen.Options{Out: cfg.Out, Seed: cfg.Seed, Providers: cfg.Providers, Orders: cfg.Orders, AsOf: asOf, Zone: zone, Parquet: true})
+	return gen.Write(gen.Options{Out: cfg.Out, Seed: cfg.Seed, Providers: cfg.Providers, Orders: cfg.Orders, AsOf: asOf, Zone: zone})
 }

@@ -32,8 +32,6 @@ type Options struct {
 	Orders    int
 	AsOf      model.Date
 	Zone      *time.Location
-	Excel     bool // activity tables as sheets too (small snapshots only)
-	Parquet   bool
 }
 
 type provider struct {
@@ -112,14 +110,11 @@ func writeReference(o Options, r *rand.Rand, ps []*provider) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	sheet := func(name string, header []string, rows [][]any) error {
-		idx, err := f.NewSheet(name)
-		if err != nil {
+		if _, err := f.NewSheet(name); err != nil {
 			return err
 		}
-		_ = idx
-		for j, h := range header {
-			cell, _ := excelize.CoordinatesToCellName(j+1, 1)
-			f.SetCellValue(name, cell, h)
+		if err := f.SetSheetRow(name, "A1", &header); err != nil {
+			return err
 		}
 		for i, row := range rows {
 			cell, _ := excelize.CoordinatesToCellName(1, i+2)

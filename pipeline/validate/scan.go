@@ -417,8 +417,10 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 			return ServiceOfOtherProvider
 		}
 		if _, ok := s.orders[o.ID]; ok {
-			kept := model.Order{ID: strings.Clone(o.ID), ProviderID: strings.Clone(o.ProviderID), ServiceID: strings.Clone(o.ServiceID),
-				OrderedAt: o.OrderedAt, Status: strings.Clone(o.Status)}
+			// Clone the strings: a string read from Parquet shares the batch's buffer.
+			kept := o
+			kept.ID, kept.ProviderID, kept.ServiceID, kept.Status =
+				strings.Clone(o.ID), strings.Clone(o.ProviderID), strings.Clone(o.ServiceID), strings.Clone(o.Status)
 			s.orders[kept.ID] = &kept
 		}
 		s.sink.Order(&o)
