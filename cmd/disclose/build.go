@@ -29,7 +29,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	rep := &Report{Tables: map[string]*validate.TableStats{}}
-	err = build(ctx, cfg, rep, stdout)
+	_, err = build(ctx, cfg, rep, stdout)
 	return finishReport(cfg.Report, rep, err)
 }
 
@@ -46,35 +46,36 @@ type Evaluation struct {
 	Manifest *report.Manifest
 }
 
-// build runs the whole pipeline: load → evaluate → publish.
-func build(ctx context.Context, cfg *Config, rep *Report, stdout io.Writer) error {
+// build runs the whole pipeline: load → evaluate → publish. It returns the
+// evaluation it published.
+func build(ctx context.Context, cfg *Config, rep *Report, stdout io.Writer) (*Evaluation, error) {
 	start := time.Now()
 	lim, err := limits(cfg)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	book, err := rulebook.Load(content.FS)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	prev, err := ledger.Read(cfg.State)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ev, err := evaluate(ctx, cfg, book, prev, lim, rep)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	loaded := time.Now()
 	if err := publish(cfg, ev); err != nil {
-		return err
+		return nil, err
 	}
 	if cfg.State != "" {
 		if err := ev.Ledger.Write(cfg.State); err != nil {
-			return err
+			return nil, err
 		}
 		if err := ev.Manifest.Write(filepath.Join(cfg.State, "manifest.json")); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	done := time.Now()
@@ -90,7 +91,7 @@ func build(ctx context.Context, cfg *Config, rep *Report, stdout io.Writer) erro
 		fmt.Fprintf(stdout, "built %s as of %s: %d providers, %d findings, notices %d in force (%d issued, %d expired, %d rescinded)\n",
 			cfg.Out, ev.Snap.AsOf, len(ev.Ratings), len(ev.Result.Findings), nc.InForce, nc.Issued, nc.Expired, nc.Rescinded)
 	}
-	return nil
+	return ev, nil
 }
 
 // evaluate loads and validates the snapshot, applies the safety checks,

@@ -26,6 +26,7 @@ func (t Type) String() string { return typeNames[t] }
 type Enum struct {
 	Codes  []string
 	Labels []string // Labels[i] is the 中文 label of Codes[i]
+	En     []string // En[i] is its English label
 }
 
 // Lookup returns the code for a code or a Chinese label, after trimming.
@@ -41,9 +42,20 @@ func (e *Enum) Lookup(s string) (string, bool) {
 
 // Label returns the Chinese label of a code.
 func (e *Enum) Label(code string) string {
+	return e.label(e.Labels, code)
+}
+
+// LabelEn returns the English label of a code, or the code itself.
+func (e *Enum) LabelEn(code string) string {
+	return e.label(e.En, code)
+}
+
+func (e *Enum) label(labels []string, code string) string {
 	for i, c := range e.Codes {
 		if c == code {
-			return e.Labels[i]
+			if i < len(labels) {
+				return labels[i]
+			}
 		}
 	}
 	return code
@@ -81,46 +93,57 @@ var (
 	CategoryEnum = &Enum{
 		Codes:  []string{"operations", "software", "marketing", "training", "customer_service", "design", "other"},
 		Labels: []string{"代运营", "软件工具", "营销推广", "培训", "客服外包", "设计", "其他"},
+		En:     []string{"Shop operations", "Software tools", "Marketing", "Training", "Customer service", "Design", "Other"},
 	}
 	ProviderStatusEnum = &Enum{
 		Codes:  []string{"active", "suspended", "cleared"},
 		Labels: []string{"正常", "暂停", "已清退"},
+		En:     []string{"Active", "Suspended", "Cleared"},
 	}
 	ServiceStateEnum = &Enum{
 		Codes:  []string{"on_shelf", "hidden", "delisted", "disabled"},
 		Labels: []string{"在架", "隐藏", "下架", "禁用"},
+		En:     []string{"On shelf", "Hidden", "Delisted", "Disabled"},
 	}
 	CommitmentKindEnum = &Enum{
 		Codes:  []string{"delivery_days", "first_response_hours", "resolution_workdays", "refund_days"},
 		Labels: []string{"交付时限", "售后首次响应", "售后处理时限", "无理由退款"},
+		En:     []string{"Delivery time", "First reply to after-sales tickets", "After-sales resolution time", "No-reason refund"},
 	}
 	OrderStatusEnum = &Enum{
 		Codes:  []string{"paid", "delivered", "refunded", "cancelled"},
 		Labels: []string{"已付款", "已交付", "已退款", "已取消"},
+		En:     []string{"Paid", "Delivered", "Refunded", "Cancelled"},
 	}
 	TicketKindEnum = &Enum{
 		Codes:  []string{"refund", "quality", "other"},
 		Labels: []string{"退款", "质量", "其他"},
+		En:     []string{"Refund", "Quality", "Other"},
 	}
 	ComplaintCategoryEnum = &Enum{
 		Codes:  []string{"false_advertising", "non_fulfilment", "poor_quality", "price_gouging", "unreachable", "privacy_breach", "other"},
 		Labels: []string{"虚假宣传", "未履约", "服务质量差", "价格虚高", "失联", "泄露信息", "其他"},
+		En:     []string{"False advertising", "Non-fulfilment", "Poor quality", "Price gouging", "Unreachable", "Privacy breach", "Other"},
 	}
 	ComplaintStatusEnum = &Enum{
 		Codes:  []string{"pending", "upheld", "rejected", "withdrawn"},
 		Labels: []string{"处理中", "成立", "不成立", "已撤回"},
+		En:     []string{"Pending", "Upheld", "Rejected", "Withdrawn"},
 	}
 	MeasureEnum = &Enum{
 		Codes:  []string{"warning", "demotion", "hidden", "delisted", "disabled", "suspension", "deposit_deduction", "clearance"},
 		Labels: []string{"警告", "降权", "服务隐藏", "服务下架", "服务禁用", "暂停合作", "扣除保证金", "清退"},
+		En:     []string{"Warning", "Demotion in search", "Services hidden", "Services delisted", "Services disabled", "Suspension", "Deposit deduction", "Clearance"},
 	}
 	SubjectKindEnum = &Enum{
 		Codes:  []string{"complaint", "decision"},
 		Labels: []string{"投诉", "处罚决定"},
+		En:     []string{"Complaint", "Decision"},
 	}
 	AppealOutcomeEnum = &Enum{
 		Codes:  []string{"pending", "upheld", "overturned"},
 		Labels: []string{"审理中", "维持", "撤销"},
+		En:     []string{"Pending", "Upheld", "Overturned"},
 	}
 )
 

@@ -88,7 +88,7 @@ func (e *Evaluator) provider(a *acc) []model.Finding {
 		f.Violations = append(f.Violations, model.Violation{ProviderID: p.ID, RuleID: b.Complaints.Rule.ID, Due: due,
 			Points: pts, Ref: c.ID,
 			FactsZh: fmt.Sprintf("投诉%s（%s）经核实成立，%s认定。", c.ID, model.ComplaintCategoryEnum.Label(c.Category), due),
-			FactsEn: fmt.Sprintf("Complaint %s (%s) upheld on %s.", c.ID, strings.ReplaceAll(c.Category, "_", " "), due)})
+			FactsEn: fmt.Sprintf("Complaint %s (%s) upheld on %s.", c.ID, strings.ToLower(model.ComplaintCategoryEnum.LabelEn(c.Category)), due)})
 	}
 	for _, d := range a.decisions {
 		if _, over := e.Overturned("decision", d.ID); over {
@@ -168,7 +168,7 @@ func (e *Evaluator) provider(a *acc) []model.Finding {
 		m := b.Measure(measure)
 		computed(&rr.Rule, measure,
 			fmt.Sprintf("%s至%s到期的%s共%d项，按时%d项，按时率%s，低于%s（%s线）。", from, to, zhItem, n, x, percent(x, n), percentOf(line), m.Zh),
-			fmt.Sprintf("Of %d %s due from %s to %s, %d were on time (%s), below the %s line of %s.", n, enItem, from, to, x, percent(x, n), strings.ToLower(m.En), percentOf(line)),
+			fmt.Sprintf("Of %d %s due from %s to %s, %d were on time (%s), below the %s threshold for %s.", n, enItem, from, to, x, percent(x, n), percentOf(line), strings.ToLower(m.En)),
 			nil)
 	}
 	rate(&b.Delivery, f.DeliveryOnTime, f.DeliveryDue, "订单交付", "orders")
