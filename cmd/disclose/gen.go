@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"time"
 
 	"github.com/disclose-project/disclose/pipeline/gen"
@@ -11,13 +12,14 @@ import (
 )
 
 func cmdGen(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, err := parseFlags("gen", "Write a synthetic snapshot: reference tables in reference.xlsx (Chinese labels), activity\ntables in Parquet. The same seed gives the same bytes.",
+	cfg, err := parseFlags("gen", "Write a synthetic snapshot: reference tables in reference.xlsx (Chinese labels), activity\ntables in Parquet (--format parquet), one workbook each (xlsx), or both encodings of the same\nsnapshot in OUT/parquet and OUT/xlsx (both). The same seed gives the same bytes.",
 		[]string{"out", "seed", "providers", "orders", "format", "as-of"}, args, stderr)
 	if err != nil {
 		return err
 	}
-	if cfg.Format != "parquet" {
-		return errUsage{fmt.Sprintf("disclose gen: --format %s: only parquet (reference tables in Excel, activity tables in Parquet) is written so far", cfg.Format)}
+	formats := map[string][]string{"parquet": {"parquet"}, "xlsx": {"xlsx"}, "both": {"parquet", "xlsx"}}[cfg.Format]
+	if formats == nil {
+		return errUsage{fmt.Sprintf("disclose gen: --format %q: want parquet, xlsx or both", cfg.Format)}
 	}
 	asOf := model.DateOf(2025, time.June, 30)
 	if cfg.AsOf != "" {
@@ -29,5 +31,15 @@ func cmdGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return errUsage{"disclose gen: --out is required"}
 	}
 	zone, _ := time.LoadLocation("Asia/Shanghai")
-	return gen.Write(gen.Options{Out: cfg.Out, Seed: cfg.Seed, Providers: cfg.Providers, Orders: cfg.Orders, AsOf: asOf, Zone: zone})
+	for _, f := range formats {
+		out := cfg.Out
+		if len(formats) > 1 {
+			out = filepath.Join(cfg.Out, f)
+		}
+		o := gen.Options{Out: out, Seed: cfg.Seed, Providers: cfg.Providers, Orders: cfg.Orders, AsOf: asOf, Zone: zone, Format: f}
+		if err := gen.Write(o); err != nil {
+			return err
+		}
+	}
+	return nil
 }

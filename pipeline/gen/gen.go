@@ -32,7 +32,14 @@ type Options struct {
 	Orders    int
 	AsOf      model.Date
 	Zone      *time.Location
+	// Format is how the activity tables are written: "parquet" (the
+	// default) or "xlsx" (one workbook per table, local times as text).
+	// The reference tables are always in reference.xlsx.
+	Format string
 }
+
+// MaxSheetRows is how many data rows an Excel sheet can hold.
+const MaxSheetRows = 1048575
 
 type provider struct {
 	id, name, category, status string
@@ -41,6 +48,7 @@ type provider struct {
 	weight                     float64
 	late                       float64 // share of late deliveries
 	answer                     float64 // share of answered test calls
+	deliveryDays, responseH    int     // its provider-wide commitments
 }
 
 var (
@@ -51,8 +59,17 @@ var (
 
 // Write generates a snapshot into o.Out.
 func Write(o Options) error {
-	if o.Providers < 1 || o.Orders < 0 {
-		return fmt.Errorf("gen: want at least one provider and no negative order count")
+	if o.Providers < 4 || o.Orders < 0 {
+		return fmt.Errorf("gen: want at least four providers and no negative order count")
+	}
+	switch o.Format {
+	case "", "parquet":
+	case "xlsx":
+		if o.Orders > MaxSheetRows-10 {
+			return fmt.Errorf("gen: %d orders do not fit an Excel sheet (at most %d rows); write Parquet", o.Orders, MaxSheetRows-10)
+		}
+	default:
+		return fmt.Errorf("gen: unknown format %q (want parquet or xlsx)", o.Format)
 	}
 	if err := os.MkdirAll(o.Out, 0o755); err != nil {
 		return fmt.Errorf("gen: %w", err)
@@ -67,7 +84,8 @@ func Write(o Options) error {
 		p := &provider{id: fmt.Sprintf("SP%06d", i+1), category: cats[r.IntN(len(cats))], status: "active",
 			name:   prefixes[r.IntN(len(prefixes))] + prefixes[r.IntN(len(prefixes))] + suffixes[r.IntN(len(suffixes))],
 			joined: o.AsOf - model.Date(90+r.IntN(900)), weight: math.Pow(float64(i+1), -0.7),
-			late: []float64{0.01, 0.03, 0.05, 0.12, 0.35}[r.IntN(5)], answer: []float64{0.99, 0.95, 0.7}[r.IntN(3)]}
+			late: []float64{0.01, 0.03, 0.05, 0.12, 0.35}[r.IntN(5)], answer: []float64{0.99, 0.95, 0.7}[r.IntN(3)],
+			deliveryDays: 10 + r.IntN(20), responseH: []int{4, 12, 24, 48}[r.IntN(4)]}
 		if i == 0 {
 			p.joined = o.AsOf - 90 // joined exactly 90 days before as-of
 			p.category = "operations"
@@ -135,12 +153,16 @@ func writeReference(o Options, r *rand.Rand, ps []*provider) error {
 		}
 		n := len(com)
 		com = append(com,
-			[]any{fmt.Sprintf("C%d", n+1), p.id, "", "交付时限", 10 + r.IntN(20), p.joined.String(), "", "下单后按约定天数内交付"},
-			[]any{fmt.Sprintf("C%d", n+2), p.id, "", "售后首次响应", []int{4, 12, 24, 48}[r.IntN(4)], p.joined.String(), "", "工作时间内尽快响应"},
+			[]any{fmt.Sprintf("C%d", n+1), p.id, "", "交付时限", p.deliveryDays, p.joined.String(), "", "下单后按约定天数内交付"},
+			[]any{fmt.Sprintf("C%d", n+2), p.id, "", "售后首次响应", p.responseH, p.joined.String(), "", "工作时间内尽快响应"},
 			[]any{fmt.Sprintf("C%d", n+3), p.id, p.services[0], "售后处理时限", 2 + r.IntN(5), p.joined.String(), "", "按约定工作日内处理完毕"})
 	}
 	prov = append(prov, []any{"SP-BAD-ENUM", "坏类别", "", "占星", "", o.AsOf.String(), "", "正常"})
-	com = append(com, []any{"C-LOOSE", ps[0].id, "", "售后首次响应", 72, ps[0].joined.String(), "", "72小时内响应"})
+	com = append(com, []any{"C-LOOSE", ps[0].id, "", "售后首次响应", 72, ps[0].joined.String(), "", "72小时内响应"},
+		// A stricter promise for one service that overlaps the provider-wide
+		// one from 60 days before as-of, and a later one overlapping it.
+		[]any{"C-SVC-A", ps[1].id, ps[1].services[0], "交付时限", 7, (o.AsOf - 200).String(), "", "本服务7天交付"},
+		[]any{"C-SVC-B", ps[1].id, ps[1].services[0], "交付时限", 5, (o.AsOf - 60).String(), "", "本服务5天交付"})
 	var cal [][]any
 	for d := o.AsOf - 120; d <= o.AsOf; d++ {
 		if r.IntN(30) == 0 {
@@ -168,6 +190,24 @@ func writeReference(o Options, r *rand.Rand, ps []*provider) error {
 	}
 	meta := fmt.Sprintf("{\"as_of\": %q, \"timezone\": %q, \"platform\": \"synthetic\"}\n", o.AsOf.String(), o.Zone.String())
 	return os.WriteFile(filepath.Join(o.Out, "snapshot.json"), []byte(meta), 0o644)
+}
+
+// sink takes the rows of one activity table.
+type sink interface {
+	row(vals ...any) error
+	close() error
+}
+
+// newSink opens the activity table name in o's format.
+func newSink(o Options, name string, fields []arrow.Field) (sink, error) {
+	if o.Format == "xlsx" {
+		return newSheet(filepath.Join(o.Out, name+".xlsx"), name, fields, o.Zone)
+	}
+	t, err := newTable(filepath.Join(o.Out, name+".parquet"), fields)
+	if err != nil {
+		return nil, fmt.Errorf("gen: %s: %w", name, err)
+	}
+	return t, nil
 }
 
 // table streams rows of one Parquet file.
@@ -260,18 +300,17 @@ func fields(spec ...any) []arrow.Field {
 }
 
 func writeActivity(o Options, r *rand.Rand, ps []*provider, pick func() *provider, clock *model.Clock, T model.Instant) error {
-	dir := o.Out
-	orders, err := newTable(filepath.Join(dir, "orders.parquet"), fields("order_id", str, "provider_id", str, "service_id", str,
+	orders, err := newSink(o, "orders", fields("order_id", str, "provider_id", str, "service_id", str,
 		"merchant_id", str, "ordered_at", tsUTC, "amount", money, "promised_by", tsUTC, "delivered_at", tsUTC, "status", str))
 	if err != nil {
 		return err
 	}
-	tickets, err := newTable(filepath.Join(dir, "tickets.parquet"), fields("ticket_id", str, "order_id", str, "opened_at", tsUTC,
+	tickets, err := newSink(o, "tickets", fields("ticket_id", str, "order_id", str, "opened_at", tsUTC,
 		"first_response_at", tsUTC, "resolved_at", tsUTC, "kind", str))
 	if err != nil {
 		return err
 	}
-	complaints, err := newTable(filepath.Join(dir, "complaints.parquet"), fields("complaint_id", str, "provider_id", str, "order_id", str,
+	complaints, err := newSink(o, "complaints", fields("complaint_id", str, "provider_id", str, "order_id", str,
 		"filed_at", tsUTC, "category", str, "status", str, "decided_at", tsUTC, "summary", str))
 	if err != nil {
 		return err
@@ -338,27 +377,62 @@ func writeActivity(o Options, r *rand.Rand, ps []*provider, pick func() *provide
 			}
 		}
 	}
+	// The edge cases the rules turn on: a delivery on time to the second
+	// and one a second late against a service's own promise; an order and a
+	// ticket at 23:59:59 local; a first reply exactly at its deadline; an
+	// upheld complaint overturned on appeal.
+	e := ps[1]
+	at := T - model.Instant(20*day) + 10*hour
+	due := at + model.Instant(5*day)
+	sec := model.Instant(model.MicrosPerSecond)
+	edge := []error{
+		orders.row("O-EDGE-ONTIME", e.id, e.services[0], "M1", at, model.Fen(9900), nil, due, "delivered"),
+		orders.row("O-EDGE-LATE", e.id, e.services[0], "M1", at, model.Fen(9900), nil, due+sec, "delivered"),
+		orders.row("O-EDGE-MIDNIGHT", e.id, e.services[0], "M1", T-model.Instant(15*day)-sec, model.Fen(9900), nil, nil, "paid"),
+		tickets.row("TK-EDGE-MIDNIGHT", "O-EDGE-ONTIME", T-model.Instant(10*day)-sec, T-model.Instant(10*day)-sec+model.Instant(e.responseH)*hour, nil, "quality"),
+		complaints.row("Q-EDGE-OVERTURNED", e.id, "O-EDGE-LATE", T-model.Instant(12*day), "privacy_breach", "upheld", T-model.Instant(11*day), "（不公开）"),
+	}
+	for _, err := range edge {
+		if err != nil {
+			return err
+		}
+	}
 	// A few invalid rows of common kinds.
 	last := T - model.Instant(3*day)
 	orders.row("O-BAD-SERVICE", ps[0].id, "NO-SUCH-SERVICE", "M1", last, model.Fen(100), nil, nil, "paid")
 	orders.row("O-BAD-FUTURE", ps[0].id, ps[0].services[0], "M1", T+hour, model.Fen(100), nil, nil, "paid")
 	tickets.row("TK-BAD-ORDER", "NO-SUCH-ORDER", last, nil, nil, "other")
-	for _, t := range []*table{orders, tickets, complaints} {
+	for _, t := range []sink{orders, tickets, complaints} {
 		if err := t.close(); err != nil {
 			return err
 		}
 	}
-	checks, err := newTable(filepath.Join(dir, "contact_checks.parquet"), fields("check_id", str, "provider_id", str, "called_at", tsUTC, "answered", arrow.FixedWidthTypes.Boolean))
+	checks, err := newSink(o, "contact_checks", fields("check_id", str, "provider_id", str, "called_at", tsUTC, "answered", arrow.FixedWidthTypes.Boolean))
 	if err != nil {
 		return err
 	}
-	gmv, err := newTable(filepath.Join(dir, "shop_gmv.parquet"), fields("provider_id", str, "day", arrow.FixedWidthTypes.Date32, "gmv", money))
+	gmv, err := newSink(o, "shop_gmv", fields("provider_id", str, "day", arrow.FixedWidthTypes.Date32, "gmv", money))
 	if err != nil {
 		return err
 	}
+	// Runs of three unanswered test calls whose first and third are exactly
+	// 24 h apart (an incident) and 24 h + 1 s apart (none), with no other
+	// call of those providers in between.
+	runAt := T - model.Instant(30*day)
+	runs := map[*provider]model.Instant{ps[2]: 0, ps[3]: sec}
 	n := 0
 	for _, p := range ps {
+		if extra, ok := runs[p]; ok {
+			for k, t := range []model.Instant{runAt, runAt + 12*hour, runAt + 24*hour + extra} {
+				if err := checks.row(fmt.Sprintf("K-EDGE-%s-%d", p.id, k+1), p.id, t, false); err != nil {
+					return err
+				}
+			}
+		}
 		for at := start + model.Instant(r.Int64N(int64(3*day))); at < T; at += model.Instant(int64(2*day) + r.Int64N(int64(3*day))) {
+			if _, ok := runs[p]; ok && at > runAt-model.Instant(2*day) && at < runAt+model.Instant(2*day) {
+				continue
+			}
 			n++
 			if err := checks.row(fmt.Sprintf("K%d", n), p.id, at, r.Float64() < p.answer); err != nil {
 				return err
@@ -377,17 +451,17 @@ func writeActivity(o Options, r *rand.Rand, ps []*provider, pick func() *provide
 			}
 		}
 	}
-	for _, t := range []*table{checks, gmv} {
+	for _, t := range []sink{checks, gmv} {
 		if err := t.close(); err != nil {
 			return err
 		}
 	}
-	decisions, err := newTable(filepath.Join(dir, "decisions.parquet"), fields("decision_id", str, "provider_id", str, "rule_id", str,
+	decisions, err := newSink(o, "decisions", fields("decision_id", str, "provider_id", str, "rule_id", str,
 		"decided_at", tsUTC, "measure", str, "points", arrow.PrimitiveTypes.Int64, "deduction", money, "facts", str))
 	if err != nil {
 		return err
 	}
-	appeals, err := newTable(filepath.Join(dir, "appeals.parquet"), fields("appeal_id", str, "provider_id", str, "subject_kind", str,
+	appeals, err := newSink(o, "appeals", fields("appeal_id", str, "provider_id", str, "subject_kind", str,
 		"subject_id", str, "filed_at", tsUTC, "decided_at", tsUTC, "outcome", str))
 	if err != nil {
 		return err
@@ -406,7 +480,10 @@ func writeActivity(o Options, r *rand.Rand, ps []*provider, pick func() *provide
 			}
 		}
 	}
-	for _, t := range []*table{decisions, appeals} {
+	if err := appeals.row("A-EDGE", e.id, "complaint", "Q-EDGE-OVERTURNED", T-model.Instant(10*day), T-model.Instant(5*day), "overturned"); err != nil {
+		return err
+	}
+	for _, t := range []sink{decisions, appeals} {
 		if err := t.close(); err != nil {
 			return err
 		}
