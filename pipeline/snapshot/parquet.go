@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/decimal128"
 	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/apache/arrow/go/v17/parquet"
 	"github.com/apache/arrow/go/v17/parquet/file"
 	"github.com/apache/arrow/go/v17/parquet/pqarrow"
 	"github.com/disclose-project/disclose/pipeline/model"
@@ -36,7 +37,12 @@ func openParquet(path string) (p *parquetFile, err error) {
 			p, err = nil, fmt.Errorf("corrupt Parquet file: %v", r)
 		}
 	}()
-	pf, err := file.OpenParquetFile(path, false)
+	// Stream column chunks through a small buffer instead of reading each
+	// whole chunk into memory: a row group may hold millions of rows.
+	props := parquet.NewReaderProperties(memory.DefaultAllocator)
+	props.BufferedStreamEnabled = true
+	props.BufferSize = 1 << 20
+	pf, err := file.OpenParquetFile(path, false, file.WithReadProps(props))
 	if err != nil {
 		return nil, err
 	}

@@ -46,6 +46,29 @@ type Stats struct {
 	Order []string `json:"-"`
 }
 
+// keptOrder is an order that a ticket or complaint points at, held
+// compactly: everything but its id (the map key) and the merchant, which is
+// never used.
+type keptOrder struct {
+	service                            int32 // index in svcList (its provider is the order's); -1: no valid order
+	status                             uint8 // index in model.OrderStatusEnum.Codes
+	orderedAt, promisedBy, deliveredAt model.Instant
+	amount                             model.Fen
+}
+
+// order rebuilds a kept order; its strings are shared, not allocated.
+func (s *scanner) order(id string, k *keptOrder) model.Order {
+	sv := s.svcList[k.service]
+	return model.Order{ID: id, ProviderID: sv.ProviderID, ServiceID: sv.ID, OrderedAt: k.orderedAt, Amount: k.amount,
+		PromisedBy: k.promisedBy, DeliveredAt: k.deliveredAt, Status: model.OrderStatusEnum.Codes[k.status]}
+}
+
+// validOrder reports whether a kept order id belongs to a valid order.
+func (s *scanner) validOrder(id string) bool {
+	slot, ok := s.orders[id]
+	return ok && s.kept[slot].service >= 0
+}
+
 type scanner struct {
 	ctx   context.Context
 	snap  *snapshot.Snapshot
@@ -57,7 +80,12 @@ type scanner struct {
 
 	providers map[string]*model.Provider
 	services  map[string]*model.Service
-	orders    map[string]*model.Order // orders that tickets or complaints point at; nil value: rejected
+	// orders maps the ids of the orders that tickets or complaints point at
+	// to their slot in kept, filled when a valid order with that id is read.
+	orders    map[string]int32
+	kept      []keptOrder
+	svcIndex  map[string]int32 // service id → index in svcList
+	svcList   []*model.Service
 	complaint map[string]bool
 	decision  map[string]bool
 }
@@ -178,9 +206,10 @@ func commonCheck(b *snapshot.Batch, i, key int, dups map[string]bool, timeCols [
 }
 
 // duplicates returns the ids that occur more than once in a table's key
-// column. It keeps a 64-bit hash per row, not the ids, so that it runs in
-// bounded memory over large tables; ids whose hashes collide are counted
-// exactly in a second pass over the key column.
+// column. It keeps a 32-bit hash per row, not the ids, so that it runs in
+// bounded memory over large tables (40 MB for 10 M rows); ids whose hashes
+// collide, a few thousand at that size, are counted exactly in a second
+// pass over the key column.
 func (s *scanner) duplicates(table string) (map[string]bool, error) {
 	t := s.snap.Table(table)
 	if t == nil || t.Key == "" {
@@ -188,12 +217,13 @@ func (s *scanner) duplicates(table string) (map[string]bool, error) {
 	}
 	key := t.Col(t.Key)
 	seed := maphash.MakeSeed()
-	var hashes []uint64
+	hash := func(k string) uint32 { return uint32(maphash.String(seed, k)) }
+	var hashes []uint32
 	err := s.snap.Scan(s.ctx, table, []string{t.Key}, func(b *snapshot.Batch) error {
 		v := &b.Cols[key]
 		for i := 0; i < b.Len; i++ {
 			if v.State[i] == snapshot.OK {
-				hashes = append(hashes, maphash.String(seed, v.Key(i)))
+				hashes = append(hashes, hash(v.Key(i)))
 			}
 		}
 		return nil
@@ -202,7 +232,7 @@ func (s *scanner) duplicates(table string) (map[string]bool, error) {
 		return nil, err
 	}
 	slices.Sort(hashes)
-	suspect := map[uint64]bool{}
+	suspect := map[uint32]bool{}
 	for i := 1; i < len(hashes); i++ {
 		if hashes[i] == hashes[i-1] {
 			suspect[hashes[i]] = true
@@ -216,7 +246,7 @@ func (s *scanner) duplicates(table string) (map[string]bool, error) {
 	err = s.snap.Scan(s.ctx, table, []string{t.Key}, func(b *snapshot.Batch) error {
 		v := &b.Cols[key]
 		for i := 0; i < b.Len; i++ {
-			if k := v.Key(i); v.State[i] == snapshot.OK && suspect[maphash.String(seed, k)] {
+			if k := v.Key(i); v.State[i] == snapshot.OK && suspect[hash(k)] {
 				count[strings.Clone(k)]++
 			}
 		}
@@ -321,8 +351,11 @@ func (s *scanner) scanServices(ref *model.Reference) error {
 		ref.Services = append(ref.Services, sv)
 		return ""
 	})
+	s.svcIndex = make(map[string]int32, len(ref.Services))
 	for i := range ref.Services {
 		s.services[ref.Services[i].ID] = &ref.Services[i]
+		s.svcIndex[ref.Services[i].ID] = int32(len(s.svcList))
+		s.svcList = append(s.svcList, &ref.Services[i])
 	}
 	return err
 }
@@ -370,7 +403,7 @@ func (s *scanner) scanCalendar(ref *model.Reference) error {
 // which orders tickets and complaints point at, so that only those orders
 // are kept for the tickets' pass.
 func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
-	s.orders = map[string]*model.Order{}
+	s.orders = map[string]int32{}
 	for _, tc := range [][2]string{{model.TTickets, "order_id"}, {model.TComplaints, "order_id"}} {
 		t := s.snap.Table(tc[0])
 		if t == nil {
@@ -386,7 +419,7 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 				if v.State[i] == snapshot.OK {
 					if _, ok := s.orders[v.Str[i]]; !ok {
 						// Clone: a string read from Parquet shares the batch's buffer.
-						s.orders[strings.Clone(v.Str[i])] = nil
+						s.orders[strings.Clone(v.Str[i])] = int32(len(s.orders))
 					}
 				}
 			}
@@ -395,6 +428,10 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		if err != nil {
 			return err
 		}
+	}
+	s.kept = make([]keptOrder, len(s.orders))
+	for i := range s.kept {
+		s.kept[i].service = -1
 	}
 	dups, err := s.duplicates(model.TOrders)
 	if err != nil {
@@ -416,12 +453,11 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		case s.services[o.ServiceID].ProviderID != o.ProviderID:
 			return ServiceOfOtherProvider
 		}
-		if _, ok := s.orders[o.ID]; ok {
-			// Clone the strings: a string read from Parquet shares the batch's buffer.
-			kept := o
-			kept.ID, kept.ProviderID, kept.ServiceID, kept.Status =
-				strings.Clone(o.ID), strings.Clone(o.ProviderID), strings.Clone(o.ServiceID), strings.Clone(o.Status)
-			s.orders[kept.ID] = &kept
+		// Look the id up without storing it: a map assignment would keep
+		// the batch's string, which shares the batch's buffer.
+		if slot, ok := s.orders[o.ID]; ok {
+			s.kept[slot] = keptOrder{service: s.svcIndex[o.ServiceID], status: uint8(slices.Index(model.OrderStatusEnum.Codes, o.Status)),
+				orderedAt: o.OrderedAt, promisedBy: o.PromisedBy, deliveredAt: o.DeliveredAt, amount: o.Amount}
 		}
 		s.sink.Order(&o)
 		return ""
@@ -443,10 +479,12 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 			return ResponseBeforeOpened
 		case tk.ResolvedAt != model.NoInstant && tk.ResolvedAt < tk.OpenedAt:
 			return ResolvedBeforeOpened
-		case s.orders[tk.OrderID] == nil:
+		}
+		if !s.validOrder(tk.OrderID) {
 			return UnknownOrder
 		}
-		s.sink.Ticket(&tk, s.orders[tk.OrderID])
+		o := s.order(tk.OrderID, &s.kept[s.orders[tk.OrderID]])
+		s.sink.Ticket(&tk, &o)
 		return ""
 	})
 }
@@ -465,7 +503,7 @@ func (s *scanner) scanComplaints(*model.Reference) error {
 			return MissingValue
 		case !s.knownProvider(c.ProviderID):
 			return UnknownProvider
-		case c.OrderID != "" && s.orders[c.OrderID] == nil:
+		case c.OrderID != "" && !s.validOrder(c.OrderID):
 			return UnknownOrder
 		}
 		s.complaint[c.ID] = true
