@@ -176,15 +176,15 @@ func publish(cfg *Config, ev *Evaluation) (err error) {
 	if err := report.WriteContractCSVs(tmp, ev.Result.Facts, ev.Ratings, ev.Notices, ev.Snap.AsOf, ev.Book); err != nil {
 		return err
 	}
-	if err := writeSite(tmp, ev); err != nil {
-		return err
-	}
 	outs, err := report.SumTree(filepath.Join(tmp, "downloads"))
 	if err != nil {
 		return err
 	}
 	ev.Manifest.Outputs = outs
 	if err := ev.Manifest.Write(filepath.Join(tmp, "downloads", "manifest.json")); err != nil {
+		return err
+	}
+	if err := writeSite(tmp, cfg, ev); err != nil {
 		return err
 	}
 	return swap(tmp, out)

@@ -17,6 +17,7 @@ type Result struct {
 	Facts       []*model.Facts     // one per provider, by provider id
 	Findings    []model.Finding    // by provider, rule, measure, key
 	Commitments []model.Commitment // the valid commitments, with Superseded filled in
+	Services    []model.Service    // the valid services
 	// Overturned lists the complaints and decisions overturned on appeal
 	// ("complaint:Q1", "decision:D1") with the appeal's local decision date.
 	Overturned map[string]model.Date
@@ -42,6 +43,7 @@ func (e *Evaluator) Finish() *Result {
 			strings.Compare(a.Measure, b.Measure), strings.Compare(a.Key, b.Key))
 	})
 	res.Commitments = e.ref.Commitments
+	res.Services = e.ref.Services
 	return res
 }
 

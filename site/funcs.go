@@ -1,0 +1,143 @@
+package site
+
+import (
+	"fmt"
+	"html/template"
+	"strconv"
+	"strings"
+
+	"github.com/disclose-project/disclose/pipeline/model"
+)
+
+// funcs are the template functions for one language.
+func (w *world) funcs(lang string) template.FuncMap {
+	en := lang == "en"
+	book := w.in.Book
+	pick := func(zh, e string) string {
+		if en {
+			return e
+		}
+		return zh
+	}
+	enum := func(e *model.Enum) func(string) string {
+		return func(code string) string {
+			if en {
+				return e.LabelEn(code)
+			}
+			return e.Label(code)
+		}
+	}
+	return template.FuncMap{
+		"t":        func(key string) string { return w.ui.get(lang, key) },
+		"tf":       func(key string, args ...any) string { return fmt.Sprintf(w.ui.get(lang, key), args...) },
+		"cat":      enum(model.CategoryEnum),
+		"pstatus":  enum(model.ProviderStatusEnum),
+		"sstate":   enum(model.ServiceStateEnum),
+		"kindname": enum(model.CommitmentKindEnum),
+		"measure": func(id string) string {
+			if m := book.Measure(id); m != nil {
+				return pick(m.Zh, m.En)
+			}
+			return id
+		},
+		"rulename": func(id string) string {
+			if r := book.Rule(id); r != nil {
+				return pick(r.Zh.Name, r.En.Name)
+			}
+			return id
+		},
+		"rulesummary": func(id string) string {
+			if r := book.Rule(id); r != nil {
+				return pick(r.Zh.Summary, r.En.Summary)
+			}
+			return ""
+		},
+		"nstatus": func(s string) string { return w.ui.get(lang, "status_"+s) },
+		"facts":   func(n *model.Notice) string { return pick(n.FactsZh, n.FactsEn) },
+		"vfacts":  func(v model.Violation) string { return pick(v.FactsZh, v.FactsEn) },
+		"pname": func(p *model.Provider) string {
+			if en && p.NameEn != "" {
+				return p.NameEn
+			}
+			return p.Name
+		},
+		"provider": func(id string) *prov { return w.byID[id] },
+		"slug":     Slug,
+		"pct":      pct,
+		"pctf":     func(f float64) string { return strconv.FormatFloat(100*f, 'f', 1, 64) + "%" },
+		"dec":      func(f float64, n int) string { return strconv.FormatFloat(f, 'f', n, 64) },
+		"grade": func(g string) string {
+			switch g {
+			case model.Unrated:
+				return w.ui.get(lang, "unrated")
+			case model.Cleared:
+				return w.ui.get(lang, "cleared")
+			}
+			return g
+		},
+		"target": func(kind string, v float64) string {
+			f := book.Floor(kind)
+			if f == nil {
+				return strconv.FormatFloat(v, 'f', -1, 64)
+			}
+			n := strconv.FormatFloat(v, 'f', -1, 64)
+			if en {
+				return n + " " + f.UnitEn
+			}
+			return n + f.UnitZh
+		},
+		"floorof": func(kind string) float64 {
+			if f := book.Floor(kind); f != nil {
+				return f.Target
+			}
+			return 0
+		},
+		"dim": func(id string) string {
+			if d := book.Dimension(id); d != nil {
+				return pick(d.Zh, d.En)
+			}
+			return id
+		},
+		"period": func(c *model.Commitment) string {
+			to := "…"
+			if c.EffectiveTo != model.NoDate {
+				to = c.EffectiveTo.String()
+			}
+			return c.EffectiveFrom.String() + " – " + to
+		},
+		"until": func(d model.Date) string {
+			if d == model.NoDate {
+				return w.ui.get(lang, "permanent")
+			}
+			return d.String()
+		},
+		"gradeChart":    func() template.HTML { return w.gradeChart(lang) },
+		"categoryChart": func() template.HTML { return w.categoryChart(lang) },
+		"dimChart":      func(p *prov) template.HTML { return w.dimChart(lang, p) },
+		"trendChart":    func(p *prov) template.HTML { return w.trendChart(lang, p) },
+		"size":          humanSize,
+		"lower":         strings.ToLower,
+		"add":           func(a, b int) int { return a + b },
+		"dict":          dict,
+		"list":          list,
+		"ccat":          enum(model.ComplaintCategoryEnum),
+	}
+}
+
+// pct formats x of n as a percentage with one decimal, or "—" when n is 0.
+func pct(x, n int64) string {
+	if n == 0 {
+		return "—"
+	}
+	return strconv.FormatFloat(100*float64(x)/float64(n), 'f', 1, 64) + "%"
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	case n >= 1<<10:
+		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KB"
+	}
+	return strconv.FormatInt(n, 10) + " B"
+}

@@ -1,0 +1,226 @@
+package site
+
+import (
+	"encoding/json"
+	"html/template"
+	"io/fs"
+	"strings"
+
+	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/pipeline/rulebook"
+)
+
+// P is what every page template gets.
+type P struct {
+	Lang      string
+	URL       string // the page's site path: "", "providers/", "en/notices/N1/"
+	Root      string // relative link to the site root
+	Home      string // relative link to this language's home
+	Twin      string // relative link to the same page in the other language
+	TwinLang  string
+	Canonical string // absolute URL when the base URL is known
+	AltZh     string // absolute or root-relative URLs of both versions, for hreflang
+	AltEn     string
+	Title     string
+	Nav       string // which menu entry is current
+	W         *world
+	D         any
+}
+
+// RulePage is a rule with its texts.
+type RulePage struct {
+	Rule  *rulebook.Rule
+	Kind  string // "rate", "reachability", "complaints", "points", "inactivity", "staff"
+	Rate  *rulebook.RateRule
+	Body  template.HTML
+	Staff bool
+}
+
+// TextPage is a Markdown page.
+type TextPage struct {
+	Body template.HTML
+	Name string
+}
+
+func (w *world) newP(lang, url, title, nav string, d any) *P {
+	prefix, other := "", "en/"
+	if lang == "en" {
+		prefix, other = "en/", ""
+	}
+	full := prefix + url
+	file := full + "index.html"
+	if strings.HasSuffix(url, ".html") {
+		file = full
+	}
+	root := rel(file, "")
+	if strings.HasSuffix(url, "404.html") {
+		// Served for any missing path, at any depth: links from the root.
+		root = w.abs("")
+	}
+	p := &P{Lang: lang, URL: full, Root: root, Home: root + prefix, Twin: root + other + url, Title: title, Nav: nav, W: w, D: d,
+		AltZh: root + url, AltEn: root + "en/" + url}
+	if w.opt.BaseURL != "" {
+		p.AltZh, p.AltEn = w.abs(url), w.abs("en/"+url)
+	}
+	p.TwinLang = "en"
+	if lang == "en" {
+		p.TwinLang = "zh-Hans"
+	}
+	if w.opt.BaseURL != "" {
+		p.Canonical = w.abs(full)
+	}
+	return p
+}
+
+// abs returns the absolute URL of a site path, or the root-relative path
+// when no base URL is set.
+func (w *world) abs(sitePath string) string {
+	if w.opt.BaseURL == "" {
+		return "/" + sitePath
+	}
+	return strings.TrimSuffix(w.opt.BaseURL, "/") + "/" + sitePath
+}
+
+// pages lists every HTML page of one language.
+func (w *world) pages(lang string) ([]page, error) {
+	prefix := ""
+	if lang == "en" {
+		prefix = "en/"
+	}
+	t := func(key string) string { return w.ui.get(lang, key) }
+	var out []page
+	add := func(url, tmpl, title, nav string, d any) {
+		file := prefix + url + "index.html"
+		if strings.HasSuffix(url, ".html") {
+			file = prefix + url
+		}
+		out = append(out, page{path: file, tmpl: tmpl, data: w.newP(lang, url, title, nav, d)})
+	}
+	add("", "home.html", t("site_name"), "home", nil)
+	add("providers/", "providers.html", t("nav_providers"), "providers", nil)
+	for _, p := range w.providers {
+		name := p.F.Provider.Name
+		if lang == "en" && p.F.Provider.NameEn != "" {
+			name = p.F.Provider.NameEn
+		}
+		add("providers/"+p.Slug+"/", "provider.html", name, "providers", p)
+	}
+	add("notices/", "notices.html", t("nav_notices"), "notices", nil)
+	for _, n := range w.notices {
+		add("notices/"+Slug(n.ID)+"/", "notice.html", t("notice")+" "+n.ID, "notices", n)
+	}
+	add("commitments/", "commitments.html", t("nav_commitments"), "commitments", nil)
+	rules := w.rulePages()
+	add("rules/", "rules.html", t("nav_rules"), "rules", rules)
+	for _, r := range rules {
+		body, err := w.markdown(lang, "rules/"+r.Rule.ID)
+		if err != nil {
+			return nil, err
+		}
+		rp := *r
+		rp.Body = body
+		name := r.Rule.Zh.Name
+		if lang == "en" {
+			name = r.Rule.En.Name
+		}
+		add("rules/"+Slug(r.Rule.ID)+"/", "rule.html", name, "rules", &rp)
+	}
+	for _, tp := range []struct{ name, tmpl, nav string }{
+		{"methodology", "methodology.html", "methodology"}, {"about", "text.html", "about"}, {"appeals", "text.html", "appeals"},
+	} {
+		body, err := w.markdown(lang, tp.name)
+		if err != nil {
+			return nil, err
+		}
+		add(tp.name+"/", tp.tmpl, t("nav_"+tp.name), tp.nav, &TextPage{Body: body, Name: tp.name})
+	}
+	add("downloads/", "downloads.html", t("nav_downloads"), "downloads", nil)
+	add("404.html", "404.html", t("not_found"), "", nil)
+	feed, err := w.feed(lang)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, page{path: prefix + "notices/feed.xml", raw: feed})
+	return out, nil
+}
+
+// rulePages lists the rule book's rules in its order.
+func (w *world) rulePages() []*RulePage {
+	b := w.in.Book
+	out := []*RulePage{
+		{Rule: &b.Delivery.Rule, Kind: "rate", Rate: &b.Delivery},
+		{Rule: &b.FirstResponse.Rule, Kind: "rate", Rate: &b.FirstResponse},
+		{Rule: &b.Resolution.Rule, Kind: "rate", Rate: &b.Resolution},
+		{Rule: &b.Reachability.Rule, Kind: "reachability"},
+		{Rule: &b.Complaints.Rule, Kind: "complaints"},
+		{Rule: &b.Points.Rule, Kind: "points"},
+		{Rule: &b.Inactivity.Rule, Kind: "inactivity"},
+	}
+	for i := range b.StaffRules {
+		out = append(out, &RulePage{Rule: &b.StaffRules[i], Kind: "staff", Staff: true})
+	}
+	return out
+}
+
+// files lists the language-independent files: assets, the search index,
+// the sitemap and robots.txt.
+func (w *world) files() ([]page, error) {
+	var out []page
+	err := fs.WalkDir(files, "assets", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(files, p)
+		out = append(out, page{path: p, raw: b})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The search index: [id, page, name, English name, category, grade, score].
+	idx := make([][]string, 0, len(w.providers))
+	for _, p := range w.providers {
+		idx = append(idx, []string{p.F.Provider.ID, p.Slug, p.F.Provider.Name, p.F.Provider.NameEn, p.F.Provider.Category, p.R.Grade, p.R.ScoreText()})
+	}
+	b, err := json.Marshal(idx)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, page{path: "assets/search.json", raw: b})
+	out = append(out, page{path: "sitemap.xml", raw: w.sitemap()})
+	robots := "User-agent: *\nAllow: /\n"
+	if w.opt.BaseURL != "" {
+		robots += "Sitemap: " + w.abs("sitemap.xml") + "\n"
+	}
+	out = append(out, page{path: "robots.txt", raw: []byte(robots)})
+	return out, nil
+}
+
+// sitePaths lists the site path of every HTML page, without the language
+// prefix, in a stable order.
+func (w *world) sitePaths() []string {
+	ps := []string{"", "providers/"}
+	for _, p := range w.providers {
+		ps = append(ps, "providers/"+p.Slug+"/")
+	}
+	ps = append(ps, "notices/")
+	for _, n := range w.notices {
+		ps = append(ps, "notices/"+Slug(n.ID)+"/")
+	}
+	ps = append(ps, "commitments/", "rules/")
+	for _, r := range w.rulePages() {
+		ps = append(ps, "rules/"+Slug(r.Rule.ID)+"/")
+	}
+	return append(ps, "methodology/", "about/", "appeals/", "downloads/")
+}
+
+// inForce returns the notices's notices in force at as-of.
+func inForce(ns []*model.Notice, d model.Date) []*model.Notice {
+	var out []*model.Notice
+	for _, n := range ns {
+		if n.InForceOn(d) {
+			out = append(out, n)
+		}
+	}
+	return out
+}

@@ -1,0 +1,198 @@
+// Package site renders the public disclosure site, in Chinese at / and in
+// English at /en/, from the evaluation results and the rule book. Templates
+// and assets are embedded; pages are static HTML that works without
+// JavaScript, with a small script of our own for filtering, sorting and
+// search. The same input gives the same bytes, however many workers render.
+package site
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/disclose-project/disclose/content"
+	"github.com/disclose-project/disclose/pipeline/ledger"
+	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/pipeline/rulebook"
+)
+
+//go:embed templates assets
+var files embed.FS
+
+// Download is one file of the downloads directory.
+type Download struct {
+	Name   string
+	Size   int64
+	SHA256 string
+	Rows   int64 // -1 when the file has no rows
+	WhatZh string
+	WhatEn string
+}
+
+// Column is one entry of the data dictionary.
+type Column struct {
+	Table, Name, Type, Zh, En string
+}
+
+// Input is everything the site shows.
+type Input struct {
+	Book        *rulebook.Book
+	AsOf        model.Date
+	Zone        *time.Location
+	Platform    string
+	Facts       []*model.Facts // one per provider
+	Ratings     []model.Rating // one per provider
+	Notices     []model.Notice
+	Commitments []model.Commitment
+	Services    []model.Service
+	History     []ledger.Score // every build's scores, this one included
+	Downloads   []Download
+	Dictionary  []Column
+}
+
+// Options tune the rendering.
+type Options struct {
+	// BaseURL is the site's absolute URL ("https://example.org/disclose/"),
+	// used for canonical links, feeds and the sitemap; "" leaves them
+	// relative to the site root.
+	BaseURL string
+	// Jobs is how many pages render at once (at least 1).
+	Jobs int
+}
+
+// page is one file to write.
+type page struct {
+	path string // relative to the output directory, with slashes
+	tmpl string // template name, or "" for raw bytes
+	data any
+	raw  []byte
+}
+
+// Build writes the site into dir, which must exist.
+func Build(dir string, in *Input, opt Options) error {
+	w, err := newWorld(in, opt)
+	if err != nil {
+		return err
+	}
+	var pages []page
+	for _, lang := range langs {
+		ps, err := w.pages(lang)
+		if err != nil {
+			return err
+		}
+		pages = append(pages, ps...)
+	}
+	extra, err := w.files()
+	if err != nil {
+		return err
+	}
+	pages = append(pages, extra...)
+	return render(dir, pages, w.tmpl, max(1, opt.Jobs))
+}
+
+// render writes pages with jobs workers; each page is its own file, so the
+// order of work never changes a byte.
+func render(dir string, pages []page, tmpl map[string]*template.Template, jobs int) error {
+	work := make(chan *page)
+	errs := make([]error, jobs)
+	var wg sync.WaitGroup
+	for j := 0; j < jobs; j++ {
+		wg.Add(1)
+		go func(j int) {
+			defer wg.Done()
+			var buf bytes.Buffer
+			for p := range work {
+				if errs[j] != nil {
+					continue
+				}
+				errs[j] = writePage(dir, p, tmpl, &buf)
+			}
+		}(j)
+	}
+	for i := range pages {
+		work <- &pages[i]
+	}
+	close(work)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writePage(dir string, p *page, tmpl map[string]*template.Template, buf *bytes.Buffer) error {
+	out := p.raw
+	if p.tmpl != "" {
+		buf.Reset()
+		lang := langOf(p.path)
+		if err := tmpl[lang].ExecuteTemplate(buf, p.tmpl, p.data); err != nil {
+			return fmt.Errorf("site: %s: %w", p.path, err)
+		}
+		out = buf.Bytes()
+	}
+	name := filepath.Join(dir, filepath.FromSlash(p.path))
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return fmt.Errorf("site: %w", err)
+	}
+	if err := os.WriteFile(name, out, 0o644); err != nil {
+		return fmt.Errorf("site: %w", err)
+	}
+	return nil
+}
+
+// langOf tells a page's language from its path.
+func langOf(p string) string {
+	if strings.HasPrefix(p, "en/") || p == "en" {
+		return "en"
+	}
+	return "zh"
+}
+
+var langs = []string{"zh", "en"}
+
+// ui holds the interface strings: key → [zh, en].
+type ui map[string][2]string
+
+func loadUI() (ui, error) {
+	b, err := fs.ReadFile(content.FS, "ui.json")
+	if err != nil {
+		return nil, fmt.Errorf("site: %w", err)
+	}
+	var u ui
+	if err := json.Unmarshal(b, &u); err != nil {
+		return nil, fmt.Errorf("site: content/ui.json: %w", err)
+	}
+	return u, nil
+}
+
+func (u ui) get(lang, key string) string {
+	v, ok := u[key]
+	if !ok {
+		return "?" + key
+	}
+	if lang == "en" {
+		return v[1]
+	}
+	return v[0]
+}
+
+// rel returns the relative link from the page at from (a path ending in
+// "/" or a file name) to the site path to.
+func rel(from, to string) string {
+	depth := strings.Count(path.Dir("/"+from), "/")
+	if path.Dir("/"+from) == "/" {
+		depth = 0
+	}
+	return strings.Repeat("../", depth) + to
+}

@@ -1,0 +1,256 @@
+package site
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/disclose-project/disclose/content"
+	"github.com/disclose-project/disclose/pipeline/ledger"
+	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/pipeline/rulebook"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+)
+
+// prov is one provider with everything its page shows.
+type prov struct {
+	F           *model.Facts
+	R           *model.Rating
+	Slug        string
+	Notices     []*model.Notice // newest first
+	Commitments []*model.Commitment
+	Services    []*model.Service
+	History     []ledger.Score // oldest first
+	Measures    []string       // measures in force at as-of, in the rule book's order
+	Banner      string         // "suspended", "cleared" or ""
+}
+
+// rateRow is one line of the on-time figures: items due and on time.
+type rateRow struct {
+	Key                         string // category code, or "" for the platform
+	Delivery, Response, Resolve [2]int64
+}
+
+// world is the language-independent view of the site.
+type world struct {
+	in        *Input
+	opt       Options
+	ui        ui
+	tmpl      map[string]*template.Template
+	md        goldmark.Markdown
+	params    map[string]string
+	providers []*prov
+	byID      map[string]*prov
+	notices   []*model.Notice // newest first
+	grades    []gradeCount
+	rates     []rateRow // the platform first, then each category
+	month     int       // notices issued in the as-of month
+	inForce   int
+}
+
+type gradeCount struct {
+	Grade string
+	N     int
+}
+
+func newWorld(in *Input, opt Options) (*world, error) {
+	u, err := loadUI()
+	if err != nil {
+		return nil, err
+	}
+	w := &world{in: in, opt: opt, ui: u, byID: map[string]*prov{},
+		md: goldmark.New(goldmark.WithExtensions(extension.Table))}
+	ratings := map[string]*model.Rating{}
+	for i := range in.Ratings {
+		ratings[in.Ratings[i].ProviderID] = &in.Ratings[i]
+	}
+	for _, f := range in.Facts {
+		p := &prov{F: f, R: ratings[f.Provider.ID], Slug: Slug(f.Provider.ID)}
+		if p.R == nil {
+			p.R = &model.Rating{ProviderID: f.Provider.ID, Grade: model.Unrated}
+		}
+		w.providers = append(w.providers, p)
+		w.byID[f.Provider.ID] = p
+	}
+	for i := range in.Notices {
+		n := &in.Notices[i]
+		w.notices = append(w.notices, n)
+	}
+	slices.SortStableFunc(w.notices, func(a, b *model.Notice) int {
+		return cmp.Or(cmp.Compare(b.IssuedOn, a.IssuedOn), strings.Compare(b.ID, a.ID))
+	})
+	for _, n := range w.notices {
+		if p := w.byID[n.ProviderID]; p != nil {
+			p.Notices = append(p.Notices, n)
+		}
+		if n.Status == model.InForce {
+			w.inForce++
+		}
+		if n.IssuedOn.String()[:7] == in.AsOf.String()[:7] {
+			w.month++
+		}
+	}
+	for i := range in.Commitments {
+		c := &in.Commitments[i]
+		if p := w.byID[c.ProviderID]; p != nil {
+			p.Commitments = append(p.Commitments, c)
+		}
+	}
+	for i := range in.Services {
+		s := &in.Services[i]
+		if p := w.byID[s.ProviderID]; p != nil {
+			p.Services = append(p.Services, s)
+		}
+	}
+	for _, s := range in.History {
+		if p := w.byID[s.ProviderID]; p != nil {
+			p.History = append(p.History, s)
+		}
+	}
+	for _, p := range w.providers {
+		slices.SortStableFunc(p.History, func(a, b ledger.Score) int { return cmp.Compare(a.AsOf, b.AsOf) })
+		p.Measures = measuresInForce(p.Notices, in.AsOf, in.Book)
+		switch {
+		case p.F.Provider.Status == "cleared" || p.R.Grade == model.Cleared:
+			p.Banner = "cleared"
+		case p.F.Provider.Status == "suspended":
+			p.Banner = "suspended"
+		}
+	}
+	w.summarise()
+	w.params = params(in)
+	w.tmpl = map[string]*template.Template{}
+	for _, lang := range langs {
+		t, err := template.New("").Funcs(w.funcs(lang)).ParseFS(files, "templates/*.html")
+		if err != nil {
+			return nil, fmt.Errorf("site: templates: %w", err)
+		}
+		w.tmpl[lang] = t
+	}
+	return w, nil
+}
+
+// measuresInForce lists the distinct measures of in-force notices on day d,
+// in the rule book's order.
+func measuresInForce(ns []*model.Notice, d model.Date, book *rulebook.Book) []string {
+	var out []string
+	for _, m := range book.Measures {
+		for _, n := range ns {
+			if n.Measure == m.ID && n.InForceOn(d) {
+				out = append(out, m.ID)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func (w *world) summarise() {
+	counts := map[string]int{}
+	for _, p := range w.providers {
+		counts[p.R.Grade]++
+	}
+	for _, g := range w.in.Book.Rating.Grades {
+		w.grades = append(w.grades, gradeCount{g.Grade, counts[g.Grade]})
+	}
+	w.grades = append(w.grades, gradeCount{model.Unrated, counts[model.Unrated]}, gradeCount{model.Cleared, counts[model.Cleared]})
+	byCat := map[string]*rateRow{}
+	total := &rateRow{}
+	for _, p := range w.providers {
+		r := byCat[p.F.Provider.Category]
+		if r == nil {
+			r = &rateRow{Key: p.F.Provider.Category}
+			byCat[r.Key] = r
+		}
+		for _, x := range []*rateRow{r, total} {
+			x.Delivery[0] += p.F.DeliveryDue
+			x.Delivery[1] += p.F.DeliveryOnTime
+			x.Response[0] += p.F.ResponseDue
+			x.Response[1] += p.F.ResponseOnTime
+			x.Resolve[0] += p.F.ResolutionDue
+			x.Resolve[1] += p.F.ResolutionOnTime
+		}
+	}
+	w.rates = append(w.rates, *total)
+	for _, c := range model.CategoryEnum.Codes {
+		if r := byCat[c]; r != nil {
+			w.rates = append(w.rates, *r)
+		}
+	}
+}
+
+// params are the rule book's parameters and the build's facts, by the
+// names the Markdown pages use as {{name}}.
+func params(in *Input) map[string]string {
+	b := in.Book
+	pct := func(f float64) string { return strconv.FormatFloat(100*f, 'f', -1, 64) + "%" }
+	p := map[string]string{
+		"as_of": in.AsOf.String(), "rulebook_version": b.Version, "timezone": in.Zone.String(),
+		"rates_days": strconv.Itoa(b.Windows.RatesDays), "points_days": strconv.Itoa(b.Windows.PointsDays),
+		"min_items": strconv.FormatInt(b.MinItems, 10), "appeal_days": strconv.Itoa(b.AppealDays),
+		"complaint_factor": strconv.FormatInt(b.Rating.ComplaintFactor, 10),
+		"max_points":       strconv.FormatInt(b.Rating.MaxPointsDeducted, 10),
+		"min_rated_items":  strconv.FormatInt(b.Rating.MinRatedItems, 10),
+		"delivery_warning": pct(b.Delivery.WarningBelow), "first_response_warning": pct(b.FirstResponse.WarningBelow),
+		"resolution_warning": pct(b.Resolution.WarningBelow),
+		"run_calls":          strconv.Itoa(b.Reachability.RunCalls), "run_hours": strconv.Itoa(b.Reachability.RunHours),
+		"reachability_points":    strconv.FormatInt(b.Reachability.Points, 10),
+		"reachability_deduction": b.Reachability.DeductionFen.String(),
+		"inactivity_joined_days": strconv.Itoa(b.Inactivity.JoinedDays),
+		"inactivity_window_days": strconv.Itoa(b.Inactivity.WindowDays),
+	}
+	if b.Delivery.DemotionBelow != nil {
+		p["delivery_demotion"] = pct(*b.Delivery.DemotionBelow)
+	}
+	if m := b.Measure("demotion"); m != nil {
+		p["demotion_days"] = strconv.Itoa(m.PeriodDays)
+	}
+	for _, f := range b.Floors {
+		p["floor_"+f.Kind] = strconv.FormatFloat(f.Target, 'f', -1, 64)
+	}
+	var zh, en strings.Builder
+	for _, c := range model.ComplaintCategoryEnum.Codes {
+		fmt.Fprintf(&zh, "| %s | %d |\n", model.ComplaintCategoryEnum.Label(c), b.Complaints.Points[c])
+		fmt.Fprintf(&en, "| %s | %d |\n", model.ComplaintCategoryEnum.LabelEn(c), b.Complaints.Points[c])
+	}
+	p["complaint_points_zh"] = strings.TrimSuffix(zh.String(), "\n")
+	p["complaint_points_en"] = strings.TrimSuffix(en.String(), "\n")
+	return p
+}
+
+// markdown renders content/<lang>/<name>.md with its {{parameters}}
+// filled in; a missing file gives "".
+func (w *world) markdown(lang, name string) (template.HTML, error) {
+	src, err := fs.ReadFile(content.FS, lang+"/"+name+".md")
+	if err != nil {
+		return "", nil
+	}
+	text := string(src)
+	for {
+		i := strings.Index(text, "{{")
+		if i < 0 {
+			break
+		}
+		j := strings.Index(text[i:], "}}")
+		if j < 0 {
+			break
+		}
+		key := strings.TrimSpace(text[i+2 : i+j])
+		v, ok := w.params[key]
+		if !ok {
+			return "", fmt.Errorf("site: content/%s/%s.md: unknown parameter {{%s}}", lang, name, key)
+		}
+		text = text[:i] + v + text[i+j+2:]
+	}
+	var buf bytes.Buffer
+	if err := w.md.Convert([]byte(text), &buf); err != nil {
+		return "", fmt.Errorf("site: content/%s/%s.md: %w", lang, name, err)
+	}
+	return template.HTML(buf.String()), nil
+}
