@@ -1,6 +1,7 @@
 package site
 
 import (
+	neturl "net/url"
 	"encoding/json"
 	"html/template"
 	"io/fs"
@@ -53,9 +54,15 @@ func (w *world) newP(lang, url, title, nav string, d any) *P {
 		file = full
 	}
 	root := rel(file, "")
+	if root == "" {
+		root = "./"
+	}
 	if strings.HasSuffix(url, "404.html") {
 		// Served for any missing path, at any depth: links from the root.
-		root = w.abs("")
+		root = "/"
+		if u, err := neturl.Parse(w.opt.BaseURL); err == nil && u.Path != "" {
+			root = strings.TrimSuffix(u.Path, "/") + "/"
+		}
 	}
 	p := &P{Lang: lang, URL: full, Root: root, Home: root + prefix, Twin: root + other + url, Title: title, Nav: nav, W: w, D: d,
 		AltZh: root + url, AltEn: root + "en/" + url}

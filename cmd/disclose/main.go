@@ -33,6 +33,7 @@ Commands:
   build      validate a snapshot, enforce the rule book, publish the site and downloads
   validate   check a snapshot and report what would be used and rejected
   gen        write a synthetic snapshot of a given size and seed
+  serve      preview a built site on 127.0.0.1
 
 Run 'disclose <command> --help' for the flags of a command.
 `
@@ -58,6 +59,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdValidate(ctx, args[1:], stdout, stderr)
 	case "gen":
 		err = cmdGen(ctx, args[1:], stdout, stderr)
+	case "serve":
+		err = cmdServe(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -218,10 +218,14 @@ func TestDeterministic(t *testing.T) {
 	var trees []map[string]string
 	for i := 0; i < 2; i++ {
 		dir := t.TempDir()
-		if code, msg := runCLI(t, "build", "--snapshot", snap, "--out", filepath.Join(dir, "site"), "--state", filepath.Join(dir, "state"), "--max-reject", "10%", "--quiet"); code != 0 {
+		jobs := []string{"1", "4"}[i] // parallel rendering must not change a byte
+		if code, msg := runCLI(t, "build", "--snapshot", snap, "--out", filepath.Join(dir, "site"), "--state", filepath.Join(dir, "state"), "--max-reject", "10%", "--quiet", "--jobs", jobs); code != 0 {
 			t.Fatalf("build exit %d: %s", code, msg)
 		}
 		trees = append(trees, treeBytes(t, filepath.Join(dir, "site")))
+	}
+	if len(trees[0]) != len(trees[1]) {
+		t.Errorf("two builds wrote %d and %d files", len(trees[0]), len(trees[1]))
 	}
 	for k, v := range trees[0] {
 		if trees[1][k] != v {
