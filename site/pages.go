@@ -1,10 +1,10 @@
 package site
 
 import (
-	neturl "net/url"
 	"encoding/json"
 	"html/template"
 	"io/fs"
+	neturl "net/url"
 	"strings"
 
 	"github.com/disclose-project/disclose/pipeline/model"
