@@ -1,5 +1,5 @@
 GO ?= go
-SRC := cmd pipeline content
+SRC := cmd pipeline content site
 
 .PHONY: site test bench fmt lint clean conformance
 

@@ -16,10 +16,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/disclose-project/disclose/site"
 )
 
 // need finds an external tool the site tests use. In CI a missing tool is
@@ -154,6 +156,7 @@ func TestSiteSafety(t *testing.T) {
 			}
 		}
 	}
+	checkLinks(t, files)
 	var idx [][]string
 	if err := json.Unmarshal([]byte(files["assets/search.json"]), &idx); err != nil || len(idx) != 3 {
 		t.Errorf("search index: %v, %d entries", err, len(idx))
@@ -312,6 +315,51 @@ func TestSiteInBrowser(t *testing.T) {
 		t.Errorf("provider name shown as %q (%v)", text, err)
 	}
 	b.check(t)
+
+	// Each provider page shows the grade, score and counts of providers.csv.
+	for _, row := range readCSV(t, filepath.Join(out, "downloads", "providers.csv")) {
+		var badge, score, delivery string
+		err := chromedp.Run(b.ctx, chromedp.Navigate(srv.URL+"/en/providers/"+site.Slug(row["provider_id"])+"/"),
+			chromedp.Text(".score .badge", &badge, chromedp.ByQuery),
+			chromedp.Evaluate(`(document.querySelector(".score .big") || {textContent: ""}).textContent`, &score),
+			chromedp.Text(".rating tbody tr:first-child td", &delivery, chromedp.ByQuery))
+		want := map[string]string{"unrated": "Not rated", "cleared": "Cleared"}[row["grade"]]
+		if want == "" {
+			want = "Grade " + row["grade"]
+		}
+		if err != nil || strings.Join(strings.Fields(badge), " ") != want || score != row["score"] ||
+			!strings.HasPrefix(delivery, row["delivery_on_time"]+"/"+row["delivery_due"]) {
+			t.Errorf("%s: page shows %q %q %q, providers.csv says %s %s %s/%s (%v)", row["provider_id"], badge, score, delivery,
+				row["grade"], row["score"], row["delivery_on_time"], row["delivery_due"], err)
+		}
+	}
+
+	// Screenshots of key pages, kept as test artefacts.
+	shots := filepath.Join("..", "..", ".artifacts", "screenshots")
+	os.MkdirAll(shots, 0o755)
+	for _, p := range []string{"", "providers/", "providers/_2e._2fevil/", "notices/", "methodology/", "en/", "en/providers/P2/"} {
+		var png []byte
+		if err := chromedp.Run(b.ctx, chromedp.Navigate(srv.URL+"/"+p), chromedp.FullScreenshot(&png, 100)); err != nil {
+			t.Errorf("screenshot %s: %v", p, err)
+			continue
+		}
+		name := strings.Trim(strings.ReplaceAll(p, "/", "_"), "_")
+		if name == "" {
+			name = "home"
+		}
+		os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644)
+	}
+
+	// Without JavaScript the lists are complete.
+	nojs := newBrowser(t, srv.URL, 375)
+	var providers, notices int
+	err = chromedp.Run(nojs.ctx, emulation.SetScriptExecutionDisabled(true),
+		chromedp.Navigate(srv.URL+"/providers/"), chromedp.Evaluate(`document.querySelectorAll("#providers tbody tr").length`, &providers),
+		chromedp.Navigate(srv.URL+"/en/notices/"), chromedp.Evaluate(`document.querySelectorAll("#notices tbody tr:not(:has(td[colspan]))").length`, &notices))
+	if err != nil || providers != len(readCSV(t, filepath.Join(out, "downloads", "providers.csv"))) ||
+		notices != len(readCSV(t, filepath.Join(out, "downloads", "notices.csv"))) {
+		t.Errorf("without JavaScript: %d providers and %d notices listed (%v)", providers, notices, err)
+	}
 	reqMu.Lock()
 	defer reqMu.Unlock()
 	for _, u := range outside {
@@ -328,6 +376,7 @@ func TestSiteValidHTML(t *testing.T) {
 	if code, msg := runCLI(t, "build", "--snapshot", "../../data/sample", "--out", out, "--quiet"); code != 0 {
 		t.Fatalf("build: exit %d: %s", code, msg)
 	}
+	checkLinks(t, treeBytes(t, out))
 	hostile := buildHostile(t)
 	cmd := exec.Command(java, "-jar", vnu, "--errors-only", "--skip-non-html", out, hostile)
 	msg, err := cmd.CombinedOutput()

@@ -163,6 +163,12 @@ func publish(cfg *Config, ev *Evaluation) (err error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return fmt.Errorf("output %s: %w", out, err)
 	}
+	// A build killed while writing leaves its half-written tree behind;
+	// it was never swapped in, so the next build removes it.
+	stale, _ := filepath.Glob(filepath.Join(parent, "."+filepath.Base(out)+".new-*"))
+	for _, s := range stale {
+		os.RemoveAll(s)
+	}
 	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(out)+".new-")
 	if err != nil {
 		return fmt.Errorf("output %s: %w", out, err)
