@@ -46,10 +46,8 @@ func (w *world) RuleIDs() []string {
 
 // ServiceTitle returns a service's title, or its id when unknown.
 func (w *world) ServiceTitle(id string) string {
-	for _, s := range w.in.Services {
-		if s.ID == id {
-			return s.Title
-		}
+	if s, ok := w.services[id]; ok {
+		return s.Title
 	}
 	return id
 }

@@ -47,6 +47,7 @@ type world struct {
 	params    map[string]string
 	providers []*prov
 	byID      map[string]*prov
+	services  map[string]*model.Service
 	notices   []*model.Notice // newest first
 	grades    []gradeCount
 	rates     []rateRow // the platform first, then each category
@@ -102,8 +103,10 @@ func newWorld(in *Input, opt Options) (*world, error) {
 			p.Commitments = append(p.Commitments, c)
 		}
 	}
+	w.services = make(map[string]*model.Service, len(in.Services))
 	for i := range in.Services {
 		s := &in.Services[i]
+		w.services[s.ID] = s
 		if p := w.byID[s.ProviderID]; p != nil {
 			p.Services = append(p.Services, s)
 		}
