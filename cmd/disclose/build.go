@@ -44,6 +44,8 @@ type Evaluation struct {
 	Changes  ledger.Changes
 	Ledger   *ledger.Ledger
 	Manifest *report.Manifest
+
+	downloads time.Duration // how long writing the downloads took
 }
 
 // build runs the whole pipeline: load → evaluate → publish. It returns the
@@ -79,7 +81,8 @@ func build(ctx context.Context, cfg *Config, rep *Report, stdout io.Writer) (*Ev
 		}
 	}
 	done := time.Now()
-	rep.Timings = map[string]float64{"load_evaluate": loaded.Sub(start).Seconds(), "site": done.Sub(loaded).Seconds(), "total": done.Sub(start).Seconds()}
+	rep.Timings = map[string]float64{"load_evaluate": loaded.Sub(start).Seconds(), "downloads": ev.downloads.Seconds(),
+		"site": (done.Sub(loaded) - ev.downloads).Seconds(), "total": done.Sub(start).Seconds()}
 	nc := &NoticeCounts{Issued: len(ev.Changes.Issued), Expired: len(ev.Changes.Expired), Rescinded: len(ev.Changes.Rescinded)}
 	for _, n := range ev.Notices {
 		if n.Status == model.InForce {
@@ -179,18 +182,21 @@ func publish(cfg *Config, ev *Evaluation) (err error) {
 		}
 	}()
 	os.Chmod(tmp, 0o755)
-	if err := report.WriteContractCSVs(tmp, ev.Result.Facts, ev.Ratings, ev.Notices, ev.Snap.AsOf, ev.Book); err != nil {
-		return err
-	}
-	outs, err := report.SumTree(filepath.Join(tmp, "downloads"))
+	dl := filepath.Join(tmp, "downloads")
+	in := &report.Input{Book: ev.Book, AsOf: ev.Snap.AsOf, Facts: ev.Result.Facts, Ratings: ev.Ratings, Notices: ev.Notices,
+		Commitments: ev.Result.Commitments}
+	meta := report.Meta{AsOf: ev.Snap.AsOf.String(), Platform: ev.Snap.Platform, Tool: "disclose", ToolVersion: version, RulebookVersion: ev.Book.Version}
+	start := time.Now()
+	outs, err := report.Downloads(dl, in, meta, ev.Manifest)
 	if err != nil {
 		return err
 	}
-	ev.Manifest.Outputs = outs
-	if err := ev.Manifest.Write(filepath.Join(tmp, "downloads", "manifest.json")); err != nil {
+	sums, err := report.Seal(dl, outs, ev.Manifest)
+	if err != nil {
 		return err
 	}
-	if err := writeSite(tmp, cfg, ev); err != nil {
+	ev.downloads = time.Since(start)
+	if err := writeSite(tmp, cfg, ev, outs, sums); err != nil {
 		return err
 	}
 	return swap(tmp, out)

@@ -1,40 +1,32 @@
 package main
 
 import (
-	"path/filepath"
-
 	"github.com/disclose-project/disclose/pipeline/report"
 	"github.com/disclose-project/disclose/site"
 )
 
-// downloadText says what each download holds, in Chinese and English.
-var downloadText = map[string][2]string{
-	"providers.csv": {"每个服务商一行：评级、得分、近90天履约计数、积分、扣款和生效中的处罚。", "One row per provider: grade, score, 90-day counts, points, deductions and measures in force."},
-	"notices.csv":   {"全部违规公示，含已到期和已撤销的。", "Every enforcement notice, expired and rescinded ones included."},
-	"manifest.json": {"来源与完整性：工具与规则书版本、数据截至日、每个输入文件和输出文件的 SHA-256 与行数。", "Provenance and integrity: tool and rule-book versions, as-of date, SHA-256 and row counts of every input and output file."},
-}
-
-// writeSite renders the public pages into dir, after the downloads.
-func writeSite(dir string, cfg *Config, ev *Evaluation) error {
-	sums, err := report.SumTree(filepath.Join(dir, "downloads"))
-	if err != nil {
-		return err
-	}
-	rows := map[string]int64{"providers.csv": int64(len(ev.Result.Facts)), "notices.csv": int64(len(ev.Notices))}
-	var dl []site.Download
+// writeSite renders the public pages into dir, after the downloads, whose
+// files the downloads page lists with their sizes and checksums.
+func writeSite(dir string, cfg *Config, ev *Evaluation, outs []report.Output, sums []report.FileSum) error {
+	byName := map[string]report.FileSum{}
 	for _, s := range sums {
-		n, ok := rows[s.Path]
-		if !ok {
-			n = -1
-		}
-		txt := downloadText[s.Path]
-		dl = append(dl, site.Download{Name: s.Path, Size: s.Bytes, SHA256: s.SHA256, Rows: n, WhatZh: txt[0], WhatEn: txt[1]})
+		byName[s.Path] = s
+	}
+	outs = append(outs,
+		report.Output{Name: "manifest.json", Rows: -1, Zh: "来源与完整性：工具与规则书版本、数据截至日、每个输入文件和下载文件的 SHA-256 与行数。",
+			En: "Provenance and integrity: tool and rule-book versions, as-of date, SHA-256 and row counts of every input and download."},
+		report.Output{Name: "SHA256SUMS", Rows: -1, Zh: "全部下载文件的 SHA-256 校验和。", En: "SHA-256 checksums of every download."})
+	var dl []site.Download
+	for _, o := range outs {
+		s := byName[o.Name]
+		dl = append(dl, site.Download{Name: o.Name, Size: s.Bytes, SHA256: s.SHA256, Rows: o.Rows, WhatZh: o.Zh, WhatEn: o.En})
 	}
 	in := &site.Input{Book: ev.Book, AsOf: ev.Snap.AsOf, Zone: ev.Snap.Zone, Platform: ev.Snap.Platform,
 		Facts: ev.Result.Facts, Ratings: ev.Ratings, Notices: ev.Notices, Commitments: ev.Result.Commitments,
 		Services: ev.Result.Services, History: ev.Ledger.Scores, Downloads: dl}
-	for _, c := range report.Dictionary() {
-		in.Dictionary = append(in.Dictionary, site.Column(c))
+	rin := &report.Input{Book: ev.Book, AsOf: ev.Snap.AsOf, Facts: ev.Result.Facts, Ratings: ev.Ratings, Notices: ev.Notices, Commitments: ev.Result.Commitments}
+	for _, e := range report.Dictionary(report.Tables(rin), report.Summarise(rin)) {
+		in.Dictionary = append(in.Dictionary, site.Column(e))
 	}
 	return site.Build(dir, in, site.Options{BaseURL: cfg.BaseURL, Jobs: cfg.Jobs})
 }

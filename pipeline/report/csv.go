@@ -5,8 +5,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/disclose-project/disclose/pipeline/model"
@@ -22,12 +20,15 @@ func Neutral(s string) string {
 	return s
 }
 
-// writeCSV writes rows as RFC 4180 CSV (CRLF line ends), UTF-8 with a BOM,
-// every cell neutralised, and returns the number of data rows.
-func writeCSV(path string, header []string, rows [][]string) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
+// NeutralRule says what Neutral does, for the data dictionary.
+const (
+	NeutralRuleZh = "CSV 中以 =、+、-、@、制表符或回车开头的单元格前加一个英文单引号，防止电子表格把它当作公式执行。"
+	NeutralRuleEn = "In the CSV files a cell that begins with =, +, -, @, a tab or a carriage return gets a leading apostrophe, so that spreadsheets never run it as a formula."
+)
+
+// WriteCSV writes a table's contract columns as RFC 4180 CSV (CRLF line
+// ends), UTF-8 with a BOM, one header row, every cell neutralised.
+func WriteCSV(path string, t *Table) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -36,12 +37,17 @@ func writeCSV(path string, header []string, rows [][]string) error {
 	bw.WriteString("\ufeff")
 	w := csv.NewWriter(bw)
 	w.UseCRLF = true
-	w.Write(header)
-	for _, r := range rows {
-		for i := range r {
-			r[i] = Neutral(r[i])
+	cols := t.CSVCols()
+	rec := make([]string, len(cols))
+	for i, c := range cols {
+		rec[i] = t.Cols[c].Name
+	}
+	w.Write(rec)
+	for _, row := range t.Rows {
+		for i, c := range cols {
+			rec[i] = Neutral(Text(t.Cols[c], row[c]))
 		}
-		w.Write(r)
+		w.Write(rec)
 	}
 	w.Flush()
 	err = w.Error()
@@ -56,15 +62,6 @@ func writeCSV(path string, header []string, rows [][]string) error {
 	}
 	return nil
 }
-
-// ProvidersHeader is the contract's column order of providers.csv.
-var ProvidersHeader = []string{"provider_id", "name", "category", "status", "grade", "score", "delivery_due",
-	"delivery_on_time", "response_due", "response_on_time", "resolution_due", "resolution_on_time", "checks",
-	"checks_answered", "orders_90", "complaints_upheld_90", "points_365", "incidents_365", "deduction_365", "measures"}
-
-// NoticesHeader is the contract's column order of notices.csv.
-var NoticesHeader = []string{"notice_id", "provider_id", "rule_id", "rule_version", "measure", "issued_on",
-	"effective_until", "status", "appeal_by", "facts_zh", "facts_en"}
 
 // Measures lists the distinct measures of a provider's notices in force on
 // asOf, in the order of the measures table, leaving out one-off measures.
@@ -85,45 +82,4 @@ func Measures(notices []model.Notice, providerID string, asOf model.Date, book *
 		}
 	}
 	return out
-}
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
-// ProviderRows builds the rows of providers.csv.
-func ProviderRows(facts []*model.Facts, ratings []model.Rating, notices []model.Notice, asOf model.Date, book *rulebook.Book) [][]string {
-	byProvider := map[string][]model.Notice{}
-	for _, n := range notices {
-		byProvider[n.ProviderID] = append(byProvider[n.ProviderID], n)
-	}
-	rows := make([][]string, 0, len(facts))
-	for i, f := range facts {
-		r := &ratings[i]
-		p := f.Provider
-		rows = append(rows, []string{p.ID, p.Name, p.Category, p.Status, r.Grade, r.ScoreText(),
-			itoa(f.DeliveryDue), itoa(f.DeliveryOnTime), itoa(f.ResponseDue), itoa(f.ResponseOnTime),
-			itoa(f.ResolutionDue), itoa(f.ResolutionOnTime), itoa(f.Checks), itoa(f.ChecksAnswered),
-			itoa(f.Orders90), itoa(f.ComplaintsUpheld90), itoa(f.Points365), itoa(f.Incidents365),
-			f.Deduction365.String(), strings.Join(Measures(byProvider[p.ID], p.ID, asOf, book), ";")})
-	}
-	return rows
-}
-
-// NoticeRows builds the rows of notices.csv, newest first.
-func NoticeRows(notices []model.Notice) [][]string {
-	rows := make([][]string, 0, len(notices))
-	for i := len(notices) - 1; i >= 0; i-- {
-		n := &notices[i]
-		rows = append(rows, []string{n.ID, n.ProviderID, n.RuleID, n.RuleVersion, n.Measure, n.IssuedOn.String(),
-			n.EffectiveUntil.String(), n.Status, n.AppealBy.String(), n.FactsZh, n.FactsEn})
-	}
-	return rows
-}
-
-// WriteContractCSVs writes downloads/providers.csv and downloads/notices.csv
-// under dir.
-func WriteContractCSVs(dir string, facts []*model.Facts, ratings []model.Rating, notices []model.Notice, asOf model.Date, book *rulebook.Book) error {
-	if err := writeCSV(filepath.Join(dir, "downloads", "providers.csv"), ProvidersHeader, ProviderRows(facts, ratings, notices, asOf, book)); err != nil {
-		return err
-	}
-	return writeCSV(filepath.Join(dir, "downloads", "notices.csv"), NoticesHeader, NoticeRows(notices))
 }

@@ -1,0 +1,94 @@
+package report
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Output is one file of the downloads directory, with what it holds.
+type Output struct {
+	Name   string
+	Rows   int64 // -1 when the file has no rows
+	Zh, En string
+}
+
+// Downloads writes every download into dir: the four tables as CSV and
+// Parquet, the summary as Parquet, everything as one JSON document with its
+// JSON Schema, and the regulators' workbook. It returns the files written,
+// in the order the downloads page lists them. The manifest and SHA256SUMS
+// come after, once every file exists (see Seal).
+func Downloads(dir string, in *Input, meta Meta, manifest *Manifest) ([]Output, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	tables := Tables(in)
+	sum := Summarise(in)
+	all := append(tables, sum.Table())
+	stem := "disclosure-" + in.AsOf.String()
+	var outs []Output
+	xlsx := stem + ".xlsx"
+	if err := WriteXLSX(filepath.Join(dir, xlsx), &Workbook{Tables: tables, Summary: sum, Manifest: manifest, AsOf: in.AsOf}); err != nil {
+		return nil, err
+	}
+	outs = append(outs, Output{Name: xlsx, Rows: -1,
+		Zh: "监管工作簿：README、providers、commitments、notices、violations、summary（含图表）、dictionary 七个工作表。",
+		En: "The regulators' workbook: sheets README, providers, commitments, notices, violations, summary (with charts) and dictionary."})
+	for _, t := range tables {
+		if err := WriteCSV(filepath.Join(dir, t.Name+".csv"), t); err != nil {
+			return nil, err
+		}
+		outs = append(outs, Output{Name: t.Name + ".csv", Rows: int64(len(t.Rows)), Zh: t.Zh + "（CSV，UTF-8 带 BOM）", En: t.En + " (CSV, UTF-8 with BOM)"})
+	}
+	js, schema := stem+".json", stem+".schema.json"
+	if err := WriteJSON(filepath.Join(dir, js), meta, all); err != nil {
+		return nil, err
+	}
+	if err := WriteSchema(filepath.Join(dir, schema), schema, all); err != nil {
+		return nil, fmt.Errorf("write %s: %w", schema, err)
+	}
+	var rows int64
+	for _, t := range all {
+		rows += int64(len(t.Rows))
+	}
+	outs = append(outs, Output{Name: js, Rows: rows, Zh: "以上全部表格合为一个 JSON 文档（行数为各表合计）。", En: "All the tables above in one JSON document (rows: all tables together)."},
+		Output{Name: schema, Rows: -1, Zh: "该 JSON 文档的 JSON Schema（draft 2020-12）。", En: "The JSON Schema (draft 2020-12) of that document."})
+	for _, t := range all {
+		if err := WriteParquet(filepath.Join(dir, t.Name+".parquet"), t); err != nil {
+			return nil, err
+		}
+		outs = append(outs, Output{Name: t.Name + ".parquet", Rows: int64(len(t.Rows)), Zh: t.Zh + "（Parquet，带类型）", En: t.En + " (typed Parquet)"})
+	}
+	return outs, nil
+}
+
+// Seal writes manifest.json (with every download's size, SHA-256 and row
+// count) and then SHA256SUMS over every file, the manifest included. It
+// returns the sums of all files, SHA256SUMS left out.
+func Seal(dir string, outs []Output, m *Manifest) ([]FileSum, error) {
+	rows := map[string]int64{}
+	for _, o := range outs {
+		rows[o.Name] = o.Rows
+	}
+	sums, err := SumTree(dir)
+	if err != nil {
+		return nil, err
+	}
+	for i := range sums {
+		if n, ok := rows[sums[i].Path]; ok && n >= 0 {
+			sums[i].Rows = &n
+		}
+	}
+	m.Outputs = sums
+	if err := m.Write(filepath.Join(dir, "manifest.json")); err != nil {
+		return nil, err
+	}
+	all, err := SumTree(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := WriteSums(dir, all); err != nil {
+		return nil, fmt.Errorf("write SHA256SUMS: %w", err)
+	}
+	return all, nil
+}

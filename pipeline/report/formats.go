@@ -1,0 +1,238 @@
+package report
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/decimal128"
+	"github.com/apache/arrow/go/v17/arrow/memory"
+	"github.com/apache/arrow/go/v17/parquet"
+	"github.com/apache/arrow/go/v17/parquet/compress"
+	"github.com/apache/arrow/go/v17/parquet/pqarrow"
+	"github.com/disclose-project/disclose/pipeline/model"
+)
+
+// Meta heads the JSON document.
+type Meta struct {
+	AsOf            string `json:"as_of"`
+	Platform        string `json:"platform"`
+	Tool            string `json:"tool"`
+	ToolVersion     string `json:"tool_version"`
+	RulebookVersion string `json:"rulebook_version"`
+}
+
+// jsonValue writes one cell as JSON: money as a number with two decimals,
+// dates as "YYYY-MM-DD", scores with one decimal, null for no value.
+func jsonValue(w *bufio.Writer, c Col, v Value) {
+	if v.Null {
+		w.WriteString("null")
+		return
+	}
+	switch c.Kind {
+	case KInt:
+		w.WriteString(strconv.FormatInt(v.I, 10))
+	case KMoney:
+		w.WriteString(model.Fen(v.I).String())
+	case KScore, KRate, KDecimal:
+		w.WriteString(Text(c, v))
+	case KDate:
+		w.WriteString(`"` + model.Date(v.I).String() + `"`)
+	default:
+		b, _ := json.Marshal(v.S)
+		w.Write(b)
+	}
+}
+
+// WriteJSON writes every table into one document: {"as_of", …, "tables":
+// {"providers": [{…}, …], …}}, keys in column order.
+func WriteJSON(path string, meta Meta, tables []*Table) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	head, _ := json.Marshal(meta)
+	w.Write(head[:len(head)-1])
+	w.WriteString(`,"tables":{`)
+	for ti, t := range tables {
+		if ti > 0 {
+			w.WriteString(",")
+		}
+		w.WriteString("\n" + strconv.Quote(t.Name) + ":[")
+		for ri, row := range t.Rows {
+			if ri > 0 {
+				w.WriteString(",")
+			}
+			w.WriteString("\n{")
+			for ci, c := range t.Cols {
+				if ci > 0 {
+					w.WriteString(",")
+				}
+				w.WriteString(strconv.Quote(c.Name) + ":")
+				jsonValue(w, c, row[ci])
+			}
+			w.WriteString("}")
+		}
+		w.WriteString("]")
+	}
+	w.WriteString("}}\n")
+	err = w.Flush()
+	if e := f.Close(); err == nil {
+		err = e
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// WriteSchema writes the JSON Schema (draft 2020-12) of the JSON document.
+func WriteSchema(path, id string, tables []*Table) error {
+	kind := func(c Col) map[string]any {
+		desc := c.En + " / " + c.Zh
+		switch c.Kind {
+		case KText, KEnum:
+			return map[string]any{"type": "string", "description": desc}
+		case KInt:
+			return map[string]any{"type": []string{"integer", "null"}, "description": desc}
+		case KDate:
+			return map[string]any{"type": []string{"string", "null"}, "format": "date", "pattern": `^\d{4}-\d{2}-\d{2}$`, "description": desc}
+		case KRate:
+			return map[string]any{"type": []string{"number", "null"}, "minimum": 0, "maximum": 1, "description": desc}
+		case KScore:
+			return map[string]any{"type": []string{"number", "null"}, "minimum": 0, "maximum": 100, "description": desc}
+		}
+		return map[string]any{"type": []string{"number", "null"}, "description": desc}
+	}
+	props := map[string]any{}
+	var names []string
+	for _, t := range tables {
+		cols := map[string]any{}
+		var req []string
+		for _, c := range t.Cols {
+			cols[c.Name] = kind(c)
+			req = append(req, c.Name)
+		}
+		props[t.Name] = map[string]any{"type": "array", "description": t.En + " / " + t.Zh,
+			"items": map[string]any{"type": "object", "properties": cols, "required": req, "additionalProperties": false}}
+		names = append(names, t.Name)
+	}
+	schema := map[string]any{
+		"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": id,
+		"title": "Provider accountability register: disclosure", "type": "object",
+		"required":             []string{"as_of", "platform", "tool", "tool_version", "rulebook_version", "tables"},
+		"additionalProperties": false,
+		"properties": map[string]any{
+			"as_of":            map[string]any{"type": "string", "format": "date"},
+			"platform":         map[string]any{"type": "string"},
+			"tool":             map[string]any{"type": "string"},
+			"tool_version":     map[string]any{"type": "string"},
+			"rulebook_version": map[string]any{"type": "string"},
+			"tables":           map[string]any{"type": "object", "properties": props, "required": names, "additionalProperties": false},
+		},
+	}
+	b, err := json.MarshalIndent(schema, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+var (
+	moneyType = &arrow.Decimal128Type{Precision: 18, Scale: 2}
+	scoreType = &arrow.Decimal128Type{Precision: 5, Scale: 1}
+)
+
+func arrowType(k Kind) arrow.DataType {
+	switch k {
+	case KInt:
+		return arrow.PrimitiveTypes.Int64
+	case KMoney:
+		return moneyType
+	case KDate:
+		return arrow.FixedWidthTypes.Date32
+	case KScore:
+		return scoreType
+	case KRate, KDecimal:
+		return arrow.PrimitiveTypes.Float64
+	}
+	return arrow.BinaryTypes.String
+}
+
+// WriteParquet writes a table as typed Parquet: DECIMAL money and scores,
+// DATE dates, INT64 counts, strings.
+func WriteParquet(path string, t *Table) error {
+	fields := make([]arrow.Field, len(t.Cols))
+	for i, c := range t.Cols {
+		fields[i] = arrow.Field{Name: c.Name, Type: arrowType(c.Kind), Nullable: c.Kind != KText && c.Kind != KEnum}
+	}
+	sc := arrow.NewSchema(fields, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, sc)
+	defer b.Release()
+	for _, row := range t.Rows {
+		for i, c := range t.Cols {
+			v := row[i]
+			fb := b.Field(i)
+			if v.Null {
+				fb.AppendNull()
+				continue
+			}
+			switch c.Kind {
+			case KInt:
+				fb.(*array.Int64Builder).Append(v.I)
+			case KMoney, KScore:
+				fb.(*array.Decimal128Builder).Append(decimal128.FromI64(v.I))
+			case KDate:
+				fb.(*array.Date32Builder).Append(arrow.Date32(v.I))
+			case KRate, KDecimal:
+				fb.(*array.Float64Builder).Append(v.F)
+			default:
+				fb.(*array.StringBuilder).Append(v.S)
+			}
+		}
+	}
+	rec := b.NewRecord()
+	defer rec.Release()
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd), parquet.WithCreatedBy("disclose"))
+	w, err := pqarrow.NewFileWriter(sc, f, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	err = w.Write(rec)
+	if e := w.Close(); err == nil {
+		err = e
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// WriteSums writes SHA256SUMS for the given files, in the format
+// `sha256sum -c` reads.
+func WriteSums(dir string, sums []FileSum) error {
+	f, err := os.Create(filepath.Join(dir, "SHA256SUMS"))
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	for _, s := range sums {
+		fmt.Fprintf(w, "%s  %s\n", s.SHA256, s.Path)
+	}
+	err = w.Flush()
+	if e := f.Close(); err == nil {
+		err = e
+	}
+	return err
+}
