@@ -27,7 +27,8 @@ import (
 //
 // Table rows are written as text cells of one workbook, so cases go through
 // the real loader (an empty cell is null). A row whose first cell is "*N" is
-// repeated N times with {i} replaced by 1..N; lines starting with "#" are
+// repeated N times with {i} replaced by 1..N; "\n" in a cell is a line
+// break; lines starting with "#" are
 // comments. Files without a build number belong to every build; builds run
 // in order with one shared --state directory, and "N/as_of"
 // holds build N's --as-of date when it differs from snapshot.json.
@@ -110,7 +111,7 @@ func tableRows(t *testing.T, name, data string) [][]any {
 		for i := 1; i <= times; i++ {
 			row := make([]any, len(cells))
 			for j, c := range cells {
-				c = strings.ReplaceAll(c, "{i}", strconv.Itoa(i))
+				c = strings.ReplaceAll(strings.ReplaceAll(c, "{i}", strconv.Itoa(i)), `\n`, "\n")
 				if c != "" {
 					row[j] = c
 				}

@@ -78,9 +78,15 @@ func TestDownloads(t *testing.T) {
 			}
 		}
 	}
-	for _, want := range []string{`'=HYPERLINK("http://evil")`, "<script>window.__pwned=1</script>十天交付", "\u202eevil\u202c 24h 🙂 \"quoted\""} {
+	for _, want := range []string{`'=HYPERLINK("http://evil")`, "Staff decision D1 of 2025-06-20 under Failed spot check: warning, 2 points, deposit deduction of 100.00 CNY. Facts (as stated by the platform): </td><svg onload=window.__pwned=1>抽检\n第二行 \"引号\", 逗号", "<script>window.__pwned=1</script>十天交付", "\u202eevil\u202c 24h 🙂 \"quoted\""} {
 		if !cells[want] {
-			t.Errorf("no CSV cell holds %q exactly", want)
+			var near []string
+			for c := range cells {
+				if len(c) > 12 && strings.Contains(want, c[:12]) {
+					near = append(near, c)
+				}
+			}
+			t.Errorf("no CSV cell holds %q exactly; near: %q", want, near)
 		}
 	}
 

@@ -2,7 +2,6 @@ package report
 
 import (
 	"bufio"
-	"encoding/csv"
 	"fmt"
 	"os"
 	"strings"
@@ -26,34 +25,29 @@ const (
 	NeutralRuleEn = "In the CSV files a cell that begins with =, +, -, @, a tab or a carriage return gets a leading apostrophe, so that spreadsheets never run it as a formula."
 )
 
-// WriteCSV writes a table's contract columns as RFC 4180 CSV (CRLF line
-// ends), UTF-8 with a BOM, one header row, every cell neutralised.
+// WriteCSV writes a table's contract columns as RFC 4180 CSV (CRLF between
+// records), UTF-8 with a BOM, one header row, every cell neutralised. Line
+// breaks inside a cell are kept as they are (encoding/csv would turn LF
+// into CRLF with UseCRLF, changing the data).
 func WriteCSV(path string, t *Table) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	bw := bufio.NewWriter(f)
-	bw.WriteString("\ufeff")
-	w := csv.NewWriter(bw)
-	w.UseCRLF = true
+	w := bufio.NewWriter(f)
+	w.WriteString("\ufeff")
 	cols := t.CSVCols()
-	rec := make([]string, len(cols))
 	for i, c := range cols {
-		rec[i] = t.Cols[c].Name
+		writeField(w, i, t.Cols[c].Name)
 	}
-	w.Write(rec)
+	w.WriteString("\r\n")
 	for _, row := range t.Rows {
 		for i, c := range cols {
-			rec[i] = Neutral(Text(t.Cols[c], row[c]))
+			writeField(w, i, Neutral(Text(t.Cols[c], row[c])))
 		}
-		w.Write(rec)
+		w.WriteString("\r\n")
 	}
-	w.Flush()
-	err = w.Error()
-	if e := bw.Flush(); err == nil {
-		err = e
-	}
+	err = w.Flush()
 	if e := f.Close(); err == nil {
 		err = e
 	}
@@ -61,6 +55,21 @@ func WriteCSV(path string, t *Table) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// writeField writes one field, quoted when it holds a comma, a quote, a
+// line break or leading or trailing space.
+func writeField(w *bufio.Writer, i int, s string) {
+	if i > 0 {
+		w.WriteByte(',')
+	}
+	if s == "" || !strings.ContainsAny(s, ",\"\r\n") && s[0] != ' ' && s[len(s)-1] != ' ' {
+		w.WriteString(s)
+		return
+	}
+	w.WriteByte('"')
+	w.WriteString(strings.ReplaceAll(s, `"`, `""`))
+	w.WriteByte('"')
 }
 
 // Measures lists the distinct measures of a provider's notices in force on
