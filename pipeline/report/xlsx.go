@@ -129,7 +129,6 @@ func WriteXLSX(path string, wb *Workbook) (err error) {
 		Created: stamp, Modified: stamp, LastModifiedBy: "disclose", Language: "zh-CN"}); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	f.SetActiveSheet(0)
 	if err := f.SaveAs(path); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}

@@ -15,61 +15,65 @@ var defaultRe = regexp.MustCompile(`<Default [^>]*?(?:/>|></Default>)`)
 // normaliseZip rewrites an Office file so that the same content always
 // gives the same bytes: entries in name order ([Content_Types].xml first),
 // no entry times, and the content-type defaults (which excelize writes in
-// map order) sorted.
+// map order) sorted. Entries are streamed, not held in memory.
 func normaliseZip(path string) error {
 	zr, err := zip.OpenReader(path)
 	if err != nil {
 		return err
 	}
-	type entry struct {
-		name string
-		data []byte
+	defer zr.Close()
+	files := slices.Clone(zr.File)
+	slices.SortFunc(files, func(a, b *zip.File) int {
+		switch {
+		case a.Name == b.Name:
+			return 0
+		case a.Name == "[Content_Types].xml":
+			return -1
+		case b.Name == "[Content_Types].xml":
+			return 1
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	tmp := path + ".tmp"
+	out, err := os.Create(tmp)
+	if err != nil {
+		return err
 	}
-	var entries []entry
-	for _, f := range zr.File {
-		rc, err := f.Open()
+	defer os.Remove(tmp)
+	zw := zip.NewWriter(out)
+	for _, f := range files {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate})
 		if err != nil {
-			zr.Close()
+			out.Close()
 			return err
 		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
+		rc, err := f.Open()
 		if err != nil {
-			zr.Close()
+			out.Close()
 			return err
 		}
 		if f.Name == "[Content_Types].xml" {
-			b = sortDefaults(b)
+			var b []byte
+			if b, err = io.ReadAll(rc); err == nil {
+				_, err = w.Write(sortDefaults(b))
+			}
+		} else {
+			_, err = io.Copy(w, rc)
 		}
-		entries = append(entries, entry{f.Name, b})
-	}
-	zr.Close()
-	slices.SortFunc(entries, func(a, b entry) int {
-		switch {
-		case a.name == b.name:
-			return 0
-		case a.name == "[Content_Types].xml":
-			return -1
-		case b.name == "[Content_Types].xml":
-			return 1
-		}
-		return strings.Compare(a.name, b.name)
-	})
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, e := range entries {
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: e.name, Method: zip.Deflate})
+		rc.Close()
 		if err != nil {
-			return err
-		}
-		if _, err := w.Write(e.data); err != nil {
+			out.Close()
 			return err
 		}
 	}
-	if err := zw.Close(); err != nil {
+	err = zw.Close()
+	if e := out.Close(); err == nil {
+		err = e
+	}
+	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, buf.Bytes(), 0o644)
+	return os.Rename(tmp, path)
 }
 
 // sortDefaults sorts the run of <Default …> elements of [Content_Types].xml.
