@@ -30,23 +30,31 @@ const (
 // breaks inside a cell are kept as they are (encoding/csv would turn LF
 // into CRLF with UseCRLF, changing the data).
 func WriteCSV(path string, t *Table) error {
+	return writeBuffered(path, func(w *bufio.Writer) {
+		w.WriteString("\ufeff")
+		cols := t.CSVCols()
+		for i, c := range cols {
+			writeField(w, i, t.Cols[c].Name)
+		}
+		w.WriteString("\r\n")
+		for _, row := range t.Rows {
+			for i, c := range cols {
+				writeField(w, i, Neutral(Text(t.Cols[c], row[c])))
+			}
+			w.WriteString("\r\n")
+		}
+	})
+}
+
+// writeBuffered creates path and fills it through a buffer; any error,
+// the file's name with it.
+func writeBuffered(path string, fill func(w *bufio.Writer)) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	w := bufio.NewWriter(f)
-	w.WriteString("\ufeff")
-	cols := t.CSVCols()
-	for i, c := range cols {
-		writeField(w, i, t.Cols[c].Name)
-	}
-	w.WriteString("\r\n")
-	for _, row := range t.Rows {
-		for i, c := range cols {
-			writeField(w, i, Neutral(Text(t.Cols[c], row[c])))
-		}
-		w.WriteString("\r\n")
-	}
+	fill(w)
 	err = w.Flush()
 	if e := f.Close(); err == nil {
 		err = e

@@ -52,44 +52,33 @@ func jsonValue(w *bufio.Writer, c Col, v Value) {
 // WriteJSON writes every table into one document: {"as_of", …, "tables":
 // {"providers": [{…}, …], …}}, keys in column order.
 func WriteJSON(path string, meta Meta, tables []*Table) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriter(f)
-	head, _ := json.Marshal(meta)
-	w.Write(head[:len(head)-1])
-	w.WriteString(`,"tables":{`)
-	for ti, t := range tables {
-		if ti > 0 {
-			w.WriteString(",")
-		}
-		w.WriteString("\n" + strconv.Quote(t.Name) + ":[")
-		for ri, row := range t.Rows {
-			if ri > 0 {
+	return writeBuffered(path, func(w *bufio.Writer) {
+		head, _ := json.Marshal(meta)
+		w.Write(head[:len(head)-1])
+		w.WriteString(`,"tables":{`)
+		for ti, t := range tables {
+			if ti > 0 {
 				w.WriteString(",")
 			}
-			w.WriteString("\n{")
-			for ci, c := range t.Cols {
-				if ci > 0 {
+			w.WriteString("\n" + strconv.Quote(t.Name) + ":[")
+			for ri, row := range t.Rows {
+				if ri > 0 {
 					w.WriteString(",")
 				}
-				w.WriteString(strconv.Quote(c.Name) + ":")
-				jsonValue(w, c, row[ci])
+				w.WriteString("\n{")
+				for ci, c := range t.Cols {
+					if ci > 0 {
+						w.WriteString(",")
+					}
+					w.WriteString(strconv.Quote(c.Name) + ":")
+					jsonValue(w, c, row[ci])
+				}
+				w.WriteString("}")
 			}
-			w.WriteString("}")
+			w.WriteString("]")
 		}
-		w.WriteString("]")
-	}
-	w.WriteString("}}\n")
-	err = w.Flush()
-	if e := f.Close(); err == nil {
-		err = e
-	}
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+		w.WriteString("}}\n")
+	})
 }
 
 // WriteSchema writes the JSON Schema (draft 2020-12) of the JSON document.
@@ -223,17 +212,9 @@ func WriteParquet(path string, t *Table) error {
 // WriteSums writes SHA256SUMS for the given files, in the format
 // `sha256sum -c` reads.
 func WriteSums(dir string, sums []FileSum) error {
-	f, err := os.Create(filepath.Join(dir, "SHA256SUMS"))
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriter(f)
-	for _, s := range sums {
-		fmt.Fprintf(w, "%s  %s\n", s.SHA256, s.Path)
-	}
-	err = w.Flush()
-	if e := f.Close(); err == nil {
-		err = e
-	}
-	return err
+	return writeBuffered(filepath.Join(dir, "SHA256SUMS"), func(w *bufio.Writer) {
+		for _, s := range sums {
+			fmt.Fprintf(w, "%s  %s\n", s.SHA256, s.Path)
+		}
+	})
 }
