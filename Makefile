@@ -8,5 +8,12 @@ test: lint   ; $(GO) test ./...
 bench:       ; $(GO) test -run '^$$' -bench . -benchmem ./...
 conformance: ; ../shared/conformance/check.sh
 fmt:         ; gofmt -s -w $(SRC)
-lint:        ; $(GO) vet ./... && test -z "$$(gofmt -l $(SRC))"
+ACTIONLINT ?= $(shell command -v actionlint || echo $$($(GO) env GOPATH)/bin/actionlint)
+
+# actionlint checks the nightly workflow; .ci/run installs it (go install).
+lint:
+	$(GO) vet ./... && test -z "$$(gofmt -l $(SRC))"
+	@if [ -x "$(ACTIONLINT)" ]; then $(ACTIONLINT) .github/workflows/*.yml; \
+	elif [ -n "$$CI" ]; then echo "actionlint is missing: .ci/run installs it" >&2; exit 1; \
+	else echo "actionlint not installed: workflow not checked (go install github.com/rhysd/actionlint/cmd/actionlint@latest)"; fi
 clean:       ; rm -rf public quarantine.csv

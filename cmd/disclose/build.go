@@ -69,6 +69,11 @@ func build(ctx context.Context, cfg *Config, rep *Report, stdout io.Writer) (*Ev
 	if err != nil {
 		return nil, err
 	}
+	prevCounts, err := validate.ReadPrevious(cfg.State)
+	if err != nil {
+		return nil, err
+	}
+	tonight := changes(ev, prev.Scores, prevCounts)
 	// The large tables are read; what is left is provider-sized. Hand the
 	// loading heap back before publishing, so the two peaks do not add up.
 	debug.FreeOSMemory()
@@ -84,6 +89,11 @@ func build(ctx context.Context, cfg *Config, rep *Report, stdout io.Writer) (*Ev
 			return nil, err
 		}
 	}
+	if path := changesPath(cfg); path != "" {
+		if err := tonight.write(path); err != nil {
+			return nil, fmt.Errorf("changes: %w", err)
+		}
+	}
 	done := time.Now()
 	rep.Timings = map[string]float64{"load_evaluate": loaded.Sub(start).Seconds(), "downloads": ev.downloads.Seconds(),
 		"site": (done.Sub(loaded) - ev.downloads).Seconds(), "total": done.Sub(start).Seconds()}
@@ -95,8 +105,8 @@ func build(ctx context.Context, cfg *Config, rep *Report, stdout io.Writer) (*Ev
 	}
 	rep.Notices, rep.Findings = nc, len(ev.Result.Findings)
 	if !cfg.Quiet {
-		fmt.Fprintf(stdout, "built %s as of %s: %d providers, %d findings, notices %d in force (%d issued, %d expired, %d rescinded)\n",
-			cfg.Out, ev.Snap.AsOf, len(ev.Ratings), len(ev.Result.Findings), nc.InForce, nc.Issued, nc.Expired, nc.Rescinded)
+		fmt.Fprintf(stdout, "built %s as of %s: %d providers, %d findings, notices %d in force (%d issued, %d expired, %d rescinded), %d grade changes\n",
+			cfg.Out, ev.Snap.AsOf, len(ev.Ratings), len(ev.Result.Findings), nc.InForce, nc.Issued, nc.Expired, nc.Rescinded, len(tonight.Grades))
 	}
 	return ev, nil
 }

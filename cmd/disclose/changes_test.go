@@ -1,0 +1,57 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestChanges builds the ledger case's nights and reads changes.json:
+// the overturn rescinds two notices on night 3, the demotion expires on
+// night 4, and a table that shrinks by more than 10 % is listed.
+func TestChanges(t *testing.T) {
+	raw, err := os.ReadFile("testdata/cases/ledger.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := parseArchive(raw)
+	dir := t.TempDir()
+	var got []Changes
+	for n := 1; n <= 4; n++ {
+		snap := filepath.Join(dir, "snap", string(rune('0'+n)))
+		os.MkdirAll(snap, 0o755)
+		args := []string{"build", "--snapshot", snap, "--out", filepath.Join(dir, "public"), "--state", filepath.Join(dir, "state"),
+			"--report", filepath.Join(dir, "report.json"), "--max-reject", "100%", "--max-drop", "100%", "--quiet"}
+		if asOf := writeCaseSnapshot(t, a, n, snap); asOf != "" {
+			args = append(args, "--as-of", asOf)
+		}
+		if code, msg := runCLI(t, args...); code != 0 {
+			t.Fatalf("build %d: exit %d: %s", n, code, msg)
+		}
+		var c Changes
+		b, err := os.ReadFile(filepath.Join(dir, "changes.json"))
+		if err != nil || json.Unmarshal(b, &c) != nil {
+			t.Fatalf("build %d: changes.json: %v", n, err)
+		}
+		got = append(got, c)
+	}
+	if len(got[0].Notices.Issued) != 3 || got[0].Previous != "" {
+		t.Errorf("night 1: %+v", got[0])
+	}
+	if len(got[1].Notices.Issued) != 0 || got[1].Previous != "2025-06-30" {
+		t.Errorf("night 2: %+v", got[1])
+	}
+	if len(got[2].Notices.Rescinded) != 2 {
+		t.Errorf("night 3: %+v", got[2])
+	}
+	if len(got[3].Notices.Expired) != 1 || got[3].Notices.Expired[0].Measure != "demotion" {
+		t.Errorf("night 4: %+v", got[3])
+	}
+	// appeals appear on night 3: from no table to one is no move; nothing else moved.
+	for i, c := range got {
+		if len(c.Tables) != 0 {
+			t.Errorf("night %d: tables moved: %+v", i+1, c.Tables)
+		}
+	}
+}
