@@ -167,6 +167,9 @@ func manifest(snap *snapshot.Snapshot, stats *validate.Stats, book *rulebook.Boo
 		if err != nil {
 			return nil, err
 		}
+		if n, ok := stats.FileRows[f]; ok {
+			s.Rows = &n
+		}
 		m.Inputs.Files = append(m.Inputs.Files, s)
 	}
 	return m, nil

@@ -207,10 +207,15 @@ func readmeSheet(f *excelize.File, st *styles, wb *Workbook) error {
 		{"", "In providers, score = weighted − points_deducted; the points come from the provider's rows in violations."},
 		{"个人信息 Personal data", "不含商家身份、投诉内容或任何可识别个人的信息。 No merchant identities, complaint texts or anything else that identifies a person."},
 		{},
-		{excelize.Cell{StyleID: st.header, Value: "输入文件 Input file"}, excelize.Cell{StyleID: st.header, Value: "字节 Bytes"}, excelize.Cell{StyleID: st.header, Value: "SHA-256"}},
+		{excelize.Cell{StyleID: st.header, Value: "输入文件 Input file"}, excelize.Cell{StyleID: st.header, Value: "字节 Bytes"},
+			excelize.Cell{StyleID: st.header, Value: "SHA-256"}, excelize.Cell{StyleID: st.header, Value: "行数 Rows"}},
 	}
 	for _, in := range m.Inputs.Files {
-		rows = append(rows, []any{in.Path, in.Bytes, in.SHA256})
+		var n any
+		if in.Rows != nil {
+			n = *in.Rows
+		}
+		rows = append(rows, []any{in.Path, in.Bytes, in.SHA256, n})
 	}
 	for i, r := range rows {
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)

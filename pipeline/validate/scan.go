@@ -44,6 +44,8 @@ type Stats struct {
 	Tables map[string]*TableStats `json:"tables"`
 	// Order lists the tables found, in validation order.
 	Order []string `json:"-"`
+	// FileRows counts the rows read from each file of the snapshot.
+	FileRows map[string]int64 `json:"-"`
 }
 
 // keptOrder is an order that a ticket or complaint points at, held
@@ -96,7 +98,7 @@ type scanner struct {
 // context; the safety checks are Check's.
 func Scan(ctx context.Context, snap *snapshot.Snapshot, book *rulebook.Book, sink Sink, q *Quarantine) (*Stats, error) {
 	s := &scanner{ctx: ctx, snap: snap, book: book, sink: sink, q: q, clock: snap.Clock(),
-		stats:     &Stats{AsOf: snap.AsOf.String(), Tables: map[string]*TableStats{}},
+		stats:     &Stats{AsOf: snap.AsOf.String(), Tables: map[string]*TableStats{}, FileRows: map[string]int64{}},
 		providers: map[string]*model.Provider{}, services: map[string]*model.Service{},
 		complaint: map[string]bool{}, decision: map[string]bool{}}
 	for _, t := range snap.Schema {
@@ -154,6 +156,7 @@ func (s *scanner) rows(table string, dups map[string]bool, fn func(b *snapshot.B
 		dayCol = t.Col("day")
 	}
 	return s.snap.Scan(s.ctx, table, nil, func(b *snapshot.Batch) error {
+		s.stats.FileRows[b.Source] += int64(b.Len)
 		for i := 0; i < b.Len; i++ {
 			st.Read++
 			r := commonCheck(b, i, key, dups, timeCols, dayCol, s.snap)
