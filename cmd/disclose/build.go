@@ -122,7 +122,7 @@ func evaluate(ctx context.Context, cfg *Config, book *rulebook.Book, prev *ledge
 	}
 	rep.AsOf = snap.AsOf.String()
 	eval := rules.NewEvaluator(book, snap.Clock())
-	_, stats, err := load(ctx, cfg, book, eval, quarantinePath(cfg))
+	stats, err := load(ctx, snap, book, eval, quarantinePath(cfg))
 	if stats != nil {
 		rep.Tables = stats.Tables
 	}

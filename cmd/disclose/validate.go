@@ -51,10 +51,12 @@ func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	rep := &Report{Tables: map[string]*validate.TableStats{}}
-	snap, stats, err := load(ctx, cfg, book, nopSink{}, quarantinePath(cfg))
-	if snap != nil {
-		rep.AsOf = snap.AsOf.String()
+	snap, err := snapshot.Open(cfg.Snapshot, snapshot.Options{AsOf: cfg.AsOf, DefaultZone: book.TimezoneDefault})
+	if err != nil {
+		return finishReport(cfg.Report, rep, err)
 	}
+	rep.AsOf = snap.AsOf.String()
+	stats, err := load(ctx, snap, book, nopSink{}, quarantinePath(cfg))
 	if stats != nil {
 		rep.Tables = stats.Tables
 		printSummary(stdout, stats)
@@ -103,22 +105,19 @@ func quarantinePath(cfg *Config) string {
 	return "quarantine.csv"
 }
 
-// load opens the snapshot and validates it into sink.
-func load(ctx context.Context, cfg *Config, book *rulebook.Book, sink validate.Sink, qpath string) (*snapshot.Snapshot, *validate.Stats, error) {
-	snap, err := snapshot.Open(cfg.Snapshot, snapshot.Options{AsOf: cfg.AsOf, DefaultZone: book.TimezoneDefault})
-	if err != nil {
-		return nil, nil, err
-	}
+// load validates the snapshot into sink, then closes its workbooks.
+func load(ctx context.Context, snap *snapshot.Snapshot, book *rulebook.Book, sink validate.Sink, qpath string) (*validate.Stats, error) {
+	defer snap.Close()
 	q, err := validate.NewQuarantine(qpath)
 	if err != nil {
-		return snap, nil, err
+		return nil, err
 	}
 	stats, err := validate.Scan(ctx, snap, book, sink, q)
 	if err != nil {
 		q.Abort()
-		return snap, stats, err
+		return stats, err
 	}
-	return snap, stats, q.Close()
+	return stats, q.Close()
 }
 
 func safety(cfg *Config, stats *validate.Stats, lim validate.Limits) error {

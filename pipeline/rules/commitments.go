@@ -68,21 +68,30 @@ func (p promises) lookup(kind, service string, d model.Date) *model.Commitment {
 }
 
 // markSuperseded reports, for commitments of one provider, service and kind
-// whose effective periods overlap, the one that loses to the other.
+// whose effective periods overlap, the one that loses to the other. cs is
+// sorted by sortCommitments, so each (provider, kind, service) is a run.
 func markSuperseded(cs []*model.Commitment) {
-	for i, a := range cs {
-		for _, b := range cs[i+1:] {
-			if a.ProviderID != b.ProviderID || a.ServiceID != b.ServiceID || a.Kind != b.Kind || !overlap(a, b) {
-				continue
-			}
-			win, lose := a, b
-			if better(b, a) {
-				win, lose = b, a
-			}
-			if lose.Superseded == "" || better(win, find(cs, lose.Superseded)) {
-				lose.Superseded = win.ID
+	for start := 0; start < len(cs); {
+		end := start + 1
+		for end < len(cs) && cs[end].ProviderID == cs[start].ProviderID && cs[end].Kind == cs[start].Kind && cs[end].ServiceID == cs[start].ServiceID {
+			end++
+		}
+		group := cs[start:end]
+		for i, a := range group {
+			for _, b := range group[i+1:] {
+				if !overlap(a, b) {
+					continue
+				}
+				win, lose := a, b
+				if better(b, a) {
+					win, lose = b, a
+				}
+				if lose.Superseded == "" || better(win, find(group, lose.Superseded)) {
+					lose.Superseded = win.ID
+				}
 			}
 		}
+		start = end
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/xuri/excelize/v2"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -65,6 +66,22 @@ type Snapshot struct {
 	Schema []*model.Table    // every table of the contract, in validation order
 	// Files lists every file the snapshot's tables come from.
 	Files []string
+
+	books map[string]*excelize.File // open workbooks, by path; see Close
+}
+
+// Close releases the workbooks the snapshot keeps open between scans (so
+// that a workbook's shared strings are parsed once, not once per table).
+// The snapshot's fields stay usable; a later scan opens them again.
+func (s *Snapshot) Close() error {
+	var first error
+	for name, f := range s.books {
+		if err := f.Close(); err != nil && first == nil {
+			first = err
+		}
+		delete(s.books, name)
+	}
+	return first
 }
 
 // Options tune Open.

@@ -22,14 +22,30 @@ func openWorkbook(path string) (f *excelize.File, err error) {
 	return excelize.OpenFile(path)
 }
 
+// book returns the open workbook at name (relative to the snapshot),
+// opening it on first use.
+func (s *Snapshot) book(name string) (*excelize.File, error) {
+	if f, ok := s.books[name]; ok {
+		return f, nil
+	}
+	f, err := openWorkbook(filepath.Join(s.Dir, name))
+	if err != nil {
+		return nil, err
+	}
+	if s.books == nil {
+		s.books = map[string]*excelize.File{}
+	}
+	s.books[name] = f
+	return f, nil
+}
+
 // workbook registers the tables of one workbook: the first sheet of
 // `<table>.xlsx`, and every sheet named after a table.
 func (s *Snapshot) workbook(name string) error {
-	f, err := openWorkbook(filepath.Join(s.Dir, name))
+	f, err := s.book(name)
 	if err != nil {
 		return snapErr("%s: cannot open workbook: %v", name, err)
 	}
-	defer f.Close()
 	sheets := f.GetSheetList()
 	base := strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(name), ".xlsx"), ".xlsm")
 	for i, sh := range sheets {
@@ -51,11 +67,10 @@ func (s *Snapshot) workbook(name string) error {
 }
 
 func (s *Snapshot) sheetHeader(src Source) ([]string, error) {
-	f, err := openWorkbook(filepath.Join(s.Dir, src.Path))
+	f, err := s.book(src.Path)
 	if err != nil {
 		return nil, snapErr("%s: cannot open workbook: %v", src.Path, err)
 	}
-	defer f.Close()
 	rows, err := f.Rows(src.Sheet)
 	if err != nil {
 		return nil, snapErr("%s: %v", src, err)
@@ -73,11 +88,10 @@ func (s *Snapshot) scanSheet(ctx context.Context, t *Table, src Source, want []b
 			err = snapErr("%s: malformed sheet: %v", src, r)
 		}
 	}()
-	f, err := openWorkbook(filepath.Join(s.Dir, src.Path))
+	f, err := s.book(src.Path)
 	if err != nil {
 		return snapErr("%s: cannot open workbook: %v", src.Path, err)
 	}
-	defer f.Close()
 	rows, err := f.Rows(src.Sheet)
 	if err != nil {
 		return snapErr("%s: %v", src, err)

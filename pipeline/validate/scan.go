@@ -90,6 +90,9 @@ type scanner struct {
 	svcList   []*model.Service
 	complaint map[string]bool
 	decision  map[string]bool
+	// small holds the batches of a small table read by duplicates, so that
+	// rows need not read it again (reference tables are read once).
+	small map[string][]*snapshot.Batch
 }
 
 // Scan validates every table of the snapshot, writing rejected rows to q and
@@ -155,7 +158,7 @@ func (s *scanner) rows(table string, dups map[string]bool, fn func(b *snapshot.B
 	if table == model.TShopGMV {
 		dayCol = t.Col("day")
 	}
-	return s.snap.Scan(s.ctx, table, nil, func(b *snapshot.Batch) error {
+	return s.scan(table, func(b *snapshot.Batch) error {
 		s.stats.FileRows[b.Source] += int64(b.Len)
 		for i := 0; i < b.Len; i++ {
 			st.Read++
@@ -173,6 +176,21 @@ func (s *scanner) rows(table string, dups map[string]bool, fn func(b *snapshot.B
 		}
 		return s.ctx.Err()
 	})
+}
+
+// scan hands every batch of a table to fn: from the batches duplicates kept
+// for a small table, else from the snapshot.
+func (s *scanner) scan(table string, fn func(b *snapshot.Batch) error) error {
+	if bs, ok := s.small[table]; ok {
+		delete(s.small, table)
+		for _, b := range bs {
+			if err := fn(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return s.snap.Scan(s.ctx, table, nil, fn)
 }
 
 // isPromise reports whether a time column holds a promise, which may point
@@ -219,6 +237,41 @@ func (s *scanner) duplicates(table string) (map[string]bool, error) {
 		return nil, nil
 	}
 	key := t.Col(t.Key)
+	sheets := true
+	for _, src := range t.Sources {
+		sheets = sheets && src.Sheet != ""
+	}
+	if !t.Large && sheets {
+		// A small table from workbooks: read it whole once, count ids
+		// exactly, keep the batches (they hold plain strings; Parquet
+		// batches point into records released after each call).
+		var bs []*snapshot.Batch
+		count := map[string]int{}
+		err := s.snap.Scan(s.ctx, table, nil, func(b *snapshot.Batch) error {
+			bs = append(bs, b)
+			v := &b.Cols[key]
+			for i := 0; i < b.Len; i++ {
+				if v.State[i] == snapshot.OK {
+					count[v.Key(i)]++
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if s.small == nil {
+			s.small = map[string][]*snapshot.Batch{}
+		}
+		s.small[table] = bs
+		dups := map[string]bool{}
+		for id, n := range count {
+			if n > 1 {
+				dups[id] = true
+			}
+		}
+		return dups, nil
+	}
 	seed := maphash.MakeSeed()
 	hash := func(k string) uint32 { return uint32(maphash.String(seed, k)) }
 	var hashes []uint32
