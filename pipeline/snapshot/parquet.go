@@ -137,73 +137,132 @@ func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want [
 		}
 	}
 	clock := s.Clock()
-	row := int64(0)
-	for rg := 0; rg < p.pf.NumRowGroups(); rg++ {
-		if err := ctx.Err(); err != nil {
-			return err
+	// Decoding runs one step ahead of fn in its own goroutine, so that on
+	// two cores reading the next batch overlaps validating this one. Batches
+	// still reach fn one at a time and in order.
+	type item struct {
+		b   *Batch
+		rec arrow.Record
+		err error
+	}
+	items := make(chan item, 1)
+	stop := make(chan struct{})
+	go func() {
+		defer close(items)
+		defer func() {
+			if r := recover(); r != nil {
+				items <- item{err: snapErr("%s: corrupt Parquet data: %v", src.Path, r)}
+			}
+		}()
+		send := func(it item) bool {
+			select {
+			case items <- it:
+				return true
+			case <-stop:
+				if it.rec != nil {
+					it.rec.Release()
+				}
+				return false
+			}
 		}
-		rr, err := p.fr.GetRecordReader(ctx, read, []int{rg})
-		if err != nil {
-			return snapErr("%s: row group %d: %v", src.Path, rg, err)
-		}
-		for rr.Next() {
-			rec := rr.Record()
-			n := int(rec.NumRows())
-			b := &Batch{Table: t.Table, Source: src.Path, Location: fmt.Sprintf("row group %d", rg), Len: n,
-				Row: make([]int64, n), Cols: make([]Vec, len(t.Columns))}
-			for i := range b.Row {
-				b.Row[i] = row + int64(i) + 1
+		row := int64(0)
+		for rg := 0; rg < p.pf.NumRowGroups(); rg++ {
+			if err := ctx.Err(); err != nil {
+				send(item{err: err})
+				return
 			}
-			row += int64(n)
-			for c, col := range t.Columns {
-				if !want[c] {
-					continue
-				}
-				v := &b.Cols[c]
-				if idx[c] < 0 {
-					if pv, ok := src.Partition[col.Name]; ok {
-						v.Present = true
-						v.reset(n, col.Type)
-						for i := 0; i < n; i++ {
-							setText(v, i, col, fen[c], pv, clock)
-						}
-					}
-					continue
-				}
-				v.Present = true
-				v.reset(n, col.Type)
-				if err := decodeArrow(v, col, rec.Column(pos[idx[c]]), fen[c], clock); err != nil {
-					rr.Release()
-					return snapErr("%s: row group %d: column %s: %v", src.Path, rg, header[idx[c]], err)
-				}
-			}
-			b.raw = func(i int) [][2]string {
-				kv := make([][2]string, 0, len(read))
-				for k, j := range read {
-					col := rec.Column(k)
-					val := ""
-					if col.IsValid(i) {
-						val = col.ValueStr(i)
-					}
-					kv = append(kv, [2]string{header[j], val})
-				}
-				return kv
-			}
-			rec.Retain()
-			err := fn(b)
-			rec.Release()
+			rr, err := p.fr.GetRecordReader(ctx, read, []int{rg})
 			if err != nil {
-				rr.Release()
-				return err
+				send(item{err: snapErr("%s: row group %d: %v", src.Path, rg, err)})
+				return
+			}
+			for rr.Next() {
+				rec := rr.Record()
+				b, err := s.parquetBatch(t, src, rg, row, rec, want, idx, pos, fen, read, header, clock)
+				if err != nil {
+					rr.Release()
+					send(item{err: err})
+					return
+				}
+				row += int64(b.Len)
+				rec.Retain()
+				if !send(item{b: b, rec: rec}) {
+					rr.Release()
+					return
+				}
+			}
+			err = rr.Err()
+			rr.Release()
+			if err != nil && !errors.Is(err, io.EOF) {
+				send(item{err: snapErr("%s: row group %d: %v", src.Path, rg, err)})
+				return
 			}
 		}
-		err = rr.Err()
-		rr.Release()
-		if err != nil && !errors.Is(err, io.EOF) {
-			return snapErr("%s: row group %d: %v", src.Path, rg, err)
+	}()
+	defer func() {
+		close(stop)
+		for it := range items {
+			if it.rec != nil {
+				it.rec.Release()
+			}
+		}
+	}()
+	for it := range items {
+		if it.err != nil {
+			return it.err
+		}
+		err := fn(it.b)
+		it.rec.Release()
+		if err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// parquetBatch turns one record into a batch of typed columns.
+func (s *Snapshot) parquetBatch(t *Table, src Source, rg int, row int64, rec arrow.Record, want []bool, idx []int, pos []int,
+	fen []bool, read []int, header []string, clock *model.Clock) (*Batch, error) {
+	n := int(rec.NumRows())
+	b := &Batch{Table: t.Table, Source: src.Path, Location: fmt.Sprintf("row group %d", rg), Len: n,
+		Row: make([]int64, n), Cols: make([]Vec, len(t.Columns))}
+	for i := range b.Row {
+		b.Row[i] = row + int64(i) + 1
+	}
+	for c, col := range t.Columns {
+		if !want[c] {
+			continue
+		}
+		v := &b.Cols[c]
+		if idx[c] < 0 {
+			if pv, ok := src.Partition[col.Name]; ok {
+				v.Present = true
+				v.reset(n, col.Type)
+				for i := 0; i < n; i++ {
+					setText(v, i, col, fen[c], pv, clock)
+				}
+			}
+			continue
+		}
+		v.Present = true
+		v.reset(n, col.Type)
+		if err := decodeArrow(v, col, rec.Column(pos[idx[c]]), fen[c], clock); err != nil {
+			return nil, snapErr("%s: row group %d: column %s: %v", src.Path, rg, header[idx[c]], err)
+		}
+	}
+	b.raw = func(i int) [][2]string {
+		kv := make([][2]string, 0, len(read))
+		for k, j := range read {
+			col := rec.Column(k)
+			val := ""
+			if col.IsValid(i) {
+				val = col.ValueStr(i)
+			}
+			kv = append(kv, [2]string{header[j], val})
+		}
+		return kv
+	}
+	return b, nil
 }
 
 // compatible checks that a Parquet column's type can carry a column of the
