@@ -211,6 +211,10 @@ func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want [
 		if it.err != nil {
 			return it.err
 		}
+		if err := ctx.Err(); err != nil {
+			it.rec.Release()
+			return err
+		}
 		err := fn(it.b)
 		it.rec.Release()
 		if err != nil {
