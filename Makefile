@@ -5,7 +5,9 @@ SRC := cmd pipeline content site
 
 site:        ; $(GO) run ./cmd/disclose build --out public
 test: lint   ; $(GO) test ./...
-bench:       ; $(GO) test -run '^$$' -bench . -benchmem ./...
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./...
+	bench/run.sh
 conformance: ; ../shared/conformance/check.sh
 fmt:         ; gofmt -s -w $(SRC)
 ACTIONLINT ?= $(shell command -v actionlint || echo $$($(GO) env GOPATH)/bin/actionlint)

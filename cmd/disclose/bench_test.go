@@ -13,6 +13,7 @@ import (
 	"github.com/disclose-project/disclose/pipeline/gen"
 	"github.com/disclose-project/disclose/pipeline/ledger"
 	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/pipeline/report"
 	"github.com/disclose-project/disclose/pipeline/rulebook"
 )
 
@@ -69,9 +70,9 @@ func BenchmarkLoadEvaluate(b *testing.B) {
 	b.ReportMetric(float64(orders)/b.Elapsed().Seconds(), "orders/s")
 }
 
-// BenchmarkPublish measures writing the downloads and rendering the site
-// for 5,000 providers, with two workers.
-func BenchmarkPublish(b *testing.B) {
+// evaluated evaluates the benchmark snapshot once for the publishing
+// benchmarks.
+func evaluated(b *testing.B) (*Config, *Evaluation) {
 	snap := benchSnapshot(b)
 	out := filepath.Join(b.TempDir(), "public")
 	cfg := benchConfig(b, "--snapshot", snap, "--out", out, "--quarantine", filepath.Join(b.TempDir(), "q.csv"), "--max-reject", "5%", "--jobs", "2")
@@ -81,10 +82,47 @@ func BenchmarkPublish(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	return cfg, ev
+}
+
+// BenchmarkDownloads measures writing every download (workbook, CSV, JSON,
+// Parquet, manifest, checksums) for 5,000 providers.
+func BenchmarkDownloads(b *testing.B) {
+	_, ev := evaluated(b)
+	in := &report.Input{Book: ev.Book, AsOf: ev.Snap.AsOf, Facts: ev.Result.Facts, Ratings: ev.Ratings, Notices: ev.Notices, Commitments: ev.Result.Commitments}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if err := publish(cfg, ev); err != nil {
+		dir := filepath.Join(b.TempDir(), "downloads")
+		outs, err := report.Downloads(dir, in, report.Meta{AsOf: ev.Snap.AsOf.String()}, ev.Manifest)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := report.Seal(dir, outs, ev.Manifest); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkSite measures rendering every page of the site for 5,000
+// providers with two workers, and reports pages per second.
+func BenchmarkSite(b *testing.B) {
+	cfg, ev := evaluated(b)
+	b.ResetTimer()
+	pages := 0
+	for i := 0; i < b.N; i++ {
+		dir := b.TempDir()
+		os.MkdirAll(filepath.Join(dir, "downloads"), 0o755)
+		if err := writeSite(dir, cfg, ev, nil, nil); err != nil {
+			b.Fatal(err)
+		}
+		if i == 0 {
+			filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+				if err == nil && filepath.Ext(p) == ".html" {
+					pages++
+				}
+				return err
+			})
+		}
+	}
+	b.ReportMetric(float64(pages*b.N)/b.Elapsed().Seconds(), "pages/s")
 }
