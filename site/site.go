@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/disclose-project/disclose/content"
@@ -67,6 +68,9 @@ type Options struct {
 	BaseURL string
 	// Jobs is how many pages render at once (at least 1).
 	Jobs int
+	// Progress, when set, is told after each file how many of how many
+	// have been written.
+	Progress func(done, total int)
 }
 
 // page is one file to write.
@@ -96,14 +100,15 @@ func Build(dir string, in *Input, opt Options) error {
 		return err
 	}
 	pages = append(pages, extra...)
-	return render(dir, pages, w.tmpl, max(1, opt.Jobs))
+	return render(dir, pages, w.tmpl, max(1, opt.Jobs), opt.Progress)
 }
 
 // render writes pages with jobs workers; each page is its own file, so the
 // order of work never changes a byte.
-func render(dir string, pages []page, tmpl map[string]*template.Template, jobs int) error {
+func render(dir string, pages []page, tmpl map[string]*template.Template, jobs int, progress func(done, total int)) error {
 	work := make(chan *page)
 	errs := make([]error, jobs)
+	var done atomic.Int64
 	var wg sync.WaitGroup
 	for j := 0; j < jobs; j++ {
 		wg.Add(1)
@@ -115,6 +120,9 @@ func render(dir string, pages []page, tmpl map[string]*template.Template, jobs i
 					continue
 				}
 				errs[j] = writePage(dir, p, tmpl, &buf)
+				if n := done.Add(1); progress != nil {
+					progress(int(n), len(pages))
+				}
 			}
 		}(j)
 	}

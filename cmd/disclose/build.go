@@ -6,7 +6,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/disclose-project/disclose/content"
@@ -30,7 +32,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	rep := &Report{Tables: map[string]*validate.TableStats{}}
-	_, err = build(ctx, cfg, rep, stdout)
+	_, err = build(ctx, cfg, rep, stderr)
 	return finishReport(cfg.Report, rep, err)
 }
 
@@ -49,9 +51,11 @@ type Evaluation struct {
 	downloads time.Duration // how long writing the downloads took
 }
 
-// build runs the whole pipeline: load → evaluate → publish. It returns the
-// evaluation it published.
-func build(ctx context.Context, cfg *Config, rep *Report, stdout io.Writer) (*Evaluation, error) {
+// build runs the whole pipeline: load → evaluate → publish. It logs to
+// (and draws progress on) stderr, and returns the evaluation it published.
+func build(ctx context.Context, cfg *Config, rep *Report, stderr io.Writer) (*Evaluation, error) {
+	log, prog := newLogger(cfg, stderr), newProgress(cfg, stderr)
+	cfg.prog = prog
 	start := time.Now()
 	lim, err := limits(cfg)
 	if err != nil {
@@ -68,6 +72,11 @@ func build(ctx context.Context, cfg *Config, rep *Report, stdout io.Writer) (*Ev
 	ev, err := evaluate(ctx, cfg, book, prev, lim, rep)
 	if err != nil {
 		return nil, err
+	}
+	for _, name := range ev.Stats.Order {
+		if x := ev.Stats.Tables[name].Extra; len(x) > 0 {
+			log.Warn("extra columns ignored", "table", name, "columns", strings.Join(x, ", "))
+		}
 	}
 	prevCounts, err := validate.ReadPrevious(cfg.State)
 	if err != nil {
@@ -104,10 +113,16 @@ func build(ctx context.Context, cfg *Config, rep *Report, stdout io.Writer) (*Ev
 		}
 	}
 	rep.Notices, rep.Findings = nc, len(ev.Result.Findings)
-	if !cfg.Quiet {
-		fmt.Fprintf(stdout, "built %s as of %s: %d providers, %d findings, notices %d in force (%d issued, %d expired, %d rescinded), %d grade changes\n",
-			cfg.Out, ev.Snap.AsOf, len(ev.Ratings), len(ev.Result.Findings), nc.InForce, nc.Issued, nc.Expired, nc.Rescinded, len(tonight.Grades))
+	var read, rejected int64
+	for _, t := range ev.Stats.Tables {
+		read, rejected = read+t.Read, rejected+t.Rejected
 	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	log.Info("built", "out", cfg.Out, "as_of", ev.Snap.AsOf.String(), "providers", len(ev.Ratings), "rows_read", read,
+		"rows_rejected", rejected, "findings", len(ev.Result.Findings), "notices_in_force", nc.InForce, "issued", nc.Issued,
+		"expired", nc.Expired, "rescinded", nc.Rescinded, "grade_changes", len(tonight.Grades),
+		"seconds", round2(done.Sub(start).Seconds()), "memory_mb", ms.Sys>>20)
 	return ev, nil
 }
 
@@ -122,7 +137,7 @@ func evaluate(ctx context.Context, cfg *Config, book *rulebook.Book, prev *ledge
 	}
 	rep.AsOf = snap.AsOf.String()
 	eval := rules.NewEvaluator(book, snap.Clock())
-	stats, err := load(ctx, snap, book, eval, quarantinePath(cfg))
+	stats, err := load(ctx, snap, book, eval, quarantinePath(cfg), cfg.prog)
 	if stats != nil {
 		rep.Tables = stats.Tables
 	}
@@ -240,3 +255,5 @@ func swap(tmp, dir string) error {
 	}
 	return nil
 }
+
+func round2(f float64) float64 { return float64(int64(f*100+0.5)) / 100 }

@@ -30,7 +30,8 @@ type Config struct {
 	Orders    int
 	Format    string
 
-	set map[string]bool // flags given on the command line
+	set  map[string]bool
+	prog *progress // the build's progress display // flags given on the command line
 }
 
 // flagDefs declares every flag once: name, usage, and how to bind it.

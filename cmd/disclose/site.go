@@ -28,5 +28,7 @@ func writeSite(dir string, cfg *Config, ev *Evaluation, outs []report.Output, su
 	for _, e := range report.Dictionary(report.Tables(rin), report.Summarise(rin)) {
 		in.Dictionary = append(in.Dictionary, site.Column(e))
 	}
-	return site.Build(dir, in, site.Options{BaseURL: cfg.BaseURL, Jobs: cfg.Jobs})
+	defer cfg.prog.done()
+	return site.Build(dir, in, site.Options{BaseURL: cfg.BaseURL, Jobs: cfg.Jobs,
+		Progress: func(done, total int) { cfg.prog.update("writing pages", int64(done), int64(total)) }})
 }

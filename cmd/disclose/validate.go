@@ -56,7 +56,7 @@ func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return finishReport(cfg.Report, rep, err)
 	}
 	rep.AsOf = snap.AsOf.String()
-	stats, err := load(ctx, snap, book, nopSink{}, quarantinePath(cfg))
+	stats, err := load(ctx, snap, book, nopSink{}, quarantinePath(cfg), newProgress(cfg, stderr))
 	if stats != nil {
 		rep.Tables = stats.Tables
 		printSummary(stdout, stats)
@@ -106,13 +106,16 @@ func quarantinePath(cfg *Config) string {
 }
 
 // load validates the snapshot into sink, then closes its workbooks.
-func load(ctx context.Context, snap *snapshot.Snapshot, book *rulebook.Book, sink validate.Sink, qpath string) (*validate.Stats, error) {
+func load(ctx context.Context, snap *snapshot.Snapshot, book *rulebook.Book, sink validate.Sink, qpath string, prog *progress) (*validate.Stats, error) {
 	defer snap.Close()
+	defer prog.done()
 	q, err := validate.NewQuarantine(qpath)
 	if err != nil {
 		return nil, err
 	}
-	stats, err := validate.Scan(ctx, snap, book, sink, q)
+	stats, err := validate.Scan(ctx, snap, book, sink, q, validate.Progress(func(table string, read, total int64) {
+		prog.update("reading "+table, read, total)
+	}))
 	if err != nil {
 		q.Abort()
 		return stats, err

@@ -70,6 +70,28 @@ type Snapshot struct {
 	books map[string]*excelize.File // open workbooks, by path; see Close
 }
 
+// RowCount returns a table's row count from its Parquet files' metadata,
+// or 0 when it is not known without reading (a sheet, an unreadable file).
+func (s *Snapshot) RowCount(name string) int64 {
+	t := s.Tables[name]
+	if t == nil {
+		return 0
+	}
+	var n int64
+	for _, src := range t.Sources {
+		if src.Sheet != "" {
+			return 0
+		}
+		p, err := openParquet(filepath.Join(s.Dir, src.Path))
+		if err != nil {
+			return 0
+		}
+		n += p.pf.NumRows()
+		p.Close()
+	}
+	return n
+}
+
 // Close releases the workbooks the snapshot keeps open between scans (so
 // that a workbook's shared strings are parsed once, not once per table).
 // The snapshot's fields stay usable; a later scan opens them again.

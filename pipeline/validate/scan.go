@@ -48,6 +48,15 @@ type Stats struct {
 	FileRows map[string]int64 `json:"-"`
 }
 
+// Option tunes Scan.
+type Option func(*scanner)
+
+// Progress has Scan report, after each batch, how many rows of a table it
+// has read, and the table's row count when the snapshot knows it (else 0).
+func Progress(fn func(table string, read, total int64)) Option {
+	return func(s *scanner) { s.progress = fn }
+}
+
 // keptOrder is an order that a ticket or complaint points at, held
 // compactly: everything but its id (the map key) and the merchant, which is
 // never used.
@@ -93,17 +102,22 @@ type scanner struct {
 	// small holds the batches of a small table read by duplicates, so that
 	// rows need not read it again (reference tables are read once).
 	small map[string][]*snapshot.Batch
+
+	progress func(table string, read, total int64)
 }
 
 // Scan validates every table of the snapshot, writing rejected rows to q and
 // handing used rows to sink. It returns the per-table counts. An error is a
 // table that cannot be read (wrapping snapshot.ErrSnapshot) or a cancelled
 // context; the safety checks are Check's.
-func Scan(ctx context.Context, snap *snapshot.Snapshot, book *rulebook.Book, sink Sink, q *Quarantine) (*Stats, error) {
+func Scan(ctx context.Context, snap *snapshot.Snapshot, book *rulebook.Book, sink Sink, q *Quarantine, opts ...Option) (*Stats, error) {
 	s := &scanner{ctx: ctx, snap: snap, book: book, sink: sink, q: q, clock: snap.Clock(),
 		stats:     &Stats{AsOf: snap.AsOf.String(), Tables: map[string]*TableStats{}, FileRows: map[string]int64{}},
 		providers: map[string]*model.Provider{}, services: map[string]*model.Service{},
 		complaint: map[string]bool{}, decision: map[string]bool{}}
+	for _, o := range opts {
+		o(s)
+	}
 	for _, t := range snap.Schema {
 		if snap.Table(t.Name) == nil {
 			if !t.Optional {
@@ -158,8 +172,15 @@ func (s *scanner) rows(table string, dups map[string]bool, fn func(b *snapshot.B
 	if table == model.TShopGMV {
 		dayCol = t.Col("day")
 	}
+	total := int64(0)
+	if s.progress != nil {
+		total = s.snap.RowCount(table)
+	}
 	return s.scan(table, func(b *snapshot.Batch) error {
 		s.stats.FileRows[b.Source] += int64(b.Len)
+		if s.progress != nil {
+			defer func() { s.progress(table, st.Read, total) }()
+		}
 		for i := 0; i < b.Len; i++ {
 			st.Read++
 			r := commonCheck(b, i, key, dups, timeCols, dayCol, s.snap)
