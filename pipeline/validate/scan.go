@@ -344,12 +344,55 @@ type cols struct {
 	i int
 }
 
-func (c cols) v(name string) *snapshot.Vec {
-	j := c.b.Table.Col(name)
+func (c cols) v(name string) *snapshot.Vec { return c.vAt(c.b.Table.Col(name)) }
+
+// vAt is v for a column position resolved once per table (see positions),
+// which the large tables use instead of a name lookup per cell.
+func (c cols) vAt(j int) *snapshot.Vec {
 	if j < 0 || !c.b.Cols[j].Present {
 		return nil
 	}
 	return &c.b.Cols[j]
+}
+
+func (c cols) strAt(j int) string {
+	if v := c.vAt(j); v != nil && v.State[c.i] == snapshot.OK {
+		return v.Str[c.i]
+	}
+	return ""
+}
+
+func (c cols) intAt(j int) int64 {
+	if v := c.vAt(j); v != nil && v.State[c.i] == snapshot.OK {
+		return v.Int[c.i]
+	}
+	return 0
+}
+
+func (c cols) timeAt(j int) model.Instant {
+	if v := c.vAt(j); v != nil && v.State[c.i] == snapshot.OK {
+		return model.Instant(v.Int[c.i])
+	}
+	return model.NoInstant
+}
+
+// schema returns the contract's description of a table.
+func (s *scanner) schema(name string) *model.Table {
+	for _, t := range s.snap.Schema {
+		if t.Name == name {
+			return t
+		}
+	}
+	return &model.Table{Name: name}
+}
+
+// positions resolves column names of a table to their positions.
+func positions(t *model.Table, names ...string) []int {
+	out := make([]int, len(names))
+	for i, n := range names {
+		out[i] = t.Col(n)
+	}
+	return out
 }
 
 func (c cols) has(name string) bool {
@@ -515,19 +558,21 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		return err
 	}
 	var o model.Order
+	oc := positions(s.schema(model.TOrders), "order_id", "provider_id", "service_id", "ordered_at", "amount", "promised_by", "delivered_at", "status")
 	err = s.rows(model.TOrders, dups, func(b *snapshot.Batch, i int) Reason {
 		r := cols{b, i}
-		o = model.Order{ID: r.str("order_id"), ProviderID: r.str("provider_id"), ServiceID: r.str("service_id"),
-			OrderedAt: r.time("ordered_at"), Amount: model.Fen(r.int("amount")), PromisedBy: r.time("promised_by"),
-			DeliveredAt: r.time("delivered_at"), Status: r.str("status")}
+		o = model.Order{ID: r.strAt(oc[0]), ProviderID: r.strAt(oc[1]), ServiceID: r.strAt(oc[2]),
+			OrderedAt: r.timeAt(oc[3]), Amount: model.Fen(r.intAt(oc[4])), PromisedBy: r.timeAt(oc[5]),
+			DeliveredAt: r.timeAt(oc[6]), Status: r.strAt(oc[7])}
+		sv := s.services[o.ServiceID]
 		switch {
 		case o.DeliveredAt != model.NoInstant && o.DeliveredAt < o.OrderedAt:
 			return DeliveredBeforeOrdered
 		case !s.knownProvider(o.ProviderID):
 			return UnknownProvider
-		case s.services[o.ServiceID] == nil:
+		case sv == nil:
 			return UnknownService
-		case s.services[o.ServiceID].ProviderID != o.ProviderID:
+		case sv.ProviderID != o.ProviderID:
 			return ServiceOfOtherProvider
 		}
 		// Look the id up without storing it: a map assignment would keep
@@ -547,10 +592,11 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		return err
 	}
 	var tk model.Ticket
+	tc := positions(s.schema(model.TTickets), "ticket_id", "order_id", "opened_at", "first_response_at", "resolved_at", "kind")
 	return s.rows(model.TTickets, dups, func(b *snapshot.Batch, i int) Reason {
 		r := cols{b, i}
-		tk = model.Ticket{ID: r.str("ticket_id"), OrderID: r.str("order_id"), OpenedAt: r.time("opened_at"),
-			FirstResponseAt: r.time("first_response_at"), ResolvedAt: r.time("resolved_at"), Kind: r.str("kind")}
+		tk = model.Ticket{ID: r.strAt(tc[0]), OrderID: r.strAt(tc[1]), OpenedAt: r.timeAt(tc[2]),
+			FirstResponseAt: r.timeAt(tc[3]), ResolvedAt: r.timeAt(tc[4]), Kind: r.strAt(tc[5])}
 		switch {
 		case tk.FirstResponseAt != model.NoInstant && tk.FirstResponseAt < tk.OpenedAt:
 			return ResponseBeforeOpened
@@ -638,9 +684,10 @@ func (s *scanner) scanChecks(*model.Reference) error {
 		return err
 	}
 	var c model.Check
+	cc := positions(s.schema(model.TContactChecks), "check_id", "provider_id", "called_at", "answered")
 	return s.rows(model.TContactChecks, dups, func(b *snapshot.Batch, i int) Reason {
 		r := cols{b, i}
-		c = model.Check{ID: r.str("check_id"), ProviderID: r.str("provider_id"), CalledAt: r.time("called_at"), Answered: r.int("answered") == 1}
+		c = model.Check{ID: r.strAt(cc[0]), ProviderID: r.strAt(cc[1]), CalledAt: r.timeAt(cc[2]), Answered: r.intAt(cc[3]) == 1}
 		if !s.knownProvider(c.ProviderID) {
 			return UnknownProvider
 		}
