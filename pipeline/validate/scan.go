@@ -76,7 +76,7 @@ func (s *scanner) order(id string, k *keptOrder) model.Order {
 
 // validOrder reports whether a kept order id belongs to a valid order.
 func (s *scanner) validOrder(id string) bool {
-	slot, ok := s.orders[id]
+	slot, ok := s.orders.find(id)
 	return ok && s.kept[slot].service >= 0
 }
 
@@ -91,9 +91,9 @@ type scanner struct {
 
 	providers map[string]*model.Provider
 	services  map[string]*model.Service
-	// orders maps the ids of the orders that tickets or complaints point at
-	// to their slot in kept, filled when a valid order with that id is read.
-	orders    map[string]int32
+	// orders numbers the ids of the orders that tickets or complaints point
+	// at; kept[slot] is filled when a valid order with that id is read.
+	orders    *idSet
 	kept      []keptOrder
 	svcIndex  map[string]int32 // service id → index in svcList
 	svcList   []*model.Service
@@ -523,7 +523,7 @@ func (s *scanner) scanCalendar(ref *model.Reference) error {
 // which orders tickets and complaints point at, so that only those orders
 // are kept for the tickets' pass.
 func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
-	s.orders = map[string]int32{}
+	s.orders = newIDSet()
 	for _, tc := range [][2]string{{model.TTickets, "order_id"}, {model.TComplaints, "order_id"}} {
 		t := s.snap.Table(tc[0])
 		if t == nil {
@@ -537,10 +537,7 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 			}
 			for i := 0; i < b.Len; i++ {
 				if v.State[i] == snapshot.OK {
-					if _, ok := s.orders[v.Str[i]]; !ok {
-						// Clone: a string read from Parquet shares the batch's buffer.
-						s.orders[strings.Clone(v.Str[i])] = int32(len(s.orders))
-					}
+					s.orders.add(v.Str[i]) // copied into the set's arena
 				}
 			}
 			return nil
@@ -549,7 +546,7 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 			return err
 		}
 	}
-	s.kept = make([]keptOrder, len(s.orders))
+	s.kept = make([]keptOrder, s.orders.len())
 	for i := range s.kept {
 		s.kept[i].service = -1
 	}
@@ -575,9 +572,7 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		case sv.ProviderID != o.ProviderID:
 			return ServiceOfOtherProvider
 		}
-		// Look the id up without storing it: a map assignment would keep
-		// the batch's string, which shares the batch's buffer.
-		if slot, ok := s.orders[o.ID]; ok {
+		if slot, ok := s.orders.find(o.ID); ok {
 			s.kept[slot] = keptOrder{service: s.svcIndex[o.ServiceID], status: uint8(slices.Index(model.OrderStatusEnum.Codes, o.Status)),
 				orderedAt: o.OrderedAt, promisedBy: o.PromisedBy, deliveredAt: o.DeliveredAt, amount: o.Amount}
 		}
@@ -606,7 +601,8 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		if !s.validOrder(tk.OrderID) {
 			return UnknownOrder
 		}
-		o := s.order(tk.OrderID, &s.kept[s.orders[tk.OrderID]])
+		slot, _ := s.orders.find(tk.OrderID)
+		o := s.order(tk.OrderID, &s.kept[slot])
 		s.sink.Ticket(&tk, &o)
 		return ""
 	})

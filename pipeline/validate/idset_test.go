@@ -1,0 +1,42 @@
+package validate
+
+import (
+	"fmt"
+	"hash/maphash"
+	"testing"
+)
+
+func TestIDSet(t *testing.T) {
+	s := newIDSet()
+	for i := 0; i < 1000; i++ {
+		if got := s.add(fmt.Sprintf("O%d", i)); got != int32(i) {
+			t.Fatalf("add O%d: slot %d", i, got)
+		}
+	}
+	if s.add("O7") != 7 || s.len() != 1000 {
+		t.Fatalf("adding an id twice gave a new slot")
+	}
+	for i := 0; i < 1000; i++ {
+		if slot, ok := s.find(fmt.Sprintf("O%d", i)); !ok || slot != int32(i) || s.id(slot) != fmt.Sprintf("O%d", i) {
+			t.Fatalf("find O%d: %d %v", i, slot, ok)
+		}
+	}
+	for _, id := range []string{"", "O1000", "o1", "O01"} {
+		if _, ok := s.find(id); ok {
+			t.Errorf("found %q, never added", id)
+		}
+	}
+	// Force a collision: an id whose hash is already taken goes to extra.
+	c := newIDSet()
+	c.add("a")
+	c.slots[maphash.String(c.seed, "b")] = 0 // pretend "b" hashes like "a"
+	if slot := c.add("b"); slot != 1 {
+		t.Fatalf("colliding id got slot %d", slot)
+	}
+	if slot, ok := c.find("b"); !ok || slot != 1 {
+		t.Errorf("colliding id not found: %d %v", slot, ok)
+	}
+	if slot, ok := c.find("a"); !ok || slot != 0 {
+		t.Errorf("first id lost: %d %v", slot, ok)
+	}
+}
