@@ -20,6 +20,8 @@ type check struct {
 type acc struct {
 	facts      model.Facts
 	promises   promises
+	tally      map[*model.Commitment]*model.Perf // items judged per commitment, copied into facts by Finish
+	floors     map[string]*model.Perf            // items judged per floor, by kind
 	checks     []check
 	complaints []model.Complaint
 	decisions  []model.Decision
@@ -62,7 +64,7 @@ func (e *Evaluator) Reference(ref *model.Reference) {
 	for i := range ref.Providers {
 		p := &ref.Providers[i]
 		e.index[p.ID] = i
-		e.providers[i] = &acc{promises: promises{}, facts: model.Facts{Provider: p,
+		e.providers[i] = &acc{promises: promises{}, tally: map[*model.Commitment]*model.Perf{}, floors: map[string]*model.Perf{}, facts: model.Facts{Provider: p,
 			Commitments: map[string]model.Perf{}, Floors: map[string]model.Perf{}}}
 	}
 	cs := make([]*model.Commitment, len(ref.Commitments))
@@ -92,20 +94,29 @@ func (e *Evaluator) in365(d model.Date) bool { return d >= e.w365 && d <= e.ref.
 // judge counts one assessable item against the commitment that applied
 // (nil: the platform floor of kind).
 func (a *acc) judge(c *model.Commitment, kind string, kept bool) {
-	var p model.Perf
+	var p *model.Perf
 	if c != nil {
-		p = a.facts.Commitments[c.ID]
-	} else {
-		p = a.facts.Floors[kind]
+		if p = a.tally[c]; p == nil {
+			p = &model.Perf{}
+			a.tally[c] = p
+		}
+	} else if p = a.floors[kind]; p == nil {
+		p = &model.Perf{}
+		a.floors[kind] = p
 	}
 	p.Judged++
 	if kept {
 		p.Kept++
 	}
-	if c != nil {
-		a.facts.Commitments[c.ID] = p
-	} else {
-		a.facts.Floors[kind] = p
+}
+
+// settle copies the tallies into the facts.
+func (a *acc) settle() {
+	for c, p := range a.tally {
+		a.facts.Commitments[c.ID] = *p
+	}
+	for kind, p := range a.floors {
+		a.facts.Floors[kind] = *p
 	}
 }
 

@@ -34,6 +34,7 @@ func (e *Evaluator) Finish() *Result {
 		res.Overturned[key] = d
 	}
 	for _, a := range e.providers {
+		a.settle()
 		res.Findings = append(res.Findings, e.provider(a)...)
 		res.Facts = append(res.Facts, &a.facts)
 	}
