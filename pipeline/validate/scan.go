@@ -308,7 +308,7 @@ func (s *scanner) duplicates(table string) (map[string]bool, error) {
 	if err != nil {
 		return nil, err
 	}
-	slices.Sort(hashes)
+	sortHashes(hashes)
 	suspect := map[uint32]bool{}
 	for i := 1; i < len(hashes); i++ {
 		if hashes[i] == hashes[i-1] {
