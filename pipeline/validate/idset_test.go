@@ -2,8 +2,8 @@ package validate
 
 import (
 	"fmt"
-	"slices"
 	"hash/maphash"
+	"slices"
 	"testing"
 )
 
