@@ -48,7 +48,8 @@ type Evaluation struct {
 	Ledger   *ledger.Ledger
 	Manifest *report.Manifest
 
-	downloads time.Duration // how long writing the downloads took
+	downloads  time.Duration           // how long writing the downloads took
+	prevCounts validate.PreviousCounts // row counts of the previous build, from --state
 }
 
 // build runs the whole pipeline: load → evaluate → publish. It logs to
@@ -78,11 +79,7 @@ func build(ctx context.Context, cfg *Config, rep *Report, stderr io.Writer) (*Ev
 			log.Warn("extra columns ignored", "table", name, "columns", strings.Join(x, ", "))
 		}
 	}
-	prevCounts, err := validate.ReadPrevious(cfg.State)
-	if err != nil {
-		return nil, err
-	}
-	tonight := changes(ev, prev.Scores, prevCounts)
+	tonight := changes(ev, prev.Scores, ev.prevCounts)
 	// The large tables are read; what is left is provider-sized. Hand the
 	// loading heap back before publishing, so the two peaks do not add up.
 	debug.FreeOSMemory()
@@ -144,7 +141,8 @@ func evaluate(ctx context.Context, cfg *Config, book *rulebook.Book, prev *ledge
 	if err != nil {
 		return nil, err
 	}
-	if err := safety(cfg, stats, lim); err != nil {
+	prevCounts, err := safety(cfg, stats, lim)
+	if err != nil {
 		return nil, err
 	}
 	res := eval.Finish()
@@ -154,7 +152,6 @@ func evaluate(ctx context.Context, cfg *Config, book *rulebook.Book, prev *ledge
 			cleared[f.ProviderID] = true
 		}
 	}
-	ratings := rating.Rate(res.Facts, book, cleared)
 	notices, changes := ledger.Apply(prev.Notices, res.Findings, res.Overturned, snap.AsOf, book)
 	// A notice whose basis was rescinded or whose period has ended leaves a
 	// clearance behind only while in force; clearance is permanent.
@@ -163,8 +160,8 @@ func evaluate(ctx context.Context, cfg *Config, book *rulebook.Book, prev *ledge
 			cleared[n.ProviderID] = true
 		}
 	}
-	ratings = rating.Rate(res.Facts, book, cleared)
-	ev := &Evaluation{Book: book, Snap: snap, Stats: stats, Result: res, Ratings: ratings, Notices: notices, Changes: changes,
+	ratings := rating.Rate(res.Facts, book, cleared)
+	ev := &Evaluation{Book: book, Snap: snap, Stats: stats, Result: res, Ratings: ratings, Notices: notices, Changes: changes, prevCounts: prevCounts,
 		Ledger: &ledger.Ledger{Notices: notices, Scores: ledger.Record(prev.Scores, snap.AsOf, ratings)}}
 	ev.Manifest, err = manifest(snap, stats, book)
 	return ev, err

@@ -62,7 +62,7 @@ func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		printSummary(stdout, stats)
 	}
 	if err == nil {
-		err = safety(cfg, stats, lim)
+		_, err = safety(cfg, stats, lim)
 	}
 	return finishReport(cfg.Report, rep, err)
 }
@@ -123,12 +123,14 @@ func load(ctx context.Context, snap *snapshot.Snapshot, book *rulebook.Book, sin
 	return stats, q.Close()
 }
 
-func safety(cfg *Config, stats *validate.Stats, lim validate.Limits) error {
+// safety applies the safety checks against the previous build's manifest
+// in --state, and returns that build's row counts.
+func safety(cfg *Config, stats *validate.Stats, lim validate.Limits) (validate.PreviousCounts, error) {
 	prev, err := validate.ReadPrevious(cfg.State)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return validate.Check(stats, lim, prev)
+	return prev, validate.Check(stats, lim, prev)
 }
 
 func writeReport(path string, rep *Report) error {
