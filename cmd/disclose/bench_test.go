@@ -93,11 +93,11 @@ func BenchmarkDownloads(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		dir := filepath.Join(b.TempDir(), "downloads")
-		outs, err := report.Downloads(dir, in, report.Meta{AsOf: ev.Snap.AsOf.String()}, ev.Manifest)
+		outs, _, err := report.Downloads(dir, in, report.Meta{AsOf: ev.Snap.AsOf.String()}, ev.Manifest)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := report.Seal(dir, outs, ev.Manifest); err != nil {
+		if _, _, err := report.Seal(dir, outs, ev.Manifest); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -112,7 +112,7 @@ func BenchmarkSite(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		dir := b.TempDir()
 		os.MkdirAll(filepath.Join(dir, "downloads"), 0o755)
-		if err := writeSite(dir, cfg, ev, nil, nil); err != nil {
+		if err := writeSite(dir, cfg, ev, nil, nil, nil); err != nil {
 			b.Fatal(err)
 		}
 		if i == 0 {

@@ -216,16 +216,16 @@ func publish(cfg *Config, ev *Evaluation) (err error) {
 		Commitments: ev.Result.Commitments}
 	meta := report.Meta{AsOf: ev.Snap.AsOf.String(), Platform: ev.Snap.Platform, Tool: "disclose", ToolVersion: version, RulebookVersion: ev.Book.Version}
 	start := time.Now()
-	outs, err := report.Downloads(dl, in, meta, ev.Manifest)
+	outs, dict, err := report.Downloads(dl, in, meta, ev.Manifest)
 	if err != nil {
 		return err
 	}
-	sums, err := report.Seal(dl, outs, ev.Manifest)
+	outs, sums, err := report.Seal(dl, outs, ev.Manifest)
 	if err != nil {
 		return err
 	}
 	ev.downloads = time.Since(start)
-	if err := writeSite(tmp, cfg, ev, outs, sums); err != nil {
+	if err := writeSite(tmp, cfg, ev, outs, sums, dict); err != nil {
 		return err
 	}
 	return swap(tmp, out)
