@@ -13,7 +13,6 @@ import (
 	"github.com/disclose-project/disclose/content"
 	"github.com/disclose-project/disclose/pipeline/ledger"
 	"github.com/disclose-project/disclose/pipeline/model"
-	"github.com/disclose-project/disclose/pipeline/rulebook"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 )
@@ -27,7 +26,7 @@ type prov struct {
 	Commitments []*model.Commitment
 	Services    []*model.Service
 	History     []ledger.Score // oldest first
-	Measures    []string       // measures in force at as-of, in the rule book's order
+	Measures    []string       // measures in force at as-of (ledger.Measures)
 	Banner      string         // "suspended", "cleared" or ""
 }
 
@@ -118,7 +117,7 @@ func newWorld(in *Input, opt Options) (*world, error) {
 	}
 	for _, p := range w.providers {
 		slices.SortStableFunc(p.History, func(a, b ledger.Score) int { return cmp.Compare(a.AsOf, b.AsOf) })
-		p.Measures = measuresInForce(p.Notices, in.AsOf, in.Book)
+		p.Measures = ledger.Measures(p.Notices, in.AsOf, in.Book)
 		switch {
 		case p.F.Provider.Status == "cleared" || p.R.Grade == model.Cleared:
 			p.Banner = "cleared"
@@ -137,21 +136,6 @@ func newWorld(in *Input, opt Options) (*world, error) {
 		w.tmpl[lang] = t
 	}
 	return w, nil
-}
-
-// measuresInForce lists the distinct measures of in-force notices on day d,
-// in the rule book's order.
-func measuresInForce(ns []*model.Notice, d model.Date, book *rulebook.Book) []string {
-	var out []string
-	for _, m := range book.Measures {
-		for _, n := range ns {
-			if n.Measure == m.ID && n.InForceOn(d) {
-				out = append(out, m.ID)
-				break
-			}
-		}
-	}
-	return out
 }
 
 func (w *world) summarise() {

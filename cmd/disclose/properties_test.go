@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/disclose-project/disclose/pipeline/gen"
+	"github.com/disclose-project/disclose/pipeline/ledger"
 	"github.com/disclose-project/disclose/pipeline/model"
-	"github.com/disclose-project/disclose/pipeline/report"
 )
 
 // TestProperties builds generated snapshots of several seeds and checks
@@ -133,8 +133,12 @@ func checkProperties(t *testing.T, ev *Evaluation) {
 			t.Errorf("finding %s has no notice", f.Key)
 		}
 	}
+	byProvider := map[string][]*model.Notice{}
+	for i := range ev.Notices {
+		byProvider[ev.Notices[i].ProviderID] = append(byProvider[ev.Notices[i].ProviderID], &ev.Notices[i])
+	}
 	for _, f := range ev.Result.Facts {
-		for _, m := range report.Measures(ev.Notices, f.Provider.ID, ev.Snap.AsOf, ev.Book) {
+		for _, m := range ledger.Measures(byProvider[f.Provider.ID], ev.Snap.AsOf, ev.Book) {
 			if m == "deposit_deduction" {
 				t.Errorf("%s: deposit_deduction listed among measures", f.Provider.ID)
 			}

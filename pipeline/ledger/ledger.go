@@ -145,3 +145,25 @@ func Record(prev []Score, asOf model.Date, ratings []model.Rating) []Score {
 	})
 	return out
 }
+
+// Measures lists the distinct measures of one provider's notices in force
+// on asOf, in the order of the rule book's measures table, leaving out
+// one-off measures: the measures column of providers.csv and the site's
+// status banner.
+func Measures(notices []*model.Notice, asOf model.Date, book *rulebook.Book) []string {
+	have := make([]bool, len(book.Measures))
+	for _, n := range notices {
+		if n.Status == model.InForce && n.InForceOn(asOf) {
+			if r := book.MeasureRank(n.Measure); r >= 0 {
+				have[r] = true
+			}
+		}
+	}
+	var out []string
+	for i, m := range book.Measures {
+		if have[i] && !m.OneOff {
+			out = append(out, m.ID)
+		}
+	}
+	return out
+}

@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-
-	"github.com/disclose-project/disclose/pipeline/model"
-	"github.com/disclose-project/disclose/pipeline/rulebook"
 )
 
 // Neutral keeps a spreadsheet from reading a cell as a formula: a cell that
@@ -78,25 +75,4 @@ func writeField(w *bufio.Writer, i int, s string) {
 	w.WriteByte('"')
 	w.WriteString(strings.ReplaceAll(s, `"`, `""`))
 	w.WriteByte('"')
-}
-
-// Measures lists the distinct measures of a provider's notices in force on
-// asOf, in the order of the measures table, leaving out one-off measures.
-func Measures(notices []model.Notice, providerID string, asOf model.Date, book *rulebook.Book) []string {
-	have := make([]bool, len(book.Measures))
-	for i := range notices {
-		n := &notices[i]
-		if n.ProviderID == providerID && n.Status == model.InForce && n.InForceOn(asOf) {
-			if r := book.MeasureRank(n.Measure); r >= 0 {
-				have[r] = true
-			}
-		}
-	}
-	var out []string
-	for i, m := range book.Measures {
-		if have[i] && !m.OneOff {
-			out = append(out, m.ID)
-		}
-	}
-	return out
 }

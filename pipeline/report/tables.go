@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/disclose-project/disclose/pipeline/ledger"
 	"github.com/disclose-project/disclose/pipeline/model"
 	"github.com/disclose-project/disclose/pipeline/rulebook"
 )
@@ -145,8 +146,9 @@ func providersTable(in *Input) *Table {
 	t.Cols = append(t.Cols,
 		Col{Name: "weighted", Kind: KDecimal, Extra: true, Zh: "100 × Σ 权重 × 维度值（扣分前）", En: "100 × Σ weight × dimension (before points)"},
 		Col{Name: "points_deducted", Kind: KInt, Extra: true, Zh: "从得分中扣除的积分（有上限）", En: "Points taken off the score (capped)"})
-	byProvider := map[string][]model.Notice{}
-	for _, n := range in.Notices {
+	byProvider := map[string][]*model.Notice{}
+	for i := range in.Notices {
+		n := &in.Notices[i]
 		byProvider[n.ProviderID] = append(byProvider[n.ProviderID], n)
 	}
 	for i, f := range in.Facts {
@@ -156,7 +158,7 @@ func providersTable(in *Input) *Table {
 			num(f.DeliveryDue), num(f.DeliveryOnTime), num(f.ResponseDue), num(f.ResponseOnTime),
 			num(f.ResolutionDue), num(f.ResolutionOnTime), num(f.Checks), num(f.ChecksAnswered),
 			num(f.Orders90), num(f.ComplaintsUpheld90), num(f.Points365), num(f.Incidents365),
-			fen(f.Deduction365), txt(strings.Join(Measures(byProvider[p.ID], p.ID, in.AsOf, in.Book), ";"))}
+			fen(f.Deduction365), txt(strings.Join(ledger.Measures(byProvider[p.ID], in.AsOf, in.Book), ";"))}
 		for _, d := range in.Book.Rating.Dimensions {
 			v := null()
 			for _, ds := range r.Dimensions {
