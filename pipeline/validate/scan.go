@@ -344,36 +344,56 @@ type cols struct {
 	i int
 }
 
-func (c cols) v(name string) *snapshot.Vec { return c.vAt(c.b.Table.Col(name)) }
-
-// vAt is v for a column position resolved once per table (see positions),
-// which the large tables use instead of a name lookup per cell.
-func (c cols) vAt(j int) *snapshot.Vec {
-	if j < 0 || !c.b.Cols[j].Present {
+// ok returns the column at position j (see positions) when this row has a
+// value in it, else nil.
+func (c cols) ok(j int) *snapshot.Vec {
+	if j < 0 || !c.b.Cols[j].Present || c.b.Cols[j].State[c.i] != snapshot.OK {
 		return nil
 	}
 	return &c.b.Cols[j]
 }
 
 func (c cols) strAt(j int) string {
-	if v := c.vAt(j); v != nil && v.State[c.i] == snapshot.OK {
+	if v := c.ok(j); v != nil {
 		return v.Str[c.i]
 	}
 	return ""
 }
 
 func (c cols) intAt(j int) int64 {
-	if v := c.vAt(j); v != nil && v.State[c.i] == snapshot.OK {
+	if v := c.ok(j); v != nil {
 		return v.Int[c.i]
 	}
 	return 0
 }
 
 func (c cols) timeAt(j int) model.Instant {
-	if v := c.vAt(j); v != nil && v.State[c.i] == snapshot.OK {
+	if v := c.ok(j); v != nil {
 		return model.Instant(v.Int[c.i])
 	}
 	return model.NoInstant
+}
+
+// The named accessors look the column up by name, for the small tables;
+// the large ones resolve positions once per table.
+func (c cols) col(name string) int            { return c.b.Table.Col(name) }
+func (c cols) has(name string) bool           { return c.ok(c.col(name)) != nil }
+func (c cols) str(name string) string         { return c.strAt(c.col(name)) }
+func (c cols) int(name string) int64          { return c.intAt(c.col(name)) }
+func (c cols) time(name string) model.Instant { return c.timeAt(c.col(name)) }
+
+func (c cols) num(name string) float64 {
+	if v := c.ok(c.col(name)); v != nil {
+		return v.Num[c.i]
+	}
+	return 0
+}
+
+func (c cols) date(name string) model.Date {
+	if v := c.ok(c.col(name)); v != nil {
+		return model.Date(v.Int[c.i])
+	}
+	return model.NoDate
 }
 
 // schema returns the contract's description of a table.
@@ -393,46 +413,6 @@ func positions(t *model.Table, names ...string) []int {
 		out[i] = t.Col(n)
 	}
 	return out
-}
-
-func (c cols) has(name string) bool {
-	v := c.v(name)
-	return v != nil && v.State[c.i] == snapshot.OK
-}
-
-func (c cols) str(name string) string {
-	if !c.has(name) {
-		return ""
-	}
-	return c.v(name).Str[c.i]
-}
-
-func (c cols) int(name string) int64 {
-	if !c.has(name) {
-		return 0
-	}
-	return c.v(name).Int[c.i]
-}
-
-func (c cols) num(name string) float64 {
-	if !c.has(name) {
-		return 0
-	}
-	return c.v(name).Num[c.i]
-}
-
-func (c cols) date(name string) model.Date {
-	if !c.has(name) {
-		return model.NoDate
-	}
-	return model.Date(c.v(name).Int[c.i])
-}
-
-func (c cols) time(name string) model.Instant {
-	if !c.has(name) {
-		return model.NoInstant
-	}
-	return model.Instant(c.v(name).Int[c.i])
 }
 
 func (s *scanner) scanProviders(ref *model.Reference) error {
