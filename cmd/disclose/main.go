@@ -53,15 +53,15 @@ func main() {
 	}
 	if path := os.Getenv("DISCLOSE_CPUPROFILE"); path != "" {
 		// For finding where the time goes: go tool pprof disclose PATH.
-		if f, err := os.Create(path); err == nil && pprof.StartCPUProfile(f) == nil {
-			defer f.Close()
-			defer pprof.StopCPUProfile()
+		// (os.Exit runs no deferred calls: the profile is stopped below.)
+		if f, err := os.Create(path); err == nil {
+			pprof.StartCPUProfile(f)
 		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
-	pprof.StopCPUProfile()
+	pprof.StopCPUProfile() // flushes the profile, if one was started
 	os.Exit(code)
 }
 
