@@ -128,9 +128,9 @@ type urlset struct {
 }
 
 // sitemap lists every page in both languages with hreflang alternates.
-func (w *world) sitemap() []byte {
+func (w *world) sitemap(paths []string) []byte {
 	s := urlset{NS: "http://www.sitemaps.org/schemas/sitemap/0.9", XHTML: "http://www.w3.org/1999/xhtml"}
-	for _, p := range w.sitePaths() {
+	for _, p := range paths {
 		alts := []xhtmlAlt{{"alternate", "zh-Hans", w.abs(p)}, {"alternate", "en", w.abs("en/" + p)}, {"alternate", "x-default", w.abs(p)}}
 		s.URLs = append(s.URLs, sitemapURL{Loc: w.abs(p), Alts: alts}, sitemapURL{Loc: w.abs("en/" + p), Alts: alts})
 	}

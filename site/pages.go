@@ -7,7 +7,6 @@ import (
 	neturl "net/url"
 	"strings"
 
-	"github.com/disclose-project/disclose/pipeline/model"
 	"github.com/disclose-project/disclose/pipeline/rulebook"
 )
 
@@ -170,8 +169,8 @@ func (w *world) rulePages() []*RulePage {
 }
 
 // files lists the language-independent files: assets, the search index,
-// the sitemap and robots.txt.
-func (w *world) files() ([]page, error) {
+// the sitemap of the given site paths, and robots.txt.
+func (w *world) files(paths []string) ([]page, error) {
 	var out []page
 	err := fs.WalkDir(files, "assets", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -194,40 +193,11 @@ func (w *world) files() ([]page, error) {
 		return nil, err
 	}
 	out = append(out, page{path: "assets/search.json", raw: b})
-	out = append(out, page{path: "sitemap.xml", raw: w.sitemap()})
+	out = append(out, page{path: "sitemap.xml", raw: w.sitemap(paths)})
 	robots := "User-agent: *\nAllow: /\n"
 	if w.opt.BaseURL != "" {
 		robots += "Sitemap: " + w.abs("sitemap.xml") + "\n"
 	}
 	out = append(out, page{path: "robots.txt", raw: []byte(robots)})
 	return out, nil
-}
-
-// sitePaths lists the site path of every HTML page, without the language
-// prefix, in a stable order.
-func (w *world) sitePaths() []string {
-	ps := []string{"", "providers/"}
-	for _, p := range w.providers {
-		ps = append(ps, "providers/"+p.Slug+"/")
-	}
-	ps = append(ps, "notices/")
-	for _, n := range w.notices {
-		ps = append(ps, "notices/"+Slug(n.ID)+"/")
-	}
-	ps = append(ps, "commitments/", "rules/")
-	for _, r := range w.rulePages() {
-		ps = append(ps, "rules/"+Slug(r.Rule.ID)+"/")
-	}
-	return append(ps, "methodology/", "about/", "appeals/", "downloads/")
-}
-
-// inForce returns the notices's notices in force at as-of.
-func inForce(ns []*model.Notice, d model.Date) []*model.Notice {
-	var out []*model.Notice
-	for _, n := range ns {
-		if n.InForceOn(d) {
-			out = append(out, n)
-		}
-	}
-	return out
 }

@@ -95,7 +95,14 @@ func Build(dir string, in *Input, opt Options) error {
 		}
 		pages = append(pages, ps...)
 	}
-	extra, err := w.files()
+	// The sitemap lists the Chinese pages (each with its English twin).
+	var paths []string
+	for _, p := range pages {
+		if d, ok := p.data.(*P); ok && d.Lang == "zh" && p.tmpl != "404.html" {
+			paths = append(paths, d.URL)
+		}
+	}
+	extra, err := w.files(paths)
 	if err != nil {
 		return err
 	}
