@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -69,24 +68,12 @@ func toolFile(t *testing.T, what, rel string) string {
 // buildHostile builds testdata/hostile.txtar on its two nights into a site.
 func buildHostile(t *testing.T) string {
 	t.Helper()
-	raw, err := os.ReadFile("testdata/hostile.txtar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := parseArchive(raw)
+	a := loadArchive(t, "testdata/hostile.txtar")
 	dir := t.TempDir()
 	out := filepath.Join(dir, "public")
 	for n := 1; n <= 2; n++ {
-		snap := filepath.Join(dir, fmt.Sprint("snap", n))
-		os.MkdirAll(snap, 0o755)
-		args := []string{"build", "--snapshot", snap, "--out", out, "--state", filepath.Join(dir, "state"), "--quarantine", filepath.Join(dir, "q.csv"),
-			"--max-reject", "100%", "--quiet", "--base-url", "https://example.org/register/"}
-		if asOf := writeCaseSnapshot(t, a, n, snap); asOf != "" {
-			args = append(args, "--as-of", asOf)
-		}
-		if code, msg := runCLI(t, args...); code != 0 {
-			t.Fatalf("build %d: exit %d: %s", n, code, msg)
-		}
+		buildNight(t, a, n, dir, "--out", out, "--state", filepath.Join(dir, "state"), "--quarantine", filepath.Join(dir, "q.csv"),
+			"--max-reject", "100%", "--quiet", "--base-url", "https://example.org/register/")
 	}
 	return out
 }

@@ -161,6 +161,31 @@ func writeCaseSnapshot(t *testing.T, a archive, n int, dir string) (asOf string)
 	return asOf
 }
 
+// loadArchive reads a txtar archive of testdata.
+func loadArchive(t *testing.T, path string) archive {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return parseArchive(raw)
+}
+
+// buildNight writes night n of an archive into dir/snapN and runs
+// `disclose build` on it with args (plus --as-of when the night has one).
+func buildNight(t *testing.T, a archive, n int, dir string, args ...string) {
+	t.Helper()
+	snap := filepath.Join(dir, fmt.Sprint("snap", n))
+	os.MkdirAll(snap, 0o755)
+	args = append([]string{"build", "--snapshot", snap}, args...)
+	if asOf := writeCaseSnapshot(t, a, n, snap); asOf != "" {
+		args = append(args, "--as-of", asOf)
+	}
+	if code, msg := runCLI(t, args...); code != 0 {
+		t.Fatalf("build %d: exit %d: %s", n, code, msg)
+	}
+}
+
 // explain prints what the site will explain: every rating with its
 // dimensions, and every commitment with how well it was kept.
 func explain(ev *Evaluation) []byte {
@@ -218,11 +243,7 @@ func TestRuleCases(t *testing.T) {
 	}
 	for _, path := range paths {
 		t.Run(strings.TrimSuffix(filepath.Base(path), ".txtar"), func(t *testing.T) {
-			raw, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			a := parseArchive(raw)
+			a := loadArchive(t, path)
 			builds := 1
 			for _, af := range a.files {
 				if n, _ := buildOf(strings.TrimPrefix(af.name, "want/")); n > builds {

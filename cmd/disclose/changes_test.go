@@ -11,24 +11,12 @@ import (
 // the overturn rescinds two notices on night 3, the demotion expires on
 // night 4, and a table that shrinks by more than 10 % is listed.
 func TestChanges(t *testing.T) {
-	raw, err := os.ReadFile("testdata/cases/ledger.txtar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := parseArchive(raw)
+	a := loadArchive(t, "testdata/cases/ledger.txtar")
 	dir := t.TempDir()
 	var got []Changes
 	for n := 1; n <= 4; n++ {
-		snap := filepath.Join(dir, "snap", string(rune('0'+n)))
-		os.MkdirAll(snap, 0o755)
-		args := []string{"build", "--snapshot", snap, "--out", filepath.Join(dir, "public"), "--state", filepath.Join(dir, "state"),
-			"--report", filepath.Join(dir, "report.json"), "--max-reject", "100%", "--max-drop", "100%", "--quiet"}
-		if asOf := writeCaseSnapshot(t, a, n, snap); asOf != "" {
-			args = append(args, "--as-of", asOf)
-		}
-		if code, msg := runCLI(t, args...); code != 0 {
-			t.Fatalf("build %d: exit %d: %s", n, code, msg)
-		}
+		buildNight(t, a, n, dir, "--out", filepath.Join(dir, "public"), "--state", filepath.Join(dir, "state"),
+			"--report", filepath.Join(dir, "report.json"), "--max-reject", "100%", "--max-drop", "100%", "--quiet")
 		var c Changes
 		b, err := os.ReadFile(filepath.Join(dir, "changes.json"))
 		if err != nil || json.Unmarshal(b, &c) != nil {
