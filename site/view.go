@@ -28,8 +28,10 @@ func (w *world) MinRatedItems() int64     { return w.in.Book.Rating.MinRatedItem
 func (w *world) Downloads() []Download    { return w.in.Downloads }
 func (w *world) Dictionary() []Column     { return w.in.Dictionary }
 func (w *world) ScoreText(s ledger.Score) string {
-	r := model.Rating{Scored: s.Scored, ScoreTenths: s.ScoreTenths}
-	return r.ScoreText()
+	if !s.Scored {
+		return ""
+	}
+	return model.Tenths(s.ScoreTenths)
 }
 
 // Latest returns the n newest notices.

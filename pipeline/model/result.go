@@ -132,6 +132,11 @@ func (r *Rating) ScoreText() string {
 	if !r.Scored {
 		return ""
 	}
-	s := r.ScoreTenths
-	return strconv.FormatInt(s/10, 10) + "." + strconv.FormatInt(s%10, 10)
+	return Tenths(r.ScoreTenths)
+}
+
+// Tenths formats a non-negative number of tenths with one decimal: 905 is
+// "90.5".
+func Tenths(t int64) string {
+	return strconv.FormatInt(t/10, 10) + "." + strconv.FormatInt(t%10, 10)
 }

@@ -90,8 +90,7 @@ func Text(c Col, v Value) string {
 	case KDate:
 		return model.Date(v.I).String()
 	case KScore:
-		r := model.Rating{Scored: true, ScoreTenths: v.I}
-		return r.ScoreText()
+		return model.Tenths(v.I)
 	case KRate, KDecimal:
 		return strconv.FormatFloat(v.F, 'f', -1, 64)
 	}
