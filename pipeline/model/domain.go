@@ -62,6 +62,9 @@ type Order struct {
 	PromisedBy  Instant // NoInstant when null
 	DeliveredAt Instant // NoInstant when null
 	Status      string
+	// Service is the order's service once validated (so that evaluation
+	// need not look it up by id); nil before.
+	Service *Service
 }
 
 // Ticket is an after-sales ticket (售后工单).

@@ -45,14 +45,14 @@ func better(a, b *model.Commitment) bool {
 	return compareIDs(a.ID, b.ID) > 0
 }
 
-// lookup returns the commitment of a kind that applies to an order of a
+// pick returns the commitment (of one kind, from cs) that applies to an order of a
 // service placed on local date d, or nil when the platform floor applies:
 // one for the service beats a provider-wide one; among those, the latest
 // effective_from, then the greatest commitment_id.
-func (p promises) lookup(kind, service string, d model.Date) *model.Commitment {
+func pick(cs []*model.Commitment, service string, d model.Date) *model.Commitment {
 	var best *model.Commitment
 	bestSpecific := false
-	for _, c := range p[kind] {
+	for _, c := range cs {
 		if !c.Holds(d) {
 			continue
 		}

@@ -27,6 +27,40 @@ type acc struct {
 	decisions  []model.Decision
 }
 
+// serviceView is what judging an order of one service needs: its
+// provider's accumulator and, by kind, the commitments that can apply to
+// it (its own and its provider's provider-wide ones).
+type serviceView struct {
+	a                              *acc
+	delivery, response, resolution []*model.Commitment
+}
+
+func (a *acc) view(service string) *serviceView {
+	only := func(kind string) []*model.Commitment {
+		var out []*model.Commitment
+		for _, c := range a.promises[kind] {
+			if c.ServiceID == "" || c.ServiceID == service {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	return &serviceView{a: a, delivery: only(model.KindDelivery), response: only(model.KindFirstResponse), resolution: only(model.KindResolution)}
+}
+
+// view returns the view of an order's service: prepared in Reference for a
+// validated order, else made now.
+func (e *Evaluator) view(o *model.Order) *serviceView {
+	if v, ok := e.services[o.Service]; ok && o.Service != nil {
+		return v
+	}
+	a := e.acc(o.ProviderID)
+	if a == nil {
+		return nil
+	}
+	return a.view(o.ServiceID)
+}
+
 // Evaluator accumulates per-provider figures from the validated rows. It
 // implements validate.Sink.
 type Evaluator struct {
@@ -40,6 +74,7 @@ type Evaluator struct {
 
 	index     map[string]int
 	providers []*acc
+	services  map[*model.Service]*serviceView
 	appeals   map[string]model.Appeal // "complaint:id" / "decision:id" -> the overturning appeal
 }
 
@@ -77,6 +112,13 @@ func (e *Evaluator) Reference(ref *model.Reference) {
 		a := e.providers[e.index[c.ProviderID]]
 		a.promises[c.Kind] = append(a.promises[c.Kind], c)
 		a.facts.Commitments[c.ID] = model.Perf{}
+	}
+	e.services = make(map[*model.Service]*serviceView, len(ref.Services))
+	for i := range ref.Services {
+		sv := &ref.Services[i]
+		if a := e.acc(sv.ProviderID); a != nil {
+			e.services[sv] = a.view(sv.ID)
+		}
 	}
 }
 
@@ -130,10 +172,14 @@ func (e *Evaluator) target(c *model.Commitment, kind string) float64 {
 
 // Order judges an order's delivery and counts it for activity.
 func (e *Evaluator) Order(o *model.Order) {
-	a := e.acc(o.ProviderID)
-	if a == nil || o.Status == "cancelled" {
+	if o.Status == "cancelled" {
 		return
 	}
+	v := e.view(o)
+	if v == nil {
+		return
+	}
+	a := v.a
 	od := e.clock.Day(o.OrderedAt)
 	if e.in90(od) {
 		a.facts.Orders90++
@@ -141,7 +187,7 @@ func (e *Evaluator) Order(o *model.Order) {
 	if od >= e.inactiveFrom && od <= e.ref.AsOf {
 		a.facts.InactivityOrders++
 	}
-	c := a.promises.lookup(model.KindDelivery, o.ServiceID, od)
+	c := pick(v.delivery, o.ServiceID, od)
 	deadline := o.PromisedBy
 	if deadline == model.NoInstant {
 		deadline = o.OrderedAt + model.Instant(math.Round(e.target(c, model.KindDelivery)*float64(model.MicrosPerDay)))
@@ -160,14 +206,15 @@ func (e *Evaluator) Order(o *model.Order) {
 // Ticket judges a ticket's first response and resolution against the
 // commitments that applied to its order.
 func (e *Evaluator) Ticket(t *model.Ticket, o *model.Order) {
-	a := e.acc(o.ProviderID)
-	if a == nil {
+	v := e.view(o)
+	if v == nil {
 		return
 	}
+	a := v.a
 	od := e.clock.Day(o.OrderedAt)
 	assessable := false
 
-	c := a.promises.lookup(model.KindFirstResponse, o.ServiceID, od)
+	c := pick(v.response, o.ServiceID, od)
 	deadline := t.OpenedAt + model.Instant(math.Round(e.target(c, model.KindFirstResponse)*float64(model.MicrosPerHour)))
 	if e.in90(e.clock.Day(deadline)) {
 		assessable = true
@@ -179,7 +226,7 @@ func (e *Evaluator) Ticket(t *model.Ticket, o *model.Order) {
 		a.judge(c, model.KindFirstResponse, kept)
 	}
 
-	c = a.promises.lookup(model.KindResolution, o.ServiceID, od)
+	c = pick(v.resolution, o.ServiceID, od)
 	n := int(math.Ceil(e.target(c, model.KindResolution)))
 	due := e.cal.nthWorkingDayAfter(e.clock.Day(t.OpenedAt), n)
 	if e.in90(due) {

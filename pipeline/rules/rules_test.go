@@ -99,7 +99,7 @@ func TestCommitmentLookup(t *testing.T) {
 		{"same start: greatest id", "S2", "2025-03-05", "C9"},
 		{"before any commitment: the floor", "S2", "2023-06-01", ""},
 	} {
-		got := p.lookup(model.KindDelivery, tc.svc, day(tc.on))
+		got := pick(p[model.KindDelivery], tc.svc, day(tc.on))
 		id := ""
 		if got != nil {
 			id = got.ID

@@ -140,11 +140,7 @@ func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want [
 	// Decoding runs one step ahead of fn in its own goroutine, so that on
 	// two cores reading the next batch overlaps validating this one. Batches
 	// still reach fn one at a time and in order.
-	type item struct {
-		b   *Batch
-		rec arrow.Record
-		err error
-	}
+	type item = parquetItem
 	items := make(chan item, 1)
 	stop := make(chan struct{})
 	go func() {
@@ -159,17 +155,38 @@ func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want [
 			case items <- it:
 				return true
 			case <-stop:
-				if it.rec != nil {
-					it.rec.Release()
-				}
+				it.release()
 				return false
 			}
 		}
 		row := int64(0)
+		leaves, direct := directLeaves(p, read)
+		direct = direct && !s.viaArrow
 		for rg := 0; rg < p.pf.NumRowGroups(); rg++ {
 			if err := ctx.Err(); err != nil {
 				send(item{err: err})
 				return
+			}
+			if direct {
+				dr, err := newDirectReader(p, rg, read, leaves)
+				if err != nil {
+					send(item{err: snapErr("%s: row group %d: %v", src.Path, rg, err)})
+					return
+				}
+				for left := p.pf.RowGroup(rg).NumRows(); left > 0; {
+					n := int(min(left, parquetBatch))
+					b, err := s.directBatch(ctx, dr, t, src, rg, row, n, want, idx, fen, read, header, clock)
+					if err != nil {
+						send(item{err: err})
+						return
+					}
+					row += int64(n)
+					left -= int64(n)
+					if !send(item{b: b}) {
+						return
+					}
+				}
+				continue
 			}
 			rr, err := p.fr.GetRecordReader(ctx, read, []int{rg})
 			if err != nil {
@@ -202,9 +219,7 @@ func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want [
 	defer func() {
 		close(stop)
 		for it := range items {
-			if it.rec != nil {
-				it.rec.Release()
-			}
+			it.release()
 		}
 	}()
 	for it := range items {
@@ -212,16 +227,30 @@ func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want [
 			return it.err
 		}
 		if err := ctx.Err(); err != nil {
-			it.rec.Release()
+			it.release()
 			return err
 		}
 		err := fn(it.b)
-		it.rec.Release()
+		it.release()
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// parquetItem is a batch on its way from the decoding goroutine, with the
+// arrow record it points into (nil when read directly).
+type parquetItem struct {
+	b   *Batch
+	rec arrow.Record
+	err error
+}
+
+func (it parquetItem) release() {
+	if it.rec != nil {
+		it.rec.Release()
+	}
 }
 
 // parquetBatch turns one record into a batch of typed columns.
@@ -385,29 +414,17 @@ func decodeArrow(v *Vec, col model.Column, arr arrow.Array, fen bool, clock *mod
 			v.State[i] = Null
 		}
 	}
-	switch col.Type {
-	case model.TypeID, model.TypeText:
-		get := intGetter(arr)
-		for i := 0; i < n; i++ {
-			if v.State[i] == OK {
-				v.Str[i] = strconv.FormatInt(get(i), 10)
-			}
+	if isInt(arr.DataType().ID()) {
+		if _, u := arr.(*array.Uint64); !u || (col.Type != model.TypeInt && col.Type != model.TypeNumber) {
+			setInts(v, col, fen, intGetter(arr))
+			return nil
 		}
-	case model.TypeInt:
-		return decodeNumeric(v, arr, func(i int, r *big.Rat) {
-			if r.IsInt() && r.Num().IsInt64() {
-				v.Int[i] = r.Num().Int64()
-			} else {
-				v.State[i] = Bad
-			}
-		})
-	case model.TypeNumber:
-		return decodeNumeric(v, arr, func(i int, r *big.Rat) {
-			f, _ := r.Float64()
-			v.Num[i] = f
-		})
+	}
+	switch col.Type {
+	case model.TypeInt, model.TypeNumber:
+		return decodeNumeric(v, arr, ratSetter(v, col))
 	case model.TypeMoney:
-		return decodeMoney(v, arr, fen)
+		return decodeMoney(v, col, arr)
 	case model.TypeBool:
 		if b, ok := arr.(*array.Boolean); ok {
 			for i := 0; i < n; i++ {
@@ -415,24 +432,125 @@ func decodeArrow(v *Vec, col model.Column, arr arrow.Array, fen bool, clock *mod
 					v.Int[i] = 1
 				}
 			}
-			return nil
-		}
-		get := intGetter(arr)
-		for i := 0; i < n; i++ {
-			if v.State[i] == OK {
-				switch get(i) {
-				case 0:
-				case 1:
-					v.Int[i] = 1
-				default:
-					v.State[i] = Bad
-				}
-			}
 		}
 	case model.TypeDate, model.TypeTime:
 		return decodeTemporal(v, col.Type, arr, clock)
 	}
 	return nil
+}
+
+// setInts decodes the valid rows of an integer column.
+func setInts(v *Vec, col model.Column, fen bool, get func(int) int64) {
+	for i := range v.State {
+		if v.State[i] != OK {
+			continue
+		}
+		x := get(i)
+		switch col.Type {
+		case model.TypeID, model.TypeText:
+			v.Str[i] = strconv.FormatInt(x, 10)
+		case model.TypeInt:
+			v.Int[i] = x
+		case model.TypeNumber:
+			v.Num[i] = float64(x)
+		case model.TypeMoney:
+			switch {
+			case fen:
+				v.Int[i] = x
+			case x > math.MaxInt64/100 || x < math.MinInt64/100:
+				v.State[i] = Bad
+			default:
+				v.Int[i] = x * 100 // whole yuan
+			}
+		case model.TypeBool:
+			switch x {
+			case 0:
+			case 1:
+				v.Int[i] = 1
+			default:
+				v.State[i] = Bad
+			}
+		}
+	}
+}
+
+// setFloats decodes the valid rows of a DOUBLE column of type number or
+// money (yuan, rounded half-even to the fen).
+func setFloats(v *Vec, col model.Column, get func(int) float64) {
+	for i := range v.State {
+		if v.State[i] != OK {
+			continue
+		}
+		f := get(i)
+		if col.Type == model.TypeMoney {
+			x, err := model.FloatFen(f)
+			if err != nil {
+				v.State[i] = Bad
+				continue
+			}
+			v.Int[i] = int64(x)
+			continue
+		}
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			v.State[i] = Bad
+			continue
+		}
+		v.Num[i] = f
+	}
+}
+
+// ratSetter returns how a column of type int, number or money takes an
+// exact value.
+func ratSetter(v *Vec, col model.Column) func(int, *big.Rat) {
+	switch col.Type {
+	case model.TypeInt:
+		return func(i int, r *big.Rat) {
+			if r.IsInt() && r.Num().IsInt64() {
+				v.Int[i] = r.Num().Int64()
+			} else {
+				v.State[i] = Bad
+			}
+		}
+	case model.TypeMoney:
+		return func(i int, r *big.Rat) {
+			x, err := model.RatFen(r)
+			if err != nil {
+				v.State[i] = Bad
+				return
+			}
+			v.Int[i] = int64(x)
+		}
+	}
+	return func(i int, r *big.Rat) {
+		f, _ := r.Float64()
+		v.Num[i] = f
+	}
+}
+
+// setDecimals decodes the valid rows of a decimal column with the given
+// scale.
+func setDecimals(v *Vec, col model.Column, scale int32, get func(int) decimal128.Num) {
+	if col.Type == model.TypeMoney && scale == 2 {
+		for i := range v.State { // the common case: DECIMAL(p,2) holds fen exactly
+			if v.State[i] != OK {
+				continue
+			}
+			x := get(i)
+			if fits64(x) {
+				v.Int[i] = int64(x.LowBits())
+			} else {
+				v.State[i] = Bad
+			}
+		}
+		return
+	}
+	set := ratSetter(v, col)
+	r := new(big.Rat)
+	for i := range v.State {
+		if v.State[i] == OK {
+			set(i, scaled(r, get(i).BigInt(), scale))
+		}
+	}
 }
 
 func stringGetter(arr arrow.Array) func(int) string {
@@ -562,73 +680,21 @@ func abs32(x int32) int32 {
 	return x
 }
 
-// decodeMoney reads DECIMAL (any precision and scale), INT64 fen (a `_fen`
-// column), whole yuan in other integer columns, and DOUBLE yuan, rounding
-// half-even to the fen.
-func decodeMoney(v *Vec, arr arrow.Array, fen bool) error {
-	n := arr.Len()
-	if d, ok := arr.(*array.Decimal128); ok && d.DataType().(*arrow.Decimal128Type).Scale == 2 {
-		for i := 0; i < n; i++ { // the common case: DECIMAL(p,2) holds fen exactly
-			if v.State[i] != OK {
-				continue
-			}
-			x := d.Value(i)
-			if fits64(x) {
-				v.Int[i] = int64(x.LowBits())
-			} else {
-				v.State[i] = Bad
-			}
-		}
+// decodeMoney reads DECIMAL (any precision and scale) and floating-point
+// yuan, rounding half-even to the fen; integers are setInts'.
+func decodeMoney(v *Vec, col model.Column, arr arrow.Array) error {
+	switch a := arr.(type) {
+	case *array.Decimal128:
+		setDecimals(v, col, a.DataType().(*arrow.Decimal128Type).Scale, a.Value)
+		return nil
+	case *array.Float64:
+		setFloats(v, col, a.Value)
+		return nil
+	case *array.Float32:
+		setFloats(v, col, func(i int) float64 { return float64(a.Value(i)) })
 		return nil
 	}
-	if isInt(arr.DataType().ID()) {
-		get := intGetter(arr)
-		for i := 0; i < n; i++ {
-			if v.State[i] != OK {
-				continue
-			}
-			x := get(i)
-			if fen {
-				v.Int[i] = x
-			} else if x > math.MaxInt64/100 || x < math.MinInt64/100 {
-				v.State[i] = Bad
-			} else {
-				v.Int[i] = x * 100
-			}
-		}
-		return nil
-	}
-	if f, ok := arr.(*array.Float64); ok {
-		for i := 0; i < n; i++ {
-			if v.State[i] != OK {
-				continue
-			}
-			x, err := model.FloatFen(f.Value(i))
-			if err != nil {
-				v.State[i] = Bad
-				continue
-			}
-			v.Int[i] = int64(x)
-		}
-		return nil
-	}
-	return decodeNumeric(v, arr, func(i int, r *big.Rat) {
-		if _, ok := arr.(*array.Float32); ok {
-			f, _ := r.Float64()
-			x, err := model.FloatFen(float64(float32(f)))
-			v.Int[i] = int64(x)
-			if err != nil {
-				v.State[i] = Bad
-			}
-			return
-		}
-		x, err := model.RatFen(r)
-		if err != nil {
-			v.State[i] = Bad
-			return
-		}
-		v.Int[i] = int64(x)
-	})
+	return decodeNumeric(v, arr, ratSetter(v, col))
 }
 
 func fits64(x decimal128.Num) bool {
@@ -640,69 +706,69 @@ func fits64(x decimal128.Num) bool {
 // TIMESTAMP with a time zone is an instant; one without is a local
 // wall-clock reading in the snapshot's zone.
 func decodeTemporal(v *Vec, want model.Type, arr arrow.Array, clock *model.Clock) error {
-	n := arr.Len()
 	switch a := arr.(type) {
 	case *array.Date32:
-		for i := 0; i < n; i++ {
-			if v.State[i] != OK {
-				continue
-			}
-			d := model.Date(a.Value(i))
-			if want == model.TypeDate {
-				v.Int[i] = int64(d)
-			} else {
-				v.Int[i] = int64(clock.Midnight(d))
-			}
-		}
+		setDays(v, want, func(i int) int64 { return int64(a.Value(i)) }, clock)
 	case *array.Date64:
-		for i := 0; i < n; i++ {
-			if v.State[i] != OK {
-				continue
-			}
-			d := model.Date(floorDiv(int64(a.Value(i)), 86400000))
-			if want == model.TypeDate {
-				v.Int[i] = int64(d)
-			} else {
-				v.Int[i] = int64(clock.Midnight(d))
-			}
-		}
+		setDays(v, want, func(i int) int64 { return floorDiv(int64(a.Value(i)), 86400000) }, clock)
 	case *array.Timestamp:
 		tt := a.DataType().(*arrow.TimestampType)
-		var mul, div int64 = 1, 1
-		switch tt.Unit {
-		case arrow.Second:
-			mul = 1_000_000
-		case arrow.Millisecond:
-			mul = 1000
-		case arrow.Nanosecond:
-			div = 1000
-		}
-		local := tt.TimeZone == ""
-		for i := 0; i < n; i++ {
-			if v.State[i] != OK {
-				continue
-			}
-			raw := int64(a.Value(i))
-			if mul > 1 && (raw > math.MaxInt64/mul || raw < math.MinInt64/mul) {
-				v.State[i] = Bad
-				continue
-			}
-			us := floorDiv(raw*mul, div)
-			switch {
-			case want == model.TypeDate && local:
-				v.Int[i] = floorDiv(us, model.MicrosPerDay)
-			case want == model.TypeDate:
-				v.Int[i] = int64(clock.Day(model.Instant(us)))
-			case local:
-				v.Int[i] = int64(clock.FromWall(us))
-			default:
-				v.Int[i] = us
-			}
-		}
+		setTimestamps(v, want, tt.Unit, tt.TimeZone == "", func(i int) int64 { return int64(a.Value(i)) }, clock)
 	default:
 		return fmt.Errorf("want DATE or TIMESTAMP, got %s", arr.DataType())
 	}
 	return nil
+}
+
+// setDays decodes the valid rows of a column of days since 1970-01-01 into
+// dates, or into instants at local midnight.
+func setDays(v *Vec, want model.Type, get func(int) int64, clock *model.Clock) {
+	for i := range v.State {
+		if v.State[i] != OK {
+			continue
+		}
+		d := model.Date(get(i))
+		if want == model.TypeDate {
+			v.Int[i] = int64(d)
+		} else {
+			v.Int[i] = int64(clock.Midnight(d))
+		}
+	}
+}
+
+// setTimestamps decodes the valid rows of a timestamp column. A local one
+// is a wall-clock reading in the snapshot's zone.
+func setTimestamps(v *Vec, want model.Type, unit arrow.TimeUnit, local bool, get func(int) int64, clock *model.Clock) {
+	var mul, div int64 = 1, 1
+	switch unit {
+	case arrow.Second:
+		mul = 1_000_000
+	case arrow.Millisecond:
+		mul = 1000
+	case arrow.Nanosecond:
+		div = 1000
+	}
+	for i := range v.State {
+		if v.State[i] != OK {
+			continue
+		}
+		raw := get(i)
+		if mul > 1 && (raw > math.MaxInt64/mul || raw < math.MinInt64/mul) {
+			v.State[i] = Bad
+			continue
+		}
+		us := floorDiv(raw*mul, div)
+		switch {
+		case want == model.TypeDate && local:
+			v.Int[i] = floorDiv(us, model.MicrosPerDay)
+		case want == model.TypeDate:
+			v.Int[i] = int64(clock.Day(model.Instant(us)))
+		case local:
+			v.Int[i] = int64(clock.FromWall(us))
+		default:
+			v.Int[i] = us
+		}
+	}
 }
 
 func floorDiv(a, b int64) int64 {

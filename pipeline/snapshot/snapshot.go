@@ -68,6 +68,9 @@ type Snapshot struct {
 	Files []string
 
 	books map[string]*excelize.File // open workbooks, by path; see Close
+	// viaArrow reads every Parquet file through arrow records, never
+	// directly (for tests that compare the two readers).
+	viaArrow bool
 }
 
 // RowCount returns a table's row count from its Parquet files' metadata,

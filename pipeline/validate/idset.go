@@ -15,6 +15,13 @@ type idSet struct {
 	arena []byte
 	ends  []int32 // ends[i] is where id i ends in arena
 	extra map[string]int32
+	// filter has a bit set for the top bits of every id's hash: most ids
+	// looked up are not in the set, and a bit in a small array answers
+	// for them faster than the map, whose groups miss the cache. It is
+	// built by the first find after an add.
+	filter    []uint64
+	shift     uint // the hash's top 64-shift bits index filter's bits
+	filterFor int  // how many ids filter holds
 }
 
 func newIDSet() *idSet {
@@ -39,13 +46,13 @@ func (s *idSet) equal(slot int32, id string) bool {
 
 // add puts id in the set and returns its slot.
 func (s *idSet) add(id string) int32 {
-	if slot, ok := s.find(id); ok {
+	h := maphash.String(s.seed, id)
+	if slot, ok := s.lookup(h, id); ok {
 		return slot
 	}
 	slot := int32(len(s.ends))
 	s.arena = append(s.arena, id...)
 	s.ends = append(s.ends, int32(len(s.arena)))
-	h := maphash.String(s.seed, id)
 	if _, taken := s.slots[h]; taken {
 		if s.extra == nil {
 			s.extra = map[string]int32{}
@@ -59,7 +66,19 @@ func (s *idSet) add(id string) int32 {
 
 // find returns id's slot, if id is in the set.
 func (s *idSet) find(id string) (int32, bool) {
-	slot, ok := s.slots[maphash.String(s.seed, id)]
+	if s.filter == nil || s.filterFor != len(s.ends) {
+		s.build()
+	}
+	h := maphash.String(s.seed, id)
+	if bit := h >> s.shift; s.filter[bit/64]&(1<<(bit%64)) == 0 {
+		return 0, false
+	}
+	return s.lookup(h, id)
+}
+
+// lookup returns the slot of id, whose hash is h.
+func (s *idSet) lookup(h uint64, id string) (int32, bool) {
+	slot, ok := s.slots[h]
 	if ok && s.equal(slot, id) {
 		return slot, true
 	}
@@ -68,6 +87,22 @@ func (s *idSet) find(id string) (int32, bool) {
 		return slot, ok
 	}
 	return 0, false
+}
+
+// build sizes the filter to 16 bits per id (one bit in sixteen set: a
+// miss is answered by the filter 15 times in 16) and sets its bits.
+func (s *idSet) build() {
+	bits := uint(16)
+	for 1<<bits < 16*len(s.ends) {
+		bits++
+	}
+	s.shift = 64 - bits
+	s.filter = make([]uint64, (1<<bits)/64)
+	for slot := range s.ends {
+		bit := maphash.String(s.seed, s.id(int32(slot))) >> s.shift
+		s.filter[bit/64] |= 1 << (bit % 64)
+	}
+	s.filterFor = len(s.ends)
 }
 
 func (s *idSet) len() int { return len(s.ends) }

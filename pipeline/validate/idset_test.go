@@ -8,6 +8,9 @@ import (
 )
 
 func TestIDSet(t *testing.T) {
+	if _, ok := newIDSet().find("x"); ok {
+		t.Fatal("found an id in the empty set")
+	}
 	s := newIDSet()
 	for i := 0; i < 1000; i++ {
 		if got := s.add(fmt.Sprintf("O%d", i)); got != int32(i) {
@@ -26,6 +29,13 @@ func TestIDSet(t *testing.T) {
 		if _, ok := s.find(id); ok {
 			t.Errorf("found %q, never added", id)
 		}
+	}
+	// An id added after a find is found: the filter is rebuilt.
+	if slot := s.add("late"); slot != 1000 {
+		t.Fatalf("late id got slot %d", slot)
+	}
+	if slot, ok := s.find("late"); !ok || slot != 1000 {
+		t.Errorf("late id not found: %d %v", slot, ok)
 	}
 	// Force a collision: an id whose hash is already taken goes to extra.
 	c := newIDSet()

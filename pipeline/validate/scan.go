@@ -70,7 +70,7 @@ type keptOrder struct {
 // order rebuilds a kept order; its strings are shared, not allocated.
 func (s *scanner) order(id string, k *keptOrder) model.Order {
 	sv := s.svcList[k.service]
-	return model.Order{ID: id, ProviderID: sv.ProviderID, ServiceID: sv.ID, OrderedAt: k.orderedAt, Amount: k.amount,
+	return model.Order{ID: id, ProviderID: sv.ProviderID, ServiceID: sv.ID, Service: sv, OrderedAt: k.orderedAt, Amount: k.amount,
 		PromisedBy: k.promisedBy, DeliveredAt: k.deliveredAt, Status: model.OrderStatusEnum.Codes[k.status]}
 }
 
@@ -90,13 +90,12 @@ type scanner struct {
 	clock *model.Clock
 
 	providers map[string]*model.Provider
-	services  map[string]*model.Service
 	// orders numbers the ids of the orders that tickets or complaints point
 	// at; kept[slot] is filled when a valid order with that id is read.
 	orders    *idSet
 	kept      []keptOrder
 	svcIndex  map[string]int32 // service id → index in svcList
-	svcList   []*model.Service
+	svcList   []*model.Service // the valid services
 	complaint map[string]bool
 	decision  map[string]bool
 	// small holds the batches of a small table read by duplicates, so that
@@ -113,7 +112,7 @@ type scanner struct {
 func Scan(ctx context.Context, snap *snapshot.Snapshot, book *rulebook.Book, sink Sink, q *Quarantine, opts ...Option) (*Stats, error) {
 	s := &scanner{ctx: ctx, snap: snap, book: book, sink: sink, q: q, clock: snap.Clock(),
 		stats:     &Stats{AsOf: snap.AsOf.String(), Tables: map[string]*TableStats{}, FileRows: map[string]int64{}},
-		providers: map[string]*model.Provider{}, services: map[string]*model.Service{},
+		providers: map[string]*model.Provider{},
 		complaint: map[string]bool{}, decision: map[string]bool{}}
 	for _, o := range opts {
 		o(s)
@@ -435,6 +434,14 @@ func (s *scanner) scanProviders(ref *model.Reference) error {
 
 func (s *scanner) knownProvider(id string) bool { _, ok := s.providers[id]; return ok }
 
+// service returns the valid service with an id, or nil.
+func (s *scanner) service(id string) *model.Service {
+	if i, ok := s.svcIndex[id]; ok {
+		return s.svcList[i]
+	}
+	return nil
+}
+
 func (s *scanner) scanServices(ref *model.Reference) error {
 	dups, err := s.duplicates(model.TServices)
 	if err != nil {
@@ -453,7 +460,6 @@ func (s *scanner) scanServices(ref *model.Reference) error {
 	})
 	s.svcIndex = make(map[string]int32, len(ref.Services))
 	for i := range ref.Services {
-		s.services[ref.Services[i].ID] = &ref.Services[i]
 		s.svcIndex[ref.Services[i].ID] = int32(len(s.svcList))
 		s.svcList = append(s.svcList, &ref.Services[i])
 	}
@@ -470,12 +476,13 @@ func (s *scanner) scanCommitments(ref *model.Reference) error {
 		c := model.Commitment{ID: r.str("commitment_id"), ProviderID: r.str("provider_id"), ServiceID: r.str("service_id"),
 			Kind: r.str("kind"), Target: r.num("target"), EffectiveFrom: r.date("effective_from"),
 			EffectiveTo: r.date("effective_to"), Text: r.str("text")}
+		sv := s.service(c.ServiceID)
 		switch {
 		case !s.knownProvider(c.ProviderID):
 			return UnknownProvider
-		case c.ServiceID != "" && s.services[c.ServiceID] == nil:
+		case c.ServiceID != "" && sv == nil:
 			return UnknownService
-		case c.ServiceID != "" && s.services[c.ServiceID].ProviderID != c.ProviderID:
+		case c.ServiceID != "" && sv.ProviderID != c.ProviderID:
 			return ServiceOfOtherProvider
 		case c.Target <= 0:
 			return TargetNotPositive
@@ -541,19 +548,26 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		o = model.Order{ID: r.strAt(oc[0]), ProviderID: r.strAt(oc[1]), ServiceID: r.strAt(oc[2]),
 			OrderedAt: r.timeAt(oc[3]), Amount: model.Fen(r.intAt(oc[4])), PromisedBy: r.timeAt(oc[5]),
 			DeliveredAt: r.timeAt(oc[6]), Status: r.strAt(oc[7])}
-		sv := s.services[o.ServiceID]
+		si, ok := s.svcIndex[o.ServiceID]
+		var sv *model.Service
+		if ok {
+			sv = s.svcList[si]
+		}
 		switch {
 		case o.DeliveredAt != model.NoInstant && o.DeliveredAt < o.OrderedAt:
 			return DeliveredBeforeOrdered
+		case sv != nil && sv.ProviderID == o.ProviderID:
+			// the common case: a known service of this (so a known) provider
 		case !s.knownProvider(o.ProviderID):
 			return UnknownProvider
 		case sv == nil:
 			return UnknownService
-		case sv.ProviderID != o.ProviderID:
+		default:
 			return ServiceOfOtherProvider
 		}
+		o.Service = sv
 		if slot, ok := s.orders.find(o.ID); ok {
-			s.kept[slot] = keptOrder{service: s.svcIndex[o.ServiceID], status: uint8(slices.Index(model.OrderStatusEnum.Codes, o.Status)),
+			s.kept[slot] = keptOrder{service: si, status: uint8(slices.Index(model.OrderStatusEnum.Codes, o.Status)),
 				orderedAt: o.OrderedAt, promisedBy: o.PromisedBy, deliveredAt: o.DeliveredAt, amount: o.Amount}
 		}
 		s.sink.Order(&o)
