@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -157,8 +158,13 @@ func writePage(dir string, p *page, tmpl map[string]*template.Template, buf *byt
 		out = buf.Bytes()
 	}
 	name := filepath.Join(dir, filepath.FromSlash(p.path))
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return fmt.Errorf("site: %w", err)
+	// Most pages sit in a folder of their own whose parent exists: one
+	// mkdir, where MkdirAll would first stat (system calls are dear in
+	// some sandboxes, and a site has tens of thousands of pages).
+	if err := os.Mkdir(filepath.Dir(name), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			return fmt.Errorf("site: %w", err)
+		}
 	}
 	if err := os.WriteFile(name, out, 0o644); err != nil {
 		return fmt.Errorf("site: %w", err)

@@ -56,6 +56,7 @@ type Batch struct {
 	Row      []int64 // each row's number in its source (1-based; a sheet's own row number)
 	Cols     []Vec   // parallel to Table.Columns
 	raw      func(i int) [][2]string
+	leaves   []leafValues // the columns as read, when read directly
 }
 
 // RawJSON returns row i's values as they stand in the source, as a JSON

@@ -125,6 +125,7 @@ type leafValues struct {
 type directReader struct {
 	leaves  []leaf
 	readers []file.ColumnChunkReader // by source column; nil: not read
+	intern  *interner
 	// scratch buffers, reused from batch to batch
 	def     []int16
 	bytes   []parquet.ByteArray
@@ -135,8 +136,8 @@ type directReader struct {
 	bools   []bool
 }
 
-func newDirectReader(p *parquetFile, rg int, read []int, leaves []leaf) (*directReader, error) {
-	r := &directReader{leaves: leaves, readers: make([]file.ColumnChunkReader, len(leaves))}
+func newDirectReader(p *parquetFile, rg int, read []int, leaves []leaf, in *interner) (*directReader, error) {
+	r := &directReader{leaves: leaves, readers: make([]file.ColumnChunkReader, len(leaves)), intern: in}
 	g := p.pf.RowGroup(rg)
 	for _, j := range read {
 		cr, err := g.Column(j)
@@ -155,10 +156,11 @@ func growTo[T any](s []T, n int) []T {
 	return s[:n]
 }
 
-// next reads the next n rows of source column j.
-func (r *directReader) next(j, n int) (*leafValues, error) {
+// next reads the next n rows of source column j into lv (whose slices
+// are reused).
+func (r *directReader) next(j, n int, lv *leafValues) error {
 	lf := r.leaves[j]
-	lv := &leafValues{valid: make([]bool, n)}
+	lv.valid = grow(lv.valid, n)
 	r.def = growTo(r.def, n)
 	var def []int16
 	if lf.maxDef > 0 {
@@ -174,24 +176,16 @@ func (r *directReader) next(j, n int) (*leafValues, error) {
 		r.bytes = growTo(r.bytes, n)
 		total, _, err = cr.ReadBatch(want, r.bytes, def, nil)
 		if err == nil && total == want {
-			// Copy the bytes out: the reader reuses its page buffers.
-			size := 0
-			for _, b := range r.bytes[:r.count(def, n)] {
-				size += len(b)
-			}
-			arena := make([]byte, 0, size)
-			lv.str = make([]string, n)
+			lv.str = growTo(lv.str, n)
+			var arena []byte
 			k := 0
 			for i := 0; i < n; i++ {
 				if def != nil && def[i] < lf.maxDef {
 					continue
 				}
 				lv.valid[i] = true
-				b := r.bytes[k]
+				lv.str[i], arena = r.intern.text(j, r.bytes[k], arena)
 				k++
-				start := len(arena)
-				arena = append(arena, b...)
-				lv.str[i] = unsafe.String(unsafe.SliceData(arena[start:]), len(b))
 			}
 		}
 	case *file.Int32ColumnChunkReader:
@@ -199,10 +193,10 @@ func (r *directReader) next(j, n int) (*leafValues, error) {
 		total, _, err = cr.ReadBatch(want, r.int32s, def, nil)
 		if err == nil && total == want {
 			if lf.kind == leafDecimal {
-				lv.dec = make([]decimal128.Num, n)
+				lv.dec = growTo(lv.dec, n)
 				r.spread(lv, def, n, func(i, k int) { lv.dec[i] = decimal128.FromI64(int64(r.int32s[k])) })
 			} else {
-				lv.ints = make([]int64, n)
+				lv.ints = growTo(lv.ints, n)
 				r.spread(lv, def, n, func(i, k int) { lv.ints[i] = int64(r.int32s[k]) })
 			}
 		}
@@ -211,10 +205,10 @@ func (r *directReader) next(j, n int) (*leafValues, error) {
 		total, _, err = cr.ReadBatch(want, r.int64s, def, nil)
 		if err == nil && total == want {
 			if lf.kind == leafDecimal {
-				lv.dec = make([]decimal128.Num, n)
+				lv.dec = growTo(lv.dec, n)
 				r.spread(lv, def, n, func(i, k int) { lv.dec[i] = decimal128.FromI64(r.int64s[k]) })
 			} else {
-				lv.ints = make([]int64, n)
+				lv.ints = growTo(lv.ints, n)
 				r.spread(lv, def, n, func(i, k int) { lv.ints[i] = r.int64s[k] })
 			}
 		}
@@ -222,47 +216,74 @@ func (r *directReader) next(j, n int) (*leafValues, error) {
 		r.flba = growTo(r.flba, n)
 		total, _, err = cr.ReadBatch(want, r.flba, def, nil)
 		if err == nil && total == want {
-			lv.dec = make([]decimal128.Num, n)
+			lv.dec = growTo(lv.dec, n)
 			r.spread(lv, def, n, func(i, k int) { lv.dec[i] = bigEndianDecimal(r.flba[k]) })
 		}
 	case *file.Float64ColumnChunkReader:
 		r.float64 = growTo(r.float64, n)
 		total, _, err = cr.ReadBatch(want, r.float64, def, nil)
 		if err == nil && total == want {
-			lv.flt = make([]float64, n)
+			lv.flt = growTo(lv.flt, n)
 			r.spread(lv, def, n, func(i, k int) { lv.flt[i] = r.float64[k] })
 		}
 	case *file.BooleanColumnChunkReader:
 		r.bools = growTo(r.bools, n)
 		total, _, err = cr.ReadBatch(want, r.bools, def, nil)
 		if err == nil && total == want {
-			lv.bools = make([]bool, n)
+			lv.bools = growTo(lv.bools, n)
 			r.spread(lv, def, n, func(i, k int) { lv.bools[i] = r.bools[k] })
 		}
 	default:
-		return nil, fmt.Errorf("unexpected column reader %T", cr)
+		return fmt.Errorf("unexpected column reader %T", cr)
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if total != want {
-		return nil, fmt.Errorf("column chunk ends after %d of %d rows", total, want)
+		return fmt.Errorf("column chunk ends after %d of %d rows", total, want)
 	}
-	return lv, nil
+	return nil
 }
 
-// count returns how many of n rows have a value.
-func (r *directReader) count(def []int16, n int) int {
-	if def == nil {
-		return n
+// interner turns the bytes of a string column into strings. The reader
+// reuses its page buffers, so the bytes are copied out; values repeated
+// through a dictionary are copied once. Every value of a dictionary page
+// comes as a slice of the same bytes, so a small table indexed by the
+// bytes' address finds the string made the last time (checked by content,
+// so a miss or an address reused by another page is only a copy).
+// Repeated values then share one string, which also lets the consumer
+// recognise them by address (see validate's strMemo).
+type interner struct {
+	cols map[int]*[internSlots]string
+}
+
+const internSlots = 1 << 14
+
+func newInterner() *interner { return &interner{cols: map[int]*[internSlots]string{}} }
+
+// text returns b as a string, copying it to the end of arena (a new one
+// when full) unless column j met it last time; it returns the arena.
+func (in *interner) text(j int, b []byte, arena []byte) (string, []byte) {
+	if len(b) == 0 {
+		return "", arena
 	}
-	k := 0
-	for _, d := range def[:n] {
-		if d > 0 {
-			k++
-		}
+	slots := in.cols[j]
+	if slots == nil {
+		slots = new([internSlots]string)
+		in.cols[j] = slots
 	}
-	return k
+	addr := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	slot := &slots[(addr>>2^addr>>16)%internSlots]
+	if *slot == string(b) {
+		return *slot, arena
+	}
+	if cap(arena)-len(arena) < len(b) {
+		arena = make([]byte, 0, max(64<<10, len(b)))
+	}
+	start := len(arena)
+	arena = append(arena, b...)
+	*slot = unsafe.String(unsafe.SliceData(arena[start:]), len(b))
+	return *slot, arena
 }
 
 // spread marks the rows that have a value and hands each its packed index.
@@ -293,24 +314,27 @@ func bigEndianDecimal(b []byte) decimal128.Num {
 	return decimal128.New(hi, lo)
 }
 
-// directBatch reads the next n rows of a row group into a batch.
-func (s *Snapshot) directBatch(ctx context.Context, r *directReader, t *Table, src Source, rg int, row int64, n int, want []bool,
+// directBatch reads the next n rows of a row group into a batch, reusing
+// the buffers of old, a batch its consumer is done with (or nil).
+func (s *Snapshot) directBatch(ctx context.Context, r *directReader, old *Batch, t *Table, src Source, rg int, row int64, n int, want []bool,
 	idx []int, fen []bool, read []int, header []string, clock *model.Clock) (*Batch, error) {
-	b := &Batch{Table: t.Table, Source: src.Path, Location: fmt.Sprintf("row group %d", rg), Len: n,
-		Row: make([]int64, n), Cols: make([]Vec, len(t.Columns))}
+	b := old
+	if b == nil || len(b.leaves) != len(r.leaves) {
+		b = &Batch{Cols: make([]Vec, len(t.Columns)), leaves: make([]leafValues, len(r.leaves))}
+	}
+	b.Table, b.Source, b.Location, b.Len = t.Table, src.Path, fmt.Sprintf("row group %d", rg), n
+	b.Row = growTo(b.Row, n)
 	for i := range b.Row {
 		b.Row[i] = row + int64(i) + 1
 	}
-	vals := make([]*leafValues, len(r.leaves))
+	vals := b.leaves
 	for _, j := range read {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		lv, err := r.next(j, n)
-		if err != nil {
+		if err := r.next(j, n, &vals[j]); err != nil {
 			return nil, snapErr("%s: row group %d: column %s: %v", src.Path, rg, header[j], err)
 		}
-		vals[j] = lv
 	}
 	for c, col := range t.Columns {
 		if !want[c] {
@@ -329,12 +353,12 @@ func (s *Snapshot) directBatch(ctx context.Context, r *directReader, t *Table, s
 		}
 		v.Present = true
 		v.reset(n, col.Type)
-		decodeLeaf(v, col, r.leaves[idx[c]], vals[idx[c]], fen[c], clock)
+		decodeLeaf(v, col, r.leaves[idx[c]], &vals[idx[c]], fen[c], clock)
 	}
 	b.raw = func(i int) [][2]string {
 		kv := make([][2]string, 0, len(read))
 		for _, j := range read {
-			kv = append(kv, [2]string{header[j], rawText(r.leaves[j], vals[j], i)})
+			kv = append(kv, [2]string{header[j], rawText(r.leaves[j], &vals[j], i)})
 		}
 		return kv
 	}

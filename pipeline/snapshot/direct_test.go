@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -39,7 +40,11 @@ func scanAll(t *testing.T, dir string, viaArrow bool) map[string][]any {
 			for i := range raw {
 				raw[i] = b.RawJSON(i)
 			}
-			out[name] = append(out[name], b.Location, b.Row, b.Cols, raw)
+			cols := make([]Vec, len(b.Cols)) // the batch's buffers are reused
+			for c, v := range b.Cols {
+				cols[c] = Vec{Present: v.Present, State: slices.Clone(v.State), Str: slices.Clone(v.Str), Int: slices.Clone(v.Int), Num: slices.Clone(v.Num)}
+			}
+			out[name] = append(out[name], b.Location, slices.Clone(b.Row), cols, raw)
 			return nil
 		})
 		if err != nil {

@@ -143,6 +143,9 @@ func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want [
 	type item = parquetItem
 	items := make(chan item, 1)
 	stop := make(chan struct{})
+	// Batches read directly come back through free once fn is done with
+	// them, and their buffers are reused.
+	free := make(chan *Batch, 3)
 	go func() {
 		defer close(items)
 		defer func() {
@@ -162,20 +165,26 @@ func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want [
 		row := int64(0)
 		leaves, direct := directLeaves(p, read)
 		direct = direct && !s.viaArrow
+		intern := newInterner()
 		for rg := 0; rg < p.pf.NumRowGroups(); rg++ {
 			if err := ctx.Err(); err != nil {
 				send(item{err: err})
 				return
 			}
 			if direct {
-				dr, err := newDirectReader(p, rg, read, leaves)
+				dr, err := newDirectReader(p, rg, read, leaves, intern)
 				if err != nil {
 					send(item{err: snapErr("%s: row group %d: %v", src.Path, rg, err)})
 					return
 				}
 				for left := p.pf.RowGroup(rg).NumRows(); left > 0; {
 					n := int(min(left, parquetBatch))
-					b, err := s.directBatch(ctx, dr, t, src, rg, row, n, want, idx, fen, read, header, clock)
+					var old *Batch
+					select {
+					case old = <-free:
+					default:
+					}
+					b, err := s.directBatch(ctx, dr, old, t, src, rg, row, n, want, idx, fen, read, header, clock)
 					if err != nil {
 						send(item{err: err})
 						return
@@ -234,6 +243,12 @@ func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want [
 		it.release()
 		if err != nil {
 			return err
+		}
+		if it.rec == nil {
+			select {
+			case free <- it.b:
+			default:
+			}
 		}
 	}
 	return nil

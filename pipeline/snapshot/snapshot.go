@@ -283,7 +283,9 @@ func (s *Snapshot) parquetTree(dir string) ([]Source, error) {
 func (s *Snapshot) Table(name string) *Table { return s.Tables[name] }
 
 // Scan streams the rows of a table, source by source, in batches. cols names
-// the columns to decode (nil: all); the others are left not Present.
+// the columns to decode (nil: all); the others are left not Present. A
+// batch and its slices belong to fn only until it returns (their buffers
+// are reused); the strings in them stay valid.
 func (s *Snapshot) Scan(ctx context.Context, name string, cols []string, fn func(*Batch) error) error {
 	t := s.Tables[name]
 	if t == nil {

@@ -434,6 +434,11 @@ func (s *scanner) scanProviders(ref *model.Reference) error {
 
 func (s *scanner) knownProvider(id string) bool { _, ok := s.providers[id]; return ok }
 
+func (s *scanner) serviceIndex(id string) (int32, bool) {
+	i, ok := s.svcIndex[id]
+	return i, ok
+}
+
 // service returns the valid service with an id, or nil.
 func (s *scanner) service(id string) *model.Service {
 	if i, ok := s.svcIndex[id]; ok {
@@ -542,13 +547,14 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		return err
 	}
 	var o model.Order
+	var svcMemo strMemo
 	oc := positions(s.schema(model.TOrders), "order_id", "provider_id", "service_id", "ordered_at", "amount", "promised_by", "delivered_at", "status")
 	err = s.rows(model.TOrders, dups, func(b *snapshot.Batch, i int) Reason {
 		r := cols{b, i}
 		o = model.Order{ID: r.strAt(oc[0]), ProviderID: r.strAt(oc[1]), ServiceID: r.strAt(oc[2]),
 			OrderedAt: r.timeAt(oc[3]), Amount: model.Fen(r.intAt(oc[4])), PromisedBy: r.timeAt(oc[5]),
 			DeliveredAt: r.timeAt(oc[6]), Status: r.strAt(oc[7])}
-		si, ok := s.svcIndex[o.ServiceID]
+		si, ok := svcMemo.get(o.ServiceID, s.serviceIndex)
 		var sv *model.Service
 		if ok {
 			sv = s.svcList[si]
