@@ -254,36 +254,43 @@ func (r *directReader) next(j, n int, lv *leafValues) error {
 // Repeated values then share one string, which also lets the consumer
 // recognise them by address (see validate's strMemo).
 type interner struct {
-	cols map[int]*[internSlots]string
+	cols map[int]*[internSlots]interned
+}
+
+// interned is a string made from the bytes at address src.
+type interned struct {
+	src uintptr
+	s   string
 }
 
 const internSlots = 1 << 14
 
-func newInterner() *interner { return &interner{cols: map[int]*[internSlots]string{}} }
+func newInterner() *interner { return &interner{cols: map[int]*[internSlots]interned{}} }
 
 // text returns b as a string, copying it to the end of arena (a new one
-// when full) unless column j met it last time; it returns the arena.
+// when full) unless column j met it at the same address last time; it
+// returns the arena.
 func (in *interner) text(j int, b []byte, arena []byte) (string, []byte) {
 	if len(b) == 0 {
 		return "", arena
 	}
 	slots := in.cols[j]
 	if slots == nil {
-		slots = new([internSlots]string)
+		slots = new([internSlots]interned)
 		in.cols[j] = slots
 	}
 	addr := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
 	slot := &slots[(addr>>2^addr>>16)%internSlots]
-	if *slot == string(b) {
-		return *slot, arena
+	if slot.src == addr && slot.s == string(b) {
+		return slot.s, arena
 	}
 	if cap(arena)-len(arena) < len(b) {
 		arena = make([]byte, 0, max(64<<10, len(b)))
 	}
 	start := len(arena)
 	arena = append(arena, b...)
-	*slot = unsafe.String(unsafe.SliceData(arena[start:]), len(b))
-	return *slot, arena
+	*slot = interned{src: addr, s: unsafe.String(unsafe.SliceData(arena[start:]), len(b))}
+	return slot.s, arena
 }
 
 // spread marks the rows that have a value and hands each its packed index.
