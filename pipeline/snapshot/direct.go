@@ -343,25 +343,10 @@ func (s *Snapshot) directBatch(ctx context.Context, r *directReader, old *Batch,
 			return nil, snapErr("%s: row group %d: column %s: %v", src.Path, rg, header[j], err)
 		}
 	}
-	for c, col := range t.Columns {
-		if !want[c] {
-			continue
-		}
-		v := &b.Cols[c]
-		if idx[c] < 0 {
-			if pv, ok := src.Partition[col.Name]; ok {
-				v.Present = true
-				v.reset(n, col.Type)
-				for i := 0; i < n; i++ {
-					setText(v, i, col, fen[c], pv, clock)
-				}
-			}
-			continue
-		}
-		v.Present = true
-		v.reset(n, col.Type)
+	decodeColumns(b, t, src, want, idx, fen, clock, func(v *Vec, col model.Column, c int) error {
 		decodeLeaf(v, col, r.leaves[idx[c]], &vals[idx[c]], fen[c], clock)
-	}
+		return nil
+	})
 	b.raw = func(i int) [][2]string {
 		kv := make([][2]string, 0, len(read))
 		for _, j := range read {

@@ -268,6 +268,34 @@ func (it parquetItem) release() {
 	}
 }
 
+// decodeColumns fills the wanted columns of b: from the hive partition
+// value when the source has no such column, else with decode.
+func decodeColumns(b *Batch, t *Table, src Source, want []bool, idx []int, fen []bool, clock *model.Clock,
+	decode func(v *Vec, col model.Column, c int) error) error {
+	for c, col := range t.Columns {
+		if !want[c] {
+			continue
+		}
+		v := &b.Cols[c]
+		if idx[c] < 0 {
+			if pv, ok := src.Partition[col.Name]; ok {
+				v.Present = true
+				v.reset(b.Len, col.Type)
+				for i := 0; i < b.Len; i++ {
+					setText(v, i, col, fen[c], pv, clock)
+				}
+			}
+			continue
+		}
+		v.Present = true
+		v.reset(b.Len, col.Type)
+		if err := decode(v, col, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // parquetBatch turns one record into a batch of typed columns.
 func (s *Snapshot) parquetBatch(t *Table, src Source, rg int, row int64, rec arrow.Record, want []bool, idx []int, pos []int,
 	fen []bool, read []int, header []string, clock *model.Clock) (*Batch, error) {
@@ -277,26 +305,14 @@ func (s *Snapshot) parquetBatch(t *Table, src Source, rg int, row int64, rec arr
 	for i := range b.Row {
 		b.Row[i] = row + int64(i) + 1
 	}
-	for c, col := range t.Columns {
-		if !want[c] {
-			continue
-		}
-		v := &b.Cols[c]
-		if idx[c] < 0 {
-			if pv, ok := src.Partition[col.Name]; ok {
-				v.Present = true
-				v.reset(n, col.Type)
-				for i := 0; i < n; i++ {
-					setText(v, i, col, fen[c], pv, clock)
-				}
-			}
-			continue
-		}
-		v.Present = true
-		v.reset(n, col.Type)
+	err := decodeColumns(b, t, src, want, idx, fen, clock, func(v *Vec, col model.Column, c int) error {
 		if err := decodeArrow(v, col, rec.Column(pos[idx[c]]), fen[c], clock); err != nil {
-			return nil, snapErr("%s: row group %d: column %s: %v", src.Path, rg, header[idx[c]], err)
+			return snapErr("%s: row group %d: column %s: %v", src.Path, rg, header[idx[c]], err)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	b.raw = func(i int) [][2]string {
 		kv := make([][2]string, 0, len(read))
