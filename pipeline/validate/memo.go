@@ -14,9 +14,9 @@ type strMemo struct {
 }
 
 type memoSlot struct {
-	p *byte
-	n int
-	v int32
+	p  *byte
+	n  int
+	v  int32
 	ok bool
 }
 
