@@ -74,10 +74,16 @@ func (s *scanner) order(id string, k *keptOrder) model.Order {
 		PromisedBy: k.promisedBy, DeliveredAt: k.deliveredAt, Status: model.OrderStatusEnum.Codes[k.status]}
 }
 
-// validOrder reports whether a kept order id belongs to a valid order.
-func (s *scanner) validOrder(id string) bool {
+// isValidOrder reports whether an id is that of a valid order.
+func (s *scanner) isValidOrder(id string) bool { _, ok := s.validOrder(id); return ok }
+
+// validOrder returns the kept order with an id, if it is a valid order.
+func (s *scanner) validOrder(id string) (*keptOrder, bool) {
 	slot, ok := s.orders.find(id)
-	return ok && s.kept[slot].service >= 0
+	if !ok || s.kept[slot].service < 0 {
+		return nil, false
+	}
+	return &s.kept[slot], true
 }
 
 type scanner struct {
@@ -598,11 +604,11 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		case tk.ResolvedAt != model.NoInstant && tk.ResolvedAt < tk.OpenedAt:
 			return ResolvedBeforeOpened
 		}
-		if !s.validOrder(tk.OrderID) {
+		k, ok := s.validOrder(tk.OrderID)
+		if !ok {
 			return UnknownOrder
 		}
-		slot, _ := s.orders.find(tk.OrderID)
-		o := s.order(tk.OrderID, &s.kept[slot])
+		o := s.order(tk.OrderID, k)
 		s.sink.Ticket(&tk, &o)
 		return ""
 	})
@@ -622,7 +628,7 @@ func (s *scanner) scanComplaints(*model.Reference) error {
 			return MissingValue
 		case !s.knownProvider(c.ProviderID):
 			return UnknownProvider
-		case c.OrderID != "" && !s.validOrder(c.OrderID):
+		case c.OrderID != "" && !s.isValidOrder(c.OrderID):
 			return UnknownOrder
 		}
 		s.complaint[c.ID] = true
