@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 
@@ -203,7 +204,7 @@ func newSink(o Options, name string, fields []arrow.Field) (sink, error) {
 	if o.Format == "xlsx" {
 		return newSheet(filepath.Join(o.Out, name+".xlsx"), name, fields, o.Zone)
 	}
-	t, err := newTable(filepath.Join(o.Out, name+".parquet"), fields)
+	t, err := newTable(filepath.Join(o.Out, name+".parquet"), name, fields)
 	if err != nil {
 		return nil, fmt.Errorf("gen: %s: %w", name, err)
 	}
@@ -219,14 +220,48 @@ type table struct {
 	n    int
 }
 
-func newTable(path string, fields []arrow.Field) (*table, error) {
+// writerProps keeps every column chunk of a generated table to one
+// encoding of its data pages. Arrow lists a chunk's page encodings in the
+// order of a Go map, which varies from run to run, so a chunk whose
+// dictionary outgrew its limit and went on in plain pages would not give
+// the same bytes twice. Strings that repeat (providers, services, states)
+// get a dictionary that is never given up; ids that do not repeat,
+// numbers and instants are plain from the start.
+func writerProps(table string, fields []arrow.Field) []parquet.WriterProperty {
+	props := []parquet.WriterProperty{parquet.WithDictionaryDefault(false), parquet.WithDictionaryPageSizeLimit(math.MaxInt64)}
+	for _, f := range fields {
+		if f.Type.ID() == arrow.STRING && !slices.Contains(uniqueColumns(table), f.Name) {
+			props = append(props, parquet.WithDictionaryFor(f.Name, true))
+		}
+	}
+	return props
+}
+
+// uniqueColumns are the string columns of a generated table whose values
+// are (nearly) all different.
+func uniqueColumns(table string) []string {
+	switch table {
+	case "orders":
+		return []string{"order_id"}
+	case "tickets":
+		return []string{"ticket_id", "order_id"}
+	case "complaints":
+		return []string{"complaint_id", "order_id"}
+	case "contact_checks":
+		return []string{"check_id"}
+	}
+	return nil
+}
+
+func newTable(path, name string, fields []arrow.Field) (*table, error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, err
 	}
 	sc := arrow.NewSchema(fields, nil)
-	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd), parquet.WithCreatedBy("disclose gen"),
-		parquet.WithMaxRowGroupLength(1<<20))
+	props := parquet.NewWriterProperties(append(writerProps(name, fields),
+		parquet.WithCompression(compress.Codecs.Zstd), parquet.WithCreatedBy("disclose gen"),
+		parquet.WithMaxRowGroupLength(1<<20))...)
 	w, err := pqarrow.NewFileWriter(sc, f, props, pqarrow.NewArrowWriterProperties())
 	if err != nil {
 		f.Close()

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -192,8 +193,11 @@ func WriteParquet(path string, t *Table) error {
 	if err != nil {
 		return err
 	}
-	// Snappy: every Parquet reader has it, and it is cheap to write.
-	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy), parquet.WithCreatedBy("disclose"))
+	// Snappy: every Parquet reader has it, and it is cheap to write. A
+	// column's dictionary never gives way to plain pages: arrow would list
+	// the two encodings in random order (the tables are provider-sized).
+	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy), parquet.WithCreatedBy("disclose"),
+		parquet.WithDictionaryPageSizeLimit(math.MaxInt64))
 	w, err := pqarrow.NewFileWriter(sc, f, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	if err != nil {
 		f.Close()
