@@ -50,9 +50,17 @@ func better(a, b *model.Commitment) bool {
 // one for the service beats a provider-wide one; among those, the latest
 // effective_from, then the greatest commitment_id.
 func pick(cs []*model.Commitment, service string, d model.Date) *model.Commitment {
-	var best *model.Commitment
+	if i := pickIndex(cs, service, d); i >= 0 {
+		return cs[i]
+	}
+	return nil
+}
+
+// pickIndex is pick giving the index in cs (-1: none).
+func pickIndex(cs []*model.Commitment, service string, d model.Date) int {
+	best := -1
 	bestSpecific := false
-	for _, c := range cs {
+	for i, c := range cs {
 		if !c.Holds(d) {
 			continue
 		}
@@ -60,8 +68,8 @@ func pick(cs []*model.Commitment, service string, d model.Date) *model.Commitmen
 		if specific && c.ServiceID != service {
 			continue
 		}
-		if best == nil || (specific && !bestSpecific) || (specific == bestSpecific && better(c, best)) {
-			best, bestSpecific = c, specific
+		if best < 0 || (specific && !bestSpecific) || (specific == bestSpecific && better(c, cs[best])) {
+			best, bestSpecific = i, specific
 		}
 	}
 	return best

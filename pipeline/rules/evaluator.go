@@ -32,20 +32,53 @@ type acc struct {
 // it (its own and its provider's provider-wide ones).
 type serviceView struct {
 	a                              *acc
-	delivery, response, resolution []*model.Commitment
+	delivery, response, resolution kindView
+}
+
+// kindView is the commitments of one kind that can apply to a service,
+// with where to count the items judged against each, and against the
+// platform floor when none applies.
+type kindView struct {
+	cs    []*model.Commitment
+	perf  []*model.Perf // perf[i] counts for cs[i]
+	floor *model.Perf
 }
 
 func (a *acc) view(service string) *serviceView {
-	only := func(kind string) []*model.Commitment {
-		var out []*model.Commitment
+	only := func(kind string) kindView {
+		kv := kindView{floor: a.perf(nil, kind)}
 		for _, c := range a.promises[kind] {
 			if c.ServiceID == "" || c.ServiceID == service {
-				out = append(out, c)
+				kv.cs = append(kv.cs, c)
+				kv.perf = append(kv.perf, a.perf(c, kind))
 			}
 		}
-		return out
+		return kv
 	}
 	return &serviceView{a: a, delivery: only(model.KindDelivery), response: only(model.KindFirstResponse), resolution: only(model.KindResolution)}
+}
+
+// pick returns the commitment that applies on day d to an item of the
+// service, and its index in kv.cs (-1 and nil: the floor).
+func (kv *kindView) pick(service string, d model.Date) (int, *model.Commitment) {
+	i := pickIndex(kv.cs, service, d)
+	if i < 0 {
+		return -1, nil
+	}
+	return i, kv.cs[i]
+}
+
+// judge counts one assessable item against the commitment at index i of
+// kv.cs (-1: the floor).
+func (kv *kindView) judge(i int, kept bool) {
+	p := kv.floor
+	if i >= 0 {
+		p = kv.perf[i]
+	}
+	p.Judged++
+	if kept {
+		p.Kept++
+	}
 }
 
 // view returns the view of an order's service: prepared in Reference for a
@@ -133,9 +166,9 @@ func (e *Evaluator) acc(providerID string) *acc {
 func (e *Evaluator) in90(d model.Date) bool  { return d >= e.w90 && d <= e.ref.AsOf }
 func (e *Evaluator) in365(d model.Date) bool { return d >= e.w365 && d <= e.ref.AsOf }
 
-// judge counts one assessable item against the commitment that applied
-// (nil: the platform floor of kind).
-func (a *acc) judge(c *model.Commitment, kind string, kept bool) {
+// perf returns where the items judged against a commitment (nil: the
+// floor of kind) are counted.
+func (a *acc) perf(c *model.Commitment, kind string) *model.Perf {
 	var p *model.Perf
 	if c != nil {
 		if p = a.tally[c]; p == nil {
@@ -146,19 +179,22 @@ func (a *acc) judge(c *model.Commitment, kind string, kept bool) {
 		p = &model.Perf{}
 		a.floors[kind] = p
 	}
-	p.Judged++
-	if kept {
-		p.Kept++
-	}
+	return p
 }
 
-// settle copies the tallies into the facts.
+// settle copies the tallies into the facts: those of the commitments and
+// floors that items were judged against (views make a tally for every
+// one that may apply).
 func (a *acc) settle() {
 	for c, p := range a.tally {
-		a.facts.Commitments[c.ID] = *p
+		if p.Judged > 0 {
+			a.facts.Commitments[c.ID] = *p
+		}
 	}
 	for kind, p := range a.floors {
-		a.facts.Floors[kind] = *p
+		if p.Judged > 0 {
+			a.facts.Floors[kind] = *p
+		}
 	}
 }
 
@@ -187,7 +223,7 @@ func (e *Evaluator) Order(o *model.Order) {
 	if od >= e.inactiveFrom && od <= e.ref.AsOf {
 		a.facts.InactivityOrders++
 	}
-	c := pick(v.delivery, o.ServiceID, od)
+	ci, c := v.delivery.pick(o.ServiceID, od)
 	deadline := o.PromisedBy
 	if deadline == model.NoInstant {
 		deadline = o.OrderedAt + model.Instant(math.Round(e.target(c, model.KindDelivery)*float64(model.MicrosPerDay)))
@@ -200,7 +236,7 @@ func (e *Evaluator) Order(o *model.Order) {
 	if kept {
 		a.facts.DeliveryOnTime++
 	}
-	a.judge(c, model.KindDelivery, kept)
+	v.delivery.judge(ci, kept)
 }
 
 // Ticket judges a ticket's first response and resolution against the
@@ -214,7 +250,7 @@ func (e *Evaluator) Ticket(t *model.Ticket, o *model.Order) {
 	od := e.clock.Day(o.OrderedAt)
 	assessable := false
 
-	c := pick(v.response, o.ServiceID, od)
+	ci, c := v.response.pick(o.ServiceID, od)
 	deadline := t.OpenedAt + model.Instant(math.Round(e.target(c, model.KindFirstResponse)*float64(model.MicrosPerHour)))
 	if e.in90(e.clock.Day(deadline)) {
 		assessable = true
@@ -223,10 +259,10 @@ func (e *Evaluator) Ticket(t *model.Ticket, o *model.Order) {
 		if kept {
 			a.facts.ResponseOnTime++
 		}
-		a.judge(c, model.KindFirstResponse, kept)
+		v.response.judge(ci, kept)
 	}
 
-	c = pick(v.resolution, o.ServiceID, od)
+	ci, c = v.resolution.pick(o.ServiceID, od)
 	n := int(math.Ceil(e.target(c, model.KindResolution)))
 	due := e.cal.nthWorkingDayAfter(e.clock.Day(t.OpenedAt), n)
 	if e.in90(due) {
@@ -236,7 +272,7 @@ func (e *Evaluator) Ticket(t *model.Ticket, o *model.Order) {
 		if kept {
 			a.facts.ResolutionOnTime++
 		}
-		a.judge(c, model.KindResolution, kept)
+		v.resolution.judge(ci, kept)
 	}
 	if assessable {
 		a.facts.TicketsAssessable++

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,6 +53,62 @@ func scanAll(t *testing.T, dir string, viaArrow bool) map[string][]any {
 		}
 	}
 	return out
+}
+
+// keysMatchScan wants Keys, reading directly, to give every id column of
+// a snapshot as Scan through arrow records does: the same ids (trimmed,
+// numbers normalised) and the same rows without one.
+func keysMatchScan(t *testing.T, dir string) {
+	t.Helper()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	checked := 0
+	for name, tab := range s.Tables {
+		for c, col := range tab.Columns {
+			if col.Type != model.TypeID {
+				continue
+			}
+			var want, got []string
+			s.viaArrow = true
+			err := s.Scan(context.Background(), name, []string{col.Name}, func(b *Batch) error {
+				v := &b.Cols[c]
+				for i := range b.Len {
+					k := "<none>"
+					if v.Present && v.State[i] == OK {
+						k = v.Key(i)
+					}
+					want = append(want, k)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.viaArrow = false
+			err = s.Keys(context.Background(), name, col.Name, func(keys []string, ok []bool) error {
+				for i, k := range keys {
+					if !ok[i] {
+						k = "<none>"
+					}
+					got = append(got, strings.Clone(k))
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%s.%s: Keys gives %q\nScan gives %q", name, col.Name, got[:min(len(got), 20)], want[:min(len(want), 20)])
+			}
+			checked++
+		}
+	}
+	if checked == 0 {
+		t.Error("no id column checked")
+	}
 }
 
 // randomColumn fills a column of any of the types the direct reader takes
@@ -123,6 +180,7 @@ func TestDirectMatchesArrow(t *testing.T) {
 	if !reflect.DeepEqual(scanAll(t, dir, false), scanAll(t, dir, true)) {
 		t.Error("the generated snapshot reads differently directly and via arrow")
 	}
+	keysMatchScan(t, dir)
 	meta, err := os.ReadFile(filepath.Join(dir, "snapshot.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -162,6 +220,7 @@ func TestDirectMatchesArrow(t *testing.T) {
 		}
 	}
 	s.Close()
+	keysMatchScan(t, dir)
 	direct, viaArrow := scanAll(t, dir, false), scanAll(t, dir, true)
 	for name := range viaArrow {
 		if !reflect.DeepEqual(direct[name], viaArrow[name]) {

@@ -20,12 +20,14 @@ type idSet struct {
 	// for them faster than the map, whose groups miss the cache. It is
 	// built by the first find after an add.
 	filter    []uint64
-	shift     uint // the hash's top 64-shift bits index filter's bits
-	filterFor int  // how many ids filter holds
+	shift     uint     // the hash's top 64-shift bits index filter's bits
+	filterFor int      // how many ids filter holds
+	hashes    []uint64 // findAll's scratch
 }
 
-func newIDSet() *idSet {
-	return &idSet{seed: maphash.MakeSeed(), slots: map[uint64]int32{}}
+// newIDSet returns an empty set with room for about n ids.
+func newIDSet(n int) *idSet {
+	return &idSet{seed: maphash.MakeSeed(), slots: make(map[uint64]int32, n), ends: make([]int32, 0, n)}
 }
 
 func (s *idSet) id(slot int32) string {
@@ -44,7 +46,8 @@ func (s *idSet) equal(slot int32, id string) bool {
 	return string(s.arena[start:s.ends[slot]]) == id // no allocation: the compiler compares in place
 }
 
-// add puts id in the set and returns its slot.
+// add puts id in the set and returns its slot. The set keeps a copy of
+// id, so id may point into a buffer that is reused.
 func (s *idSet) add(id string) int32 {
 	h := maphash.String(s.seed, id)
 	if slot, ok := s.lookup(h, id); ok {
@@ -57,7 +60,7 @@ func (s *idSet) add(id string) int32 {
 		if s.extra == nil {
 			s.extra = map[string]int32{}
 		}
-		s.extra[id] = slot
+		s.extra[s.id(slot)] = slot // a copy: id may be a view of a reader's buffer
 	} else {
 		s.slots[h] = slot
 	}
@@ -74,6 +77,32 @@ func (s *idSet) find(id string) (int32, bool) {
 		return 0, false
 	}
 	return s.lookup(h, id)
+}
+
+// findAll sets slots[i] to the slot of ids[i], or to -1 when it is not in
+// the set. It first asks the filter about every id, then the map about
+// those the filter lets through: each loop's lookups are independent of
+// one another, so the processor overlaps their cache misses, which one
+// find at a time between other work cannot.
+func (s *idSet) findAll(ids []string, slots []int32) {
+	if s.filter == nil || s.filterFor != len(s.ends) {
+		s.build()
+	}
+	s.hashes = sized(s.hashes, len(ids))
+	for i, id := range ids {
+		h := maphash.String(s.seed, id)
+		bit := h >> s.shift
+		s.hashes[i] = h
+		slots[i] = -1 - int32(s.filter[bit/64]>>(bit%64)&1) // -2: maybe in the set
+	}
+	for i, slot := range slots[:len(ids)] {
+		if slot == -2 {
+			slots[i] = -1
+			if found, ok := s.lookup(s.hashes[i], ids[i]); ok {
+				slots[i] = found
+			}
+		}
+	}
 }
 
 // lookup returns the slot of id, whose hash is h.
@@ -106,3 +135,11 @@ func (s *idSet) build() {
 }
 
 func (s *idSet) len() int { return len(s.ends) }
+
+// sized returns s with length n, reusing its array when it is large enough.
+func sized[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}

@@ -8,10 +8,10 @@ import (
 )
 
 func TestIDSet(t *testing.T) {
-	if _, ok := newIDSet().find("x"); ok {
+	if _, ok := newIDSet(0).find("x"); ok {
 		t.Fatal("found an id in the empty set")
 	}
-	s := newIDSet()
+	s := newIDSet(0)
 	for i := 0; i < 1000; i++ {
 		if got := s.add(fmt.Sprintf("O%d", i)); got != int32(i) {
 			t.Fatalf("add O%d: slot %d", i, got)
@@ -38,7 +38,7 @@ func TestIDSet(t *testing.T) {
 		t.Errorf("late id not found: %d %v", slot, ok)
 	}
 	// Force a collision: an id whose hash is already taken goes to extra.
-	c := newIDSet()
+	c := newIDSet(0)
 	c.add("a")
 	c.slots[maphash.String(c.seed, "b")] = 0 // pretend "b" hashes like "a"
 	if slot := c.add("b"); slot != 1 {

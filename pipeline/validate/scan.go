@@ -107,6 +107,10 @@ type scanner struct {
 	// small holds the batches of a small table read by duplicates, so that
 	// rows need not read it again (reference tables are read once).
 	small map[string][]*snapshot.Batch
+	// early holds the passes over ids that Scan starts in the background
+	// (see startEarly), by what they find: "referenced" or a table's name
+	// for its duplicates.
+	early map[string]*pass
 
 	progress func(table string, read, total int64)
 }
@@ -142,6 +146,15 @@ func Scan(ctx context.Context, snap *snapshot.Snapshot, book *rulebook.Book, sin
 		s.stats.Tables[t.Name] = st
 		s.stats.Order = append(s.stats.Order, t.Name)
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	s.ctx = ctx
+	defer func() {
+		cancel()
+		for _, p := range s.early {
+			p.wait()
+		}
+	}()
+	s.startEarly()
 	ref := &model.Reference{AsOf: snap.AsOf, T: snap.T, HasGMV: snap.Table(model.TShopGMV) != nil}
 	steps := []func(*model.Reference) error{
 		s.scanProviders, s.scanServices, s.scanCommitments, s.scanCalendar,
@@ -161,6 +174,14 @@ func Scan(ctx context.Context, snap *snapshot.Snapshot, book *rulebook.Book, sin
 // (required values, types, enums, duplicate ids, times after T) to fn, which
 // returns "" to use the row or the reason to reject it.
 func (s *scanner) rows(table string, dups map[string]bool, fn func(b *snapshot.Batch, i int) Reason) error {
+	return s.batchRows(table, dups, nil, fn)
+}
+
+// batchRows is rows with prepare, when not nil, called with each batch
+// before fn is called for its rows: it looks up for all rows at once what
+// fn needs, which is faster than one row at a time (the lookups miss the
+// cache, and a loop of independent lookups overlaps their misses).
+func (s *scanner) batchRows(table string, dups map[string]bool, prepare func(b *snapshot.Batch), fn func(b *snapshot.Batch, i int) Reason) error {
 	t := s.snap.Table(table)
 	if t == nil {
 		return nil
@@ -185,6 +206,9 @@ func (s *scanner) rows(table string, dups map[string]bool, fn func(b *snapshot.B
 		s.stats.FileRows[b.Source] += int64(b.Len)
 		if s.progress != nil {
 			defer func() { s.progress(table, st.Read, total) }()
+		}
+		if prepare != nil {
+			prepare(b)
 		}
 		for i := 0; i < b.Len; i++ {
 			st.Read++
@@ -258,6 +282,14 @@ func commonCheck(b *snapshot.Batch, i, key int, dups map[string]bool, timeCols [
 // collide, a few thousand at that size, are counted exactly in a second
 // pass over the key column.
 func (s *scanner) duplicates(table string) (map[string]bool, error) {
+	if p, ok := s.early[table]; ok {
+		return p.dups, p.wait()
+	}
+	return s.countDuplicates(table)
+}
+
+// countDuplicates is duplicates without the passes started early.
+func (s *scanner) countDuplicates(table string) (map[string]bool, error) {
 	t := s.snap.Table(table)
 	if t == nil || t.Key == "" {
 		return nil, nil
@@ -300,12 +332,11 @@ func (s *scanner) duplicates(table string) (map[string]bool, error) {
 	}
 	seed := maphash.MakeSeed()
 	hash := func(k string) uint32 { return uint32(maphash.String(seed, k)) }
-	var hashes []uint32
-	err := s.snap.Scan(s.ctx, table, []string{t.Key}, func(b *snapshot.Batch) error {
-		v := &b.Cols[key]
-		for i := 0; i < b.Len; i++ {
-			if v.State[i] == snapshot.OK {
-				hashes = append(hashes, hash(v.Key(i)))
+	hashes := make([]uint32, 0, s.snap.RowCount(table))
+	err := s.snap.Keys(s.ctx, table, t.Key, func(keys []string, ok []bool) error {
+		for i, k := range keys {
+			if ok[i] {
+				hashes = append(hashes, hash(k))
 			}
 		}
 		return nil
@@ -314,22 +345,26 @@ func (s *scanner) duplicates(table string) (map[string]bool, error) {
 		return nil, err
 	}
 	sortHashes(hashes)
-	suspect := map[uint32]bool{}
+	var suspect hashFilter
 	for i := 1; i < len(hashes); i++ {
 		if hashes[i] == hashes[i-1] {
-			suspect[hashes[i]] = true
+			suspect.add(hashes[i])
 		}
 	}
 	hashes = nil
-	if len(suspect) == 0 {
+	if suspect.len() == 0 {
 		return nil, nil
 	}
 	count := map[string]int{}
-	err = s.snap.Scan(s.ctx, table, []string{t.Key}, func(b *snapshot.Batch) error {
-		v := &b.Cols[key]
-		for i := 0; i < b.Len; i++ {
-			if k := v.Key(i); v.State[i] == snapshot.OK && suspect[hash(k)] {
-				count[strings.Clone(k)]++
+	err = s.snap.Keys(s.ctx, table, t.Key, func(keys []string, ok []bool) error {
+		for i, k := range keys {
+			if !ok[i] || !suspect.has(hash(k)) {
+				continue
+			}
+			if n, seen := count[k]; seen {
+				count[k] = n + 1
+			} else {
+				count[strings.Clone(k)] = 1 // k is valid only during this call
 			}
 		}
 		return nil
@@ -342,6 +377,28 @@ func (s *scanner) duplicates(table string) (map[string]bool, error) {
 	}
 	return dups, err
 }
+
+// hashFilter is a set of 32-bit hashes with a bit array in front of its
+// map: the second pass of duplicates asks it about every row, and most
+// rows are not in it.
+type hashFilter struct {
+	bits [1 << 14]uint64 // bit h>>12 is set for every h in the set
+	set  map[uint32]bool
+}
+
+func (f *hashFilter) add(h uint32) {
+	if f.set == nil {
+		f.set = map[uint32]bool{}
+	}
+	f.bits[h>>18] |= 1 << (h >> 12 & 63)
+	f.set[h] = true
+}
+
+func (f *hashFilter) has(h uint32) bool {
+	return f.bits[h>>18]&(1<<(h>>12&63)) != 0 && f.set[h]
+}
+
+func (f *hashFilter) len() int { return len(f.set) }
 
 // cols gives named access to a row of a batch.
 type cols struct {
@@ -521,28 +578,17 @@ func (s *scanner) scanCalendar(ref *model.Reference) error {
 // which orders tickets and complaints point at, so that only those orders
 // are kept for the tickets' pass.
 func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
-	s.orders = newIDSet()
-	for _, tc := range [][2]string{{model.TTickets, "order_id"}, {model.TComplaints, "order_id"}} {
-		t := s.snap.Table(tc[0])
-		if t == nil {
-			continue
+	if p, ok := s.early["referenced"]; ok {
+		if err := p.wait(); err != nil {
+			return err
 		}
-		c := t.Col(tc[1])
-		err := s.snap.Scan(s.ctx, tc[0], []string{tc[1]}, func(b *snapshot.Batch) error {
-			v := &b.Cols[c]
-			if !v.Present {
-				return nil
-			}
-			for i := 0; i < b.Len; i++ {
-				if v.State[i] == snapshot.OK {
-					s.orders.add(v.Str[i]) // copied into the set's arena
-				}
-			}
-			return nil
-		})
+		s.orders = p.ids
+	} else {
+		ids, err := s.referenced()
 		if err != nil {
 			return err
 		}
+		s.orders = ids
 	}
 	s.kept = make([]keptOrder, s.orders.len())
 	for i := range s.kept {
@@ -554,15 +600,31 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 	}
 	var o model.Order
 	var svcMemo strMemo
+	var slots, svcs []int32 // per row of a batch: the order's slot in s.orders, its service's index (-1: none)
 	oc := positions(s.schema(model.TOrders), "order_id", "provider_id", "service_id", "ordered_at", "amount", "promised_by", "delivered_at", "status")
-	err = s.rows(model.TOrders, dups, func(b *snapshot.Batch, i int) Reason {
+	prepare := func(b *snapshot.Batch) {
+		slots, svcs = sized(slots, b.Len), sized(svcs, b.Len)
+		if ids := b.Cols[oc[0]]; ids.Present {
+			s.orders.findAll(ids.Str[:b.Len], slots)
+		}
+		if sv := b.Cols[oc[2]]; sv.Present {
+			for i, id := range sv.Str[:b.Len] {
+				si, ok := svcMemo.get(id, s.serviceIndex)
+				if !ok {
+					si = -1
+				}
+				svcs[i] = si
+			}
+		}
+	}
+	err = s.batchRows(model.TOrders, dups, prepare, func(b *snapshot.Batch, i int) Reason {
 		r := cols{b, i}
 		o = model.Order{ID: r.strAt(oc[0]), ProviderID: r.strAt(oc[1]), ServiceID: r.strAt(oc[2]),
 			OrderedAt: r.timeAt(oc[3]), Amount: model.Fen(r.intAt(oc[4])), PromisedBy: r.timeAt(oc[5]),
 			DeliveredAt: r.timeAt(oc[6]), Status: r.strAt(oc[7])}
-		si, ok := svcMemo.get(o.ServiceID, s.serviceIndex)
+		si := svcs[i] // order_id and service_id are required: present and valid in a row given to fn
 		var sv *model.Service
-		if ok {
+		if si >= 0 {
 			sv = s.svcList[si]
 		}
 		switch {
@@ -578,7 +640,7 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 			return ServiceOfOtherProvider
 		}
 		o.Service = sv
-		if slot, ok := s.orders.find(o.ID); ok {
+		if slot := slots[i]; slot >= 0 {
 			s.kept[slot] = keptOrder{service: si, status: uint8(slices.Index(model.OrderStatusEnum.Codes, o.Status)),
 				orderedAt: o.OrderedAt, promisedBy: o.PromisedBy, deliveredAt: o.DeliveredAt, amount: o.Amount}
 		}

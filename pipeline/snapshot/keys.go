@@ -1,0 +1,152 @@
+package snapshot
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"unsafe"
+
+	"github.com/apache/arrow/go/v17/parquet"
+	"github.com/apache/arrow/go/v17/parquet/file"
+	"github.com/disclose-project/disclose/pipeline/model"
+)
+
+// Keys streams one id column of a table, source by source, in batches:
+// keys[i] is row i's id as Scan gives it (Vec.Key of a column whose State
+// is OK), ok[i] false when the row has no valid id. It is for passes that
+// only count or look up ids, which need neither the other columns nor a
+// string per row that outlives them: a Parquet string column is read
+// without copying its bytes, so keys and the strings in it are valid only
+// until fn returns (clone what is kept). Anything the direct reader does
+// not take goes through Scan, with the same keys and errors.
+func (s *Snapshot) Keys(ctx context.Context, name, col string, fn func(keys []string, ok []bool) error) error {
+	t := s.Tables[name]
+	if t == nil {
+		return nil
+	}
+	c := t.Col(col)
+	if c < 0 {
+		return nil
+	}
+	var keys []string
+	var ok []bool
+	fallback := func(b *Batch) error {
+		keys, ok = growTo(keys, b.Len), growTo(ok, b.Len)
+		v := &b.Cols[c]
+		for i := range b.Len {
+			ok[i] = v.Present && v.State[i] == OK
+			keys[i] = ""
+			if ok[i] {
+				keys[i] = v.Key(i)
+			}
+		}
+		return fn(keys, ok)
+	}
+	want := make([]bool, len(t.Columns))
+	want[c] = true
+	for _, src := range t.Sources {
+		if src.Sheet == "" && t.Columns[c].Type == model.TypeID {
+			done, err := s.parquetKeys(ctx, t, src, c, fn)
+			if err != nil || done {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+		}
+		var err error
+		if src.Sheet != "" {
+			err = s.scanSheet(ctx, t, src, want, fallback)
+		} else {
+			err = s.scanParquet(ctx, t, src, want, fallback)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// parquetKeys reads column c of one Parquet source directly, for Keys. It
+// returns false, having read nothing, when the file is not one the direct
+// reader takes as a string column (Scan then reads it, and reports what
+// is wrong with it).
+func (s *Snapshot) parquetKeys(ctx context.Context, t *Table, src Source, c int, fn func([]string, []bool) error) (done bool, err error) {
+	if s.viaArrow {
+		return false, nil
+	}
+	p, err := openParquet(filepath.Join(s.Dir, src.Path))
+	if err != nil {
+		return false, nil
+	}
+	defer p.Close()
+	fields := p.schema.Fields()
+	header := make([]string, len(fields))
+	for i, f := range fields {
+		header[i] = f.Name
+	}
+	idx, fen, err := bind(t.Table, src, header)
+	if err != nil || idx[c] < 0 || compatible(t.Columns[c], fields[idx[c]].Type, fen[c]) != nil {
+		return false, nil
+	}
+	j := idx[c]
+	leaves, direct := directLeaves(p, []int{j})
+	if !direct || leaves[j].kind != leafString {
+		return false, nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			done, err = true, snapErr("%s: corrupt Parquet data: %v", src.Path, r)
+		}
+	}()
+	maxDef := leaves[j].maxDef
+	var (
+		vals []string
+		ok   []bool
+		def  []int16
+		ba   []parquet.ByteArray
+	)
+	for rg := 0; rg < p.pf.NumRowGroups(); rg++ {
+		cr, err := p.pf.RowGroup(rg).Column(j)
+		if err != nil {
+			return true, snapErr("%s: row group %d: %v", src.Path, rg, err)
+		}
+		r, isBytes := cr.(*file.ByteArrayColumnChunkReader)
+		if !isBytes {
+			return true, snapErr("%s: row group %d: column %s: unexpected column reader %T", src.Path, rg, header[j], cr)
+		}
+		for left := p.pf.RowGroup(rg).NumRows(); left > 0; {
+			if err := ctx.Err(); err != nil {
+				return true, err
+			}
+			n := int(min(left, parquetBatch))
+			left -= int64(n)
+			ba, def, vals, ok = growTo(ba, n), growTo(def, n), growTo(vals, n), growTo(ok, n)
+			var d []int16
+			if maxDef > 0 {
+				d = def
+			}
+			total, _, err := r.ReadBatch(int64(n), ba, d, nil)
+			if err == nil && total != int64(n) {
+				err = fmt.Errorf("column chunk ends after %d of %d rows", total, n)
+			}
+			if err != nil {
+				return true, snapErr("%s: row group %d: column %s: %v", src.Path, rg, header[j], err)
+			}
+			k := 0
+			for i := range n {
+				vals[i], ok[i] = "", false
+				if d != nil && d[i] < maxDef {
+					continue
+				}
+				b := ba[k]
+				k++
+				vals[i], ok[i] = ParseID(unsafe.String(unsafe.SliceData(b), len(b)))
+			}
+			if err := fn(vals, ok); err != nil {
+				return true, err
+			}
+		}
+	}
+	return true, nil
+}
