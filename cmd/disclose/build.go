@@ -133,6 +133,7 @@ func evaluate(ctx context.Context, cfg *Config, book *rulebook.Book, prev *ledge
 		return nil, err
 	}
 	rep.AsOf = snap.AsOf.String()
+	sums := sumInputs(snap)
 	eval := rules.NewEvaluator(book, snap.Clock())
 	stats, err := load(ctx, snap, book, eval, quarantinePath(cfg), cfg.prog)
 	if stats != nil {
@@ -163,23 +164,47 @@ func evaluate(ctx context.Context, cfg *Config, book *rulebook.Book, prev *ledge
 	ratings := rating.Rate(res.Facts, book, cleared)
 	ev := &Evaluation{Book: book, Snap: snap, Stats: stats, Result: res, Ratings: ratings, Notices: notices, Changes: changes, prevCounts: prevCounts,
 		Ledger: &ledger.Ledger{Notices: notices, Scores: ledger.Record(prev.Scores, snap.AsOf, ratings)}}
-	ev.Manifest, err = manifest(snap, stats, book)
+	ev.Manifest, err = manifest(snap, stats, book, sums)
 	return ev, err
 }
 
-func manifest(snap *snapshot.Snapshot, stats *validate.Stats, book *rulebook.Book) (*report.Manifest, error) {
+// sumInputs hashes the snapshot's files on a goroutine of its own, beside
+// the loading (it is one core's work and mostly reading); the function it
+// returns waits for the sums.
+func sumInputs(snap *snapshot.Snapshot) func() ([]report.FileSum, error) {
+	done := make(chan struct{})
+	var sums []report.FileSum
+	var err error
+	go func() {
+		defer close(done)
+		for _, f := range snap.Files {
+			s, e := report.Sum(filepath.Join(snap.Dir, f), f)
+			if e != nil {
+				err = e
+				return
+			}
+			sums = append(sums, s)
+		}
+	}()
+	return func() ([]report.FileSum, error) {
+		<-done
+		return sums, err
+	}
+}
+
+func manifest(snap *snapshot.Snapshot, stats *validate.Stats, book *rulebook.Book, sums func() ([]report.FileSum, error)) (*report.Manifest, error) {
 	m := &report.Manifest{Tool: "disclose", ToolVersion: version, RulebookVersion: book.Version, AsOf: snap.AsOf.String(), Platform: snap.Platform}
 	m.Inputs.Tables = map[string]report.TableCount{}
 	for name, t := range stats.Tables {
 		m.Inputs.Tables[name] = report.TableCount{Read: t.Read, Used: t.Used, Rejected: t.Rejected}
 	}
+	files, err := sums()
+	if err != nil {
+		return nil, err
+	}
 	m.Inputs.Files = []report.FileSum{}
-	for _, f := range snap.Files {
-		s, err := report.Sum(filepath.Join(snap.Dir, f), f)
-		if err != nil {
-			return nil, err
-		}
-		if n, ok := stats.FileRows[f]; ok {
+	for _, s := range files {
+		if n, ok := stats.FileRows[s.Path]; ok {
 			s.Rows = &n
 		}
 		m.Inputs.Files = append(m.Inputs.Files, s)

@@ -126,6 +126,7 @@ type directReader struct {
 	leaves  []leaf
 	readers []file.ColumnChunkReader // by source column; nil: not read
 	intern  *interner
+	plain   []bool // by source column: the chunk has no dictionary, so no value repeats by address
 	// scratch buffers, reused from batch to batch
 	def     []int16
 	bytes   []parquet.ByteArray
@@ -137,7 +138,7 @@ type directReader struct {
 }
 
 func newDirectReader(p *parquetFile, rg int, read []int, leaves []leaf, in *interner) (*directReader, error) {
-	r := &directReader{leaves: leaves, readers: make([]file.ColumnChunkReader, len(leaves)), intern: in}
+	r := &directReader{leaves: leaves, readers: make([]file.ColumnChunkReader, len(leaves)), intern: in, plain: make([]bool, len(leaves))}
 	g := p.pf.RowGroup(rg)
 	for _, j := range read {
 		cr, err := g.Column(j)
@@ -145,6 +146,9 @@ func newDirectReader(p *parquetFile, rg int, read []int, leaves []leaf, in *inte
 			return nil, err
 		}
 		r.readers[j] = cr
+		if md, err := g.MetaData().ColumnChunk(j); err == nil {
+			r.plain[j] = !md.HasDictionaryPage()
+		}
 	}
 	return r, nil
 }
@@ -184,7 +188,11 @@ func (r *directReader) next(j, n int, lv *leafValues) error {
 					continue
 				}
 				lv.valid[i] = true
-				lv.str[i], arena = r.intern.text(j, r.bytes[k], arena)
+				if r.plain[j] {
+					lv.str[i], arena = copyText(r.bytes[k], arena)
+				} else {
+					lv.str[i], arena = r.intern.text(j, r.bytes[k], arena)
+				}
 				k++
 			}
 		}
@@ -284,13 +292,23 @@ func (in *interner) text(j int, b []byte, arena []byte) (string, []byte) {
 	if slot.src == addr && slot.s == string(b) {
 		return slot.s, arena
 	}
+	s, arena := copyText(b, arena)
+	*slot = interned{src: addr, s: s}
+	return s, arena
+}
+
+// copyText returns b as a string copied to the end of arena (a new one
+// when full), and the arena.
+func copyText(b []byte, arena []byte) (string, []byte) {
+	if len(b) == 0 {
+		return "", arena
+	}
 	if cap(arena)-len(arena) < len(b) {
 		arena = make([]byte, 0, max(64<<10, len(b)))
 	}
 	start := len(arena)
 	arena = append(arena, b...)
-	*slot = interned{src: addr, s: unsafe.String(unsafe.SliceData(arena[start:]), len(b))}
-	return slot.s, arena
+	return unsafe.String(unsafe.SliceData(arena[start:]), len(b)), arena
 }
 
 // spread marks the rows that have a value and hands each its packed index.

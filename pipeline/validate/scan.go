@@ -656,7 +656,13 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 	}
 	var tk model.Ticket
 	tc := positions(s.schema(model.TTickets), "ticket_id", "order_id", "opened_at", "first_response_at", "resolved_at", "kind")
-	return s.rows(model.TTickets, dups, func(b *snapshot.Batch, i int) Reason {
+	prepare = func(b *snapshot.Batch) {
+		slots = sized(slots, b.Len)
+		if ids := b.Cols[tc[1]]; ids.Present {
+			s.orders.findAll(ids.Str[:b.Len], slots)
+		}
+	}
+	return s.batchRows(model.TTickets, dups, prepare, func(b *snapshot.Batch, i int) Reason {
 		r := cols{b, i}
 		tk = model.Ticket{ID: r.strAt(tc[0]), OrderID: r.strAt(tc[1]), OpenedAt: r.timeAt(tc[2]),
 			FirstResponseAt: r.timeAt(tc[3]), ResolvedAt: r.timeAt(tc[4]), Kind: r.strAt(tc[5])}
@@ -666,11 +672,11 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		case tk.ResolvedAt != model.NoInstant && tk.ResolvedAt < tk.OpenedAt:
 			return ResolvedBeforeOpened
 		}
-		k, ok := s.validOrder(tk.OrderID)
-		if !ok {
+		slot := slots[i] // order_id is required: present and valid in a row given to fn
+		if slot < 0 || s.kept[slot].service < 0 {
 			return UnknownOrder
 		}
-		o := s.order(tk.OrderID, k)
+		o := s.order(tk.OrderID, &s.kept[slot])
 		s.sink.Ticket(&tk, &o)
 		return ""
 	})
