@@ -45,20 +45,13 @@ func (s *Snapshot) Keys(ctx context.Context, name, col string, fn func(keys []st
 	want := make([]bool, len(t.Columns))
 	want[c] = true
 	for _, src := range t.Sources {
-		if src.Sheet == "" && t.Columns[c].Type == model.TypeID {
-			done, err := s.parquetKeys(ctx, t, src, c, fn)
-			if err != nil || done {
-				if err != nil {
-					return err
-				}
-				continue
-			}
-		}
+		done := false
 		var err error
-		if src.Sheet != "" {
-			err = s.scanSheet(ctx, t, src, want, fallback)
-		} else {
-			err = s.scanParquet(ctx, t, src, want, fallback)
+		if src.Sheet == "" && t.Columns[c].Type == model.TypeID {
+			done, err = s.parquetKeys(ctx, t, src, c, fn)
+		}
+		if !done {
+			err = s.scanSource(ctx, t, src, want, fallback)
 		}
 		if err != nil {
 			return err

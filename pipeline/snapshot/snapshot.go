@@ -296,17 +296,19 @@ func (s *Snapshot) Scan(ctx context.Context, name string, cols []string, fn func
 		want[i] = cols == nil || slices.Contains(cols, c.Name)
 	}
 	for _, src := range t.Sources {
-		var err error
-		if src.Sheet != "" {
-			err = s.scanSheet(ctx, t, src, want, fn)
-		} else {
-			err = s.scanParquet(ctx, t, src, want, fn)
-		}
-		if err != nil {
+		if err := s.scanSource(ctx, t, src, want, fn); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// scanSource streams the rows of one source of a table, as Scan.
+func (s *Snapshot) scanSource(ctx context.Context, t *Table, src Source, want []bool, fn func(*Batch) error) error {
+	if src.Sheet != "" {
+		return s.scanSheet(ctx, t, src, want, fn)
+	}
+	return s.scanParquet(ctx, t, src, want, fn)
 }
 
 // Extra returns the columns of a table's sources that the contract does not
