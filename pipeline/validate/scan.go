@@ -283,7 +283,8 @@ func commonCheck(b *snapshot.Batch, i, key int, dups map[string]bool, timeCols [
 // pass over the key column.
 func (s *scanner) duplicates(table string) (map[string]bool, error) {
 	if p, ok := s.early[table]; ok {
-		return p.dups, p.wait()
+		err := p.wait() // before reading what the pass sets
+		return p.dups, err
 	}
 	return s.countDuplicates(table)
 }
