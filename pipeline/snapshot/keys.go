@@ -73,11 +73,7 @@ func (s *Snapshot) parquetKeys(ctx context.Context, t *Table, src Source, c int,
 		return false, nil
 	}
 	defer p.Close()
-	fields := p.schema.Fields()
-	header := make([]string, len(fields))
-	for i, f := range fields {
-		header[i] = f.Name
-	}
+	fields, header := p.schema.Fields(), p.header()
 	idx, fen, err := bind(t.Table, src, header)
 	if err != nil || idx[c] < 0 || compatible(t.Columns[c], fields[idx[c]].Type, fen[c]) != nil {
 		return false, nil

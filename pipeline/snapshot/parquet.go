@@ -79,11 +79,17 @@ func (s *Snapshot) parquetHeader(src Source) ([]string, error) {
 		return nil, snapErr("%s: %v", src.Path, err)
 	}
 	defer p.Close()
-	var h []string
-	for _, f := range p.schema.Fields() {
-		h = append(h, f.Name)
+	return p.header(), nil
+}
+
+// header returns the names of the file's columns, in order.
+func (p *parquetFile) header() []string {
+	fields := p.schema.Fields()
+	h := make([]string, len(fields))
+	for i, f := range fields {
+		h[i] = f.Name
 	}
-	return h, nil
+	return h
 }
 
 func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want []bool, fn func(*Batch) error) (err error) {
@@ -97,11 +103,7 @@ func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want [
 			err = snapErr("%s: corrupt Parquet data: %v", src.Path, r)
 		}
 	}()
-	fields := p.schema.Fields()
-	header := make([]string, len(fields))
-	for i, f := range fields {
-		header[i] = f.Name
-	}
+	fields, header := p.schema.Fields(), p.header()
 	idx, fen, err := bind(t.Table, src, header)
 	if err != nil {
 		return err

@@ -62,6 +62,16 @@ func (s *scanner) startEarly() {
 	}
 }
 
+// referencedOrders returns the set of order ids that tickets and
+// complaints point at: from the pass started early, else read now.
+func (s *scanner) referencedOrders() (*idSet, error) {
+	if p, ok := s.early["referenced"]; ok {
+		err := p.wait() // before reading what the pass sets
+		return p.ids, err
+	}
+	return s.referenced()
+}
+
 // referenced returns the set of order ids that tickets and complaints point
 // at, so that only those orders are kept for the tickets' pass.
 func (s *scanner) referenced() (*idSet, error) {

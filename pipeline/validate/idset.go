@@ -1,6 +1,9 @@
 package validate
 
-import "hash/maphash"
+import (
+	"hash/maphash"
+	"slices"
+)
 
 // idSet numbers a set of ids (slot 0, 1, 2, … in the order they are added)
 // without holding Go strings: a map from 64-bit hash to slot, and the ids
@@ -88,7 +91,7 @@ func (s *idSet) findAll(ids []string, slots []int32) {
 	if s.filter == nil || s.filterFor != len(s.ends) {
 		s.build()
 	}
-	s.hashes = sized(s.hashes, len(ids))
+	s.hashes = slices.Grow(s.hashes[:0], len(ids))[:len(ids)]
 	for i, id := range ids {
 		h := maphash.String(s.seed, id)
 		bit := h >> s.shift
@@ -135,11 +138,3 @@ func (s *idSet) build() {
 }
 
 func (s *idSet) len() int { return len(s.ends) }
-
-// sized returns s with length n, reusing its array when it is large enough.
-func sized[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n)
-	}
-	return s[:n]
-}

@@ -579,18 +579,11 @@ func (s *scanner) scanCalendar(ref *model.Reference) error {
 // which orders tickets and complaints point at, so that only those orders
 // are kept for the tickets' pass.
 func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
-	if p, ok := s.early["referenced"]; ok {
-		if err := p.wait(); err != nil {
-			return err
-		}
-		s.orders = p.ids
-	} else {
-		ids, err := s.referenced()
-		if err != nil {
-			return err
-		}
-		s.orders = ids
+	ids, err := s.referencedOrders()
+	if err != nil {
+		return err
 	}
+	s.orders = ids
 	s.kept = make([]keptOrder, s.orders.len())
 	for i := range s.kept {
 		s.kept[i].service = -1
@@ -604,7 +597,7 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 	var slots, svcs []int32 // per row of a batch: the order's slot in s.orders, its service's index (-1: none)
 	oc := positions(s.schema(model.TOrders), "order_id", "provider_id", "service_id", "ordered_at", "amount", "promised_by", "delivered_at", "status")
 	prepare := func(b *snapshot.Batch) {
-		slots, svcs = sized(slots, b.Len), sized(svcs, b.Len)
+		slots, svcs = slices.Grow(slots[:0], b.Len)[:b.Len], slices.Grow(svcs[:0], b.Len)[:b.Len]
 		if ids := b.Cols[oc[0]]; ids.Present {
 			s.orders.findAll(ids.Str[:b.Len], slots)
 		}
@@ -658,7 +651,7 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 	var tk model.Ticket
 	tc := positions(s.schema(model.TTickets), "ticket_id", "order_id", "opened_at", "first_response_at", "resolved_at", "kind")
 	prepare = func(b *snapshot.Batch) {
-		slots = sized(slots, b.Len)
+		slots = slices.Grow(slots[:0], b.Len)[:b.Len]
 		if ids := b.Cols[tc[1]]; ids.Present {
 			s.orders.findAll(ids.Str[:b.Len], slots)
 		}
