@@ -45,19 +45,12 @@ func better(a, b *model.Commitment) bool {
 	return compareIDs(a.ID, b.ID) > 0
 }
 
-// pick returns the commitment (of one kind, from cs) that applies to an order of a
-// service placed on local date d, or nil when the platform floor applies:
+// pick returns the index in cs of the commitment (of one kind) that applies
+// to an order of a service placed on local date d, or -1 when the platform
+// floor applies:
 // one for the service beats a provider-wide one; among those, the latest
 // effective_from, then the greatest commitment_id.
-func pick(cs []*model.Commitment, service string, d model.Date) *model.Commitment {
-	if i := pickIndex(cs, service, d); i >= 0 {
-		return cs[i]
-	}
-	return nil
-}
-
-// pickIndex is pick giving the index in cs (-1: none).
-func pickIndex(cs []*model.Commitment, service string, d model.Date) int {
+func pick(cs []*model.Commitment, service string, d model.Date) int {
 	best := -1
 	bestSpecific := false
 	for i, c := range cs {

@@ -61,7 +61,7 @@ func (a *acc) view(service string) *serviceView {
 // pick returns the commitment that applies on day d to an item of the
 // service, and its index in kv.cs (-1 and nil: the floor).
 func (kv *kindView) pick(service string, d model.Date) (int, *model.Commitment) {
-	i := pickIndex(kv.cs, service, d)
+	i := pick(kv.cs, service, d)
 	if i < 0 {
 		return -1, nil
 	}

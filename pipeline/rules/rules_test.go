@@ -99,10 +99,10 @@ func TestCommitmentLookup(t *testing.T) {
 		{"same start: greatest id", "S2", "2025-03-05", "C9"},
 		{"before any commitment: the floor", "S2", "2023-06-01", ""},
 	} {
-		got := pick(p[model.KindDelivery], tc.svc, day(tc.on))
+		cs := p[model.KindDelivery]
 		id := ""
-		if got != nil {
-			id = got.ID
+		if i := pick(cs, tc.svc, day(tc.on)); i >= 0 {
+			id = cs[i].ID
 		}
 		if id != tc.want {
 			t.Errorf("%s: lookup = %q, want %q", tc.name, id, tc.want)
