@@ -3,7 +3,6 @@ package validate
 import (
 	"fmt"
 	"hash/maphash"
-	"slices"
 	"testing"
 )
 
@@ -49,27 +48,5 @@ func TestIDSet(t *testing.T) {
 	}
 	if slot, ok := c.find("a"); !ok || slot != 0 {
 		t.Errorf("first id lost: %d %v", slot, ok)
-	}
-}
-
-func TestSortHashes(t *testing.T) {
-	for _, n := range []int{0, 1, 100, 5000, 100000} {
-		xs := make([]uint32, n)
-		x := uint32(2463534242)
-		for i := range xs {
-			x ^= x << 13
-			x ^= x >> 17
-			x ^= x << 5
-			xs[i] = x % uint32(max(n/3, 1)) // plenty of repeats
-			if i%7 == 0 {
-				xs[i] = x // and the full range
-			}
-		}
-		want := slices.Clone(xs)
-		slices.Sort(want)
-		sortHashes(xs)
-		if !slices.Equal(xs, want) {
-			t.Fatalf("n=%d: radix sort differs from slices.Sort", n)
-		}
 	}
 }

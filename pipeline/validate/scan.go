@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"hash/maphash"
 	"slices"
-	"strings"
 
 	"github.com/disclose-project/disclose/pipeline/model"
 	"github.com/disclose-project/disclose/pipeline/rulebook"
@@ -277,10 +276,8 @@ func commonCheck(b *snapshot.Batch, i, key int, dups map[string]bool, timeCols [
 }
 
 // duplicates returns the ids that occur more than once in a table's key
-// column. It keeps a 32-bit hash per row, not the ids, so that it runs in
-// bounded memory over large tables (40 MB for 10 M rows); ids whose hashes
-// collide, a few thousand at that size, are counted exactly in a second
-// pass over the key column.
+// column. Over a large table it keeps a hash per row, not the ids (see
+// duplicateIDs), so that it runs in bounded memory (80 MB for 10 M rows).
 func (s *scanner) duplicates(table string) (map[string]bool, error) {
 	if p, ok := s.early[table]; ok {
 		err := p.wait() // before reading what the pass sets
@@ -332,74 +329,10 @@ func (s *scanner) countDuplicates(table string) (map[string]bool, error) {
 		return dups, nil
 	}
 	seed := maphash.MakeSeed()
-	hash := func(k string) uint32 { return uint32(maphash.String(seed, k)) }
-	hashes := make([]uint32, 0, s.snap.RowCount(table))
-	err := s.snap.Keys(s.ctx, table, t.Key, func(keys []string, ok []bool) error {
-		for i, k := range keys {
-			if ok[i] {
-				hashes = append(hashes, hash(k))
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	sortHashes(hashes)
-	var suspect hashFilter
-	for i := 1; i < len(hashes); i++ {
-		if hashes[i] == hashes[i-1] {
-			suspect.add(hashes[i])
-		}
-	}
-	hashes = nil
-	if suspect.len() == 0 {
-		return nil, nil
-	}
-	count := map[string]int{}
-	err = s.snap.Keys(s.ctx, table, t.Key, func(keys []string, ok []bool) error {
-		for i, k := range keys {
-			if !ok[i] || !suspect.has(hash(k)) {
-				continue
-			}
-			if n, seen := count[k]; seen {
-				count[k] = n + 1
-			} else {
-				count[strings.Clone(k)] = 1 // k is valid only during this call
-			}
-		}
-		return nil
-	})
-	dups := map[string]bool{}
-	for id, n := range count {
-		if n > 1 {
-			dups[id] = true
-		}
-	}
-	return dups, err
+	return duplicateIDs(func(fn func([]string, []bool) error) error {
+		return s.snap.Keys(s.ctx, table, t.Key, fn)
+	}, func(k string) uint64 { return maphash.String(seed, k) })
 }
-
-// hashFilter is a set of 32-bit hashes with a bit array in front of its
-// map: the second pass of duplicates asks it about every row, and most
-// rows are not in it.
-type hashFilter struct {
-	bits [1 << 14]uint64 // bit h>>12 is set for every h in the set
-	set  map[uint32]bool
-}
-
-func (f *hashFilter) add(h uint32) {
-	if f.set == nil {
-		f.set = map[uint32]bool{}
-	}
-	f.bits[h>>18] |= 1 << (h >> 12 & 63)
-	f.set[h] = true
-}
-
-func (f *hashFilter) has(h uint32) bool {
-	return f.bits[h>>18]&(1<<(h>>12&63)) != 0 && f.set[h]
-}
-
-func (f *hashFilter) len() int { return len(f.set) }
 
 // cols gives named access to a row of a batch.
 type cols struct {
