@@ -37,11 +37,16 @@ type serviceView struct {
 
 // kindView is the commitments of one kind that can apply to a service,
 // with where to count the items judged against each, and against the
-// platform floor when none applies.
+// platform floor when none applies. Which one applies changes only on the
+// days a commitment starts or ends, so pick's answer is worked out once
+// for each stretch between those days: from[k] is the first day of
+// stretch k+1, at[k] pick's answer in stretch k (at[0] before from[0]).
 type kindView struct {
 	cs    []*model.Commitment
 	perf  []*model.Perf // perf[i] counts for cs[i]
 	floor *model.Perf
+	from  []model.Date
+	at    []int32
 }
 
 func (a *acc) view(service string) *serviceView {
@@ -51,7 +56,18 @@ func (a *acc) view(service string) *serviceView {
 			if c.ServiceID == "" || c.ServiceID == service {
 				kv.cs = append(kv.cs, c)
 				kv.perf = append(kv.perf, a.perf(c, kind))
+				kv.from = append(kv.from, c.EffectiveFrom)
+				if c.EffectiveTo != model.NoDate {
+					kv.from = append(kv.from, c.EffectiveTo)
+				}
 			}
+		}
+		slices.Sort(kv.from)
+		kv.from = slices.Compact(kv.from)
+		kv.at = make([]int32, len(kv.from)+1)
+		kv.at[0] = -1 // before every commitment's first day
+		for k, d := range kv.from {
+			kv.at[k+1] = int32(pick(kv.cs, service, d))
 		}
 		return kv
 	}
@@ -59,9 +75,20 @@ func (a *acc) view(service string) *serviceView {
 }
 
 // pick returns the commitment that applies on day d to an item of the
-// service, and its index in kv.cs (-1 and nil: the floor).
-func (kv *kindView) pick(service string, d model.Date) (int, *model.Commitment) {
-	i := pick(kv.cs, service, d)
+// view's service, and its index in kv.cs (-1 and nil: the floor).
+func (kv *kindView) pick(d model.Date) (int, *model.Commitment) {
+	k := 0 // how many of kv.from are d or before
+	if len(kv.from) > 8 {
+		var found bool
+		if k, found = slices.BinarySearch(kv.from, d); found {
+			k++
+		}
+	} else {
+		for k < len(kv.from) && kv.from[k] <= d {
+			k++
+		}
+	}
+	i := int(kv.at[k])
 	if i < 0 {
 		return -1, nil
 	}
@@ -223,7 +250,7 @@ func (e *Evaluator) Order(o *model.Order) {
 	if od >= e.inactiveFrom && od <= e.ref.AsOf {
 		a.facts.InactivityOrders++
 	}
-	ci, c := v.delivery.pick(o.ServiceID, od)
+	ci, c := v.delivery.pick(od)
 	deadline := o.PromisedBy
 	if deadline == model.NoInstant {
 		deadline = o.OrderedAt + model.Instant(math.Round(e.target(c, model.KindDelivery)*float64(model.MicrosPerDay)))
@@ -250,7 +277,7 @@ func (e *Evaluator) Ticket(t *model.Ticket, o *model.Order) {
 	od := e.clock.Day(o.OrderedAt)
 	assessable := false
 
-	ci, c := v.response.pick(o.ServiceID, od)
+	ci, c := v.response.pick(od)
 	deadline := t.OpenedAt + model.Instant(math.Round(e.target(c, model.KindFirstResponse)*float64(model.MicrosPerHour)))
 	if e.in90(e.clock.Day(deadline)) {
 		assessable = true
@@ -262,7 +289,7 @@ func (e *Evaluator) Ticket(t *model.Ticket, o *model.Order) {
 		v.response.judge(ci, kept)
 	}
 
-	ci, c = v.resolution.pick(o.ServiceID, od)
+	ci, c = v.resolution.pick(od)
 	n := int(math.Ceil(e.target(c, model.KindResolution)))
 	due := e.cal.nthWorkingDayAfter(e.clock.Day(t.OpenedAt), n)
 	if e.in90(due) {

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -106,6 +108,35 @@ func TestCommitmentLookup(t *testing.T) {
 		}
 		if id != tc.want {
 			t.Errorf("%s: lookup = %q, want %q", tc.name, id, tc.want)
+		}
+	}
+}
+
+// TestViewPick wants a service view's table of days to answer as pick
+// does, on every day around random commitments, provider-wide and of the
+// service or of another service.
+func TestViewPick(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	base := day("2025-01-01")
+	for round := range 300 {
+		var cs []*model.Commitment
+		for i := range r.IntN(14) {
+			c := &model.Commitment{ID: fmt.Sprint("C", r.IntN(20)), ProviderID: "P1", ServiceID: []string{"", "S1", "S2"}[r.IntN(3)],
+				Kind: model.KindDelivery, Target: 5, EffectiveFrom: base + model.Date(r.IntN(60)), EffectiveTo: model.NoDate}
+			if r.IntN(2) == 0 {
+				c.EffectiveTo = c.EffectiveFrom + model.Date(r.IntN(30)) // may be empty
+			}
+			c.ID += fmt.Sprint("-", i)
+			cs = append(cs, c)
+		}
+		a := &acc{promises: promises{model.KindDelivery: cs}, tally: map[*model.Commitment]*model.Perf{}, floors: map[string]*model.Perf{}}
+		v := a.view("S1")
+		for d := base - 3; d < base+100; d++ {
+			want := pick(cs, "S1", d)
+			got, c := v.delivery.pick(d)
+			if want >= 0 && (c == nil || c != cs[want]) || want < 0 && (got != -1 || c != nil) {
+				t.Fatalf("round %d, day %v: view picks %d (%v), pick %d", round, d, got, c, want)
+			}
 		}
 	}
 }
