@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/disclose-project/disclose/pipeline/model"
 )
@@ -17,7 +18,7 @@ const excelEpoch = 25569
 // fraction of zero or an exponent ("42.0", "4.2E+1") is formatted as a plain
 // decimal integer, as an id stored in a number cell is.
 func ParseID(s string) (string, bool) {
-	s = strings.TrimSpace(s)
+	s = trimSpace(s)
 	if s == "" {
 		return "", false
 	}
@@ -28,6 +29,19 @@ func ParseID(s string) (string, bool) {
 	}
 	return s, true
 }
+
+// trimSpace is strings.TrimSpace, quicker for the usual value, which has
+// no space at either end: it is called for every text value read.
+func trimSpace(s string) string {
+	if len(s) > 0 && plainByte(s[0]) && plainByte(s[len(s)-1]) {
+		return s
+	}
+	return strings.TrimSpace(s)
+}
+
+// plainByte reports whether c is an ASCII byte that is neither a space nor
+// a control character (so certainly not the start or end of a space).
+func plainByte(c byte) bool { return c > ' ' && c < utf8.RuneSelf }
 
 func looksNumeric(s string) bool {
 	for i := 0; i < len(s); i++ {

@@ -193,7 +193,7 @@ func sheetToBatch(t *model.Table, src Source, header []string, idx []int, fen, w
 // setText decodes one textual value into row i of v.
 // A money value from a `_fen` column is a whole number of fen.
 func setText(v *Vec, i int, col model.Column, fen bool, s string, clock *model.Clock) {
-	if strings.TrimSpace(s) == "" {
+	if trimSpace(s) == "" {
 		v.State[i] = Null
 		return
 	}
