@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"slices"
+	"unsafe"
 
 	"github.com/disclose-project/disclose/pipeline/model"
 	"github.com/disclose-project/disclose/pipeline/rulebook"
@@ -16,6 +17,8 @@ import (
 // once, then every order, every ticket (with its order), complaints,
 // decisions, appeals, contact checks and shop_gmv days. Rows of one table
 // arrive in source order. The pointers are valid only during the call.
+// Orders are handed over on a goroutine of Scan's own, but no two calls
+// ever overlap, and all of them happen before Scan returns.
 type Sink interface {
 	Reference(ref *model.Reference)
 	Order(o *model.Order)
@@ -101,6 +104,7 @@ type scanner struct {
 	kept      []keptOrder
 	svcIndex  map[string]int32 // service id → index in svcList
 	svcList   []*model.Service // the valid services
+	svcSeen   []seenText       // by index in svcList: the last provider id ofProvider found to be its provider's
 	complaint map[string]bool
 	decision  map[string]bool
 	// small holds the batches of a small table read by duplicates, so that
@@ -209,9 +213,10 @@ func (s *scanner) batchRows(table string, dups map[string]bool, prepare func(b *
 		if prepare != nil {
 			prepare(b)
 		}
+		clean := allValid(b)
 		for i := 0; i < b.Len; i++ {
 			st.Read++
-			r := commonCheck(b, i, key, dups, timeCols, dayCol, s.snap)
+			r := commonCheck(b, i, clean, key, dups, timeCols, dayCol, s.snap)
 			if r == "" {
 				r = fn(b, i)
 			}
@@ -246,7 +251,35 @@ func (s *scanner) scan(table string, fn func(b *snapshot.Batch) error) error {
 // past T.
 func isPromise(col string) bool { return col == "promised_by" }
 
-func commonCheck(b *snapshot.Batch, i, key int, dups map[string]bool, timeCols []int, dayCol int, snap *snapshot.Snapshot) Reason {
+// allValid reports whether valueCheck passes every row of a batch, so
+// that commonCheck need not look at values one by one.
+func allValid(b *snapshot.Batch) bool {
+	for c, col := range b.Table.Columns {
+		v := &b.Cols[c]
+		switch {
+		case !v.Present && col.Required:
+			return false
+		case !v.Present:
+		case col.Required:
+			for _, st := range v.State[:b.Len] {
+				if st != snapshot.OK {
+					return false
+				}
+			}
+		default:
+			for _, st := range v.State[:b.Len] {
+				if st == snapshot.Bad {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// valueCheck checks that row i of a batch has a value in every required
+// column, and a valid one in every column read.
+func valueCheck(b *snapshot.Batch, i int) Reason {
 	for c, col := range b.Table.Columns {
 		if col.Required && (!b.Cols[c].Present || b.Cols[c].State[i] == snapshot.Null) {
 			return MissingValue
@@ -258,6 +291,17 @@ func commonCheck(b *snapshot.Batch, i, key int, dups map[string]bool, timeCols [
 				return InvalidEnum
 			}
 			return InvalidValue
+		}
+	}
+	return ""
+}
+
+// commonCheck is rows' checks of row i of a batch; clean is allValid's
+// answer for the batch.
+func commonCheck(b *snapshot.Batch, i int, clean bool, key int, dups map[string]bool, timeCols []int, dayCol int, snap *snapshot.Snapshot) Reason {
+	if !clean {
+		if r := valueCheck(b, i); r != "" {
+			return r
 		}
 	}
 	if key >= 0 && dups[b.Cols[key].Key(i)] {
@@ -436,6 +480,29 @@ func (s *scanner) serviceIndex(id string) (int32, bool) {
 	return i, ok
 }
 
+// seenText is a string known by its address and length (see strMemo).
+type seenText struct {
+	p *byte
+	n int
+}
+
+// ofProvider reports whether the valid service at index si in svcList is
+// the provider's with the id. The orders' provider ids come as one string
+// per distinct value (snapshot's interner), so the address of the last one
+// found to match answers without comparing bytes, which for ten million
+// orders is a cache miss each.
+func (s *scanner) ofProvider(si int32, id string) bool {
+	p, seen := unsafe.StringData(id), &s.svcSeen[si]
+	if seen.p == p && seen.n == len(id) && p != nil {
+		return true
+	}
+	if s.svcList[si].ProviderID != id {
+		return false
+	}
+	*seen = seenText{p, len(id)}
+	return true
+}
+
 // service returns the valid service with an id, or nil.
 func (s *scanner) service(id string) *model.Service {
 	if i, ok := s.svcIndex[id]; ok {
@@ -465,6 +532,7 @@ func (s *scanner) scanServices(ref *model.Reference) error {
 		s.svcIndex[ref.Services[i].ID] = int32(len(s.svcList))
 		s.svcList = append(s.svcList, &ref.Services[i])
 	}
+	s.svcSeen = make([]seenText, len(s.svcList))
 	return err
 }
 
@@ -527,6 +595,8 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 	}
 	var o model.Order
 	var svcMemo strMemo
+	feed := newOrderFeed(s.sink)
+	defer feed.close()
 	var slots, svcs []int32 // per row of a batch: the order's slot in s.orders, its service's index (-1: none)
 	oc := positions(s.schema(model.TOrders), "order_id", "provider_id", "service_id", "ordered_at", "amount", "promised_by", "delivered_at", "status")
 	prepare := func(b *snapshot.Batch) {
@@ -557,7 +627,7 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		switch {
 		case o.DeliveredAt != model.NoInstant && o.DeliveredAt < o.OrderedAt:
 			return DeliveredBeforeOrdered
-		case sv != nil && sv.ProviderID == o.ProviderID:
+		case sv != nil && s.ofProvider(si, o.ProviderID):
 			// the common case: a known service of this (so a known) provider
 		case !s.knownProvider(o.ProviderID):
 			return UnknownProvider
@@ -566,14 +636,17 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		default:
 			return ServiceOfOtherProvider
 		}
-		o.Service = sv
+		// The feed's orders outlive the batch: the service's ids (equal to
+		// the order's), and the status is the enum's code.
+		o.Service, o.ProviderID, o.ServiceID = sv, sv.ProviderID, sv.ID
 		if slot := slots[i]; slot >= 0 {
 			s.kept[slot] = keptOrder{service: si, status: uint8(slices.Index(model.OrderStatusEnum.Codes, o.Status)),
 				orderedAt: o.OrderedAt, promisedBy: o.PromisedBy, deliveredAt: o.DeliveredAt, amount: o.Amount}
 		}
-		s.sink.Order(&o)
+		feed.add(&o)
 		return ""
 	})
+	feed.close() // the sink has had every order before the first ticket
 	if err != nil {
 		return err
 	}
