@@ -182,16 +182,20 @@ func (r *directReader) next(j, n int, lv *leafValues) error {
 		if err == nil && total == want {
 			lv.str = growTo(lv.str, n)
 			var arena []byte
+			var slots *internTable
+			if !r.plain[j] {
+				slots = r.intern.column(j)
+			}
 			k := 0
 			for i := 0; i < n; i++ {
 				if def != nil && def[i] < lf.maxDef {
 					continue
 				}
 				lv.valid[i] = true
-				if r.plain[j] {
+				if slots == nil {
 					lv.str[i], arena = copyText(r.bytes[k], arena)
 				} else {
-					lv.str[i], arena = r.intern.text(j, r.bytes[k], arena)
+					lv.str[i], arena = slots.text(r.bytes[k], arena)
 				}
 				k++
 			}
@@ -262,8 +266,12 @@ func (r *directReader) next(j, n int, lv *leafValues) error {
 // Repeated values then share one string, which also lets the consumer
 // recognise them by address (see validate's strMemo).
 type interner struct {
-	cols map[int]*[internSlots]interned
+	cols map[int]*internTable
 }
+
+// internTable is one column's table of the strings made last, by the
+// address of the bytes they were made from.
+type internTable [internSlots]interned
 
 // interned is a string made from the bytes at address src.
 type interned struct {
@@ -273,22 +281,27 @@ type interned struct {
 
 const internSlots = 1 << 14
 
-func newInterner() *interner { return &interner{cols: map[int]*[internSlots]interned{}} }
+func newInterner() *interner { return &interner{cols: map[int]*internTable{}} }
+
+// column returns the table of source column j.
+func (in *interner) column(j int) *internTable {
+	t := in.cols[j]
+	if t == nil {
+		t = new(internTable)
+		in.cols[j] = t
+	}
+	return t
+}
 
 // text returns b as a string, copying it to the end of arena (a new one
-// when full) unless column j met it at the same address last time; it
+// when full) unless the column met it at the same address last time; it
 // returns the arena.
-func (in *interner) text(j int, b []byte, arena []byte) (string, []byte) {
+func (t *internTable) text(b []byte, arena []byte) (string, []byte) {
 	if len(b) == 0 {
 		return "", arena
 	}
-	slots := in.cols[j]
-	if slots == nil {
-		slots = new([internSlots]interned)
-		in.cols[j] = slots
-	}
 	addr := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
-	slot := &slots[(addr>>2^addr>>16)%internSlots]
+	slot := &t[(addr>>2^addr>>16)%internSlots]
 	if slot.src == addr && slot.s == string(b) {
 		return slot.s, arena
 	}

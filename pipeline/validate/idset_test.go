@@ -39,7 +39,7 @@ func TestIDSet(t *testing.T) {
 	// Force a collision: an id whose hash is already taken goes to extra.
 	c := newIDSet(0)
 	c.add("a")
-	c.slots[maphash.String(c.seed, "b")] = 0 // pretend "b" hashes like "a"
+	*c.place(maphash.String(c.seed, "b")) = hashSlot{maphash.String(c.seed, "b"), 1} // pretend "b" hashes like "a" (slot 0)
 	if slot := c.add("b"); slot != 1 {
 		t.Fatalf("colliding id got slot %d", slot)
 	}
