@@ -676,7 +676,7 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		if slot < 0 || s.kept[slot].service < 0 {
 			return UnknownOrder
 		}
-		o := s.order(tk.OrderID, &s.kept[slot])
+		o = s.order(tk.OrderID, &s.kept[slot]) // o, like tk, is reused: one allocation, not one per ticket
 		s.sink.Ticket(&tk, &o)
 		return ""
 	})
