@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/disclose-project/disclose/pipeline/model"
 	"github.com/disclose-project/disclose/pipeline/rulebook"
@@ -35,90 +36,119 @@ type serviceView struct {
 	delivery, response, resolution kindView
 }
 
-// kindView is the commitments of one kind that can apply to a service,
-// with where to count the items judged against each, and against the
-// platform floor when none applies. Which one applies changes only on the
-// days a commitment starts or ends, so pick's answer is worked out once
-// for each stretch between those days: from[k] is the first day of
-// stretch k+1, at[k] pick's answer in stretch k (at[0] before from[0]).
+// kindView is, for one kind and one service, the stretches of days over
+// which the same commitment applies (or the platform floor): which one
+// applies changes only on the days a commitment starts or ends, so pick's
+// answer is worked out once for each stretch. A service has a few; they
+// are held in the view itself, so that judging an item reads nothing but
+// the view and the counters (ten million orders make every other read a
+// cache miss).
 type kindView struct {
-	cs    []*model.Commitment
-	perf  []*model.Perf // perf[i] counts for cs[i]
-	floor *model.Perf
-	from  []model.Date
-	at    []int32
+	n     int        // stretches
+	first [3]stretch // the first n, when n <= 3
+	all   []stretch  // every stretch, when n > 3
 }
 
-func (a *acc) view(service string) *serviceView {
+// stretch is a run of days on which one commitment applies, from its
+// first day to the next stretch's.
+type stretch struct {
+	from   model.Date        // the first stretch has none: it starts before every day
+	c      *model.Commitment // nil: the floor
+	target float64           // c's target, or the floor's
+	perf   *model.Perf       // where the items judged in it count
+}
+
+// view works out the stretches of each kind for the service.
+func (a *acc) view(service string, book *rulebook.Book) serviceView {
 	only := func(kind string) kindView {
-		kv := kindView{floor: a.perf(nil, kind)}
+		var cs []*model.Commitment
+		var days []model.Date
 		for _, c := range a.promises[kind] {
 			if c.ServiceID == "" || c.ServiceID == service {
-				kv.cs = append(kv.cs, c)
-				kv.perf = append(kv.perf, a.perf(c, kind))
-				kv.from = append(kv.from, c.EffectiveFrom)
+				cs = append(cs, c)
+				days = append(days, c.EffectiveFrom)
 				if c.EffectiveTo != model.NoDate {
-					kv.from = append(kv.from, c.EffectiveTo)
+					days = append(days, c.EffectiveTo)
 				}
 			}
 		}
-		slices.Sort(kv.from)
-		kv.from = slices.Compact(kv.from)
-		kv.at = make([]int32, len(kv.from)+1)
-		kv.at[0] = -1 // before every commitment's first day
-		for k, d := range kv.from {
-			kv.at[k+1] = int32(pick(kv.cs, service, d))
+		slices.Sort(days)
+		days = slices.Compact(days)
+		floor := stretch{from: math.MinInt32, target: book.Floor(kind).Target, perf: a.perf(nil, kind)}
+		ss := []stretch{floor} // before every commitment's first day
+		for _, d := range days {
+			st := floor
+			st.from = d
+			if i := pick(cs, service, d); i >= 0 {
+				st.c, st.target, st.perf = cs[i], cs[i].Target, a.perf(cs[i], kind)
+			}
+			ss = append(ss, st)
+		}
+		kv := kindView{n: len(ss)}
+		if kv.n <= len(kv.first) {
+			copy(kv.first[:], ss)
+		} else {
+			kv.all = ss
 		}
 		return kv
 	}
-	return &serviceView{a: a, delivery: only(model.KindDelivery), response: only(model.KindFirstResponse), resolution: only(model.KindResolution)}
+	return serviceView{a: a, delivery: only(model.KindDelivery), response: only(model.KindFirstResponse), resolution: only(model.KindResolution)}
 }
 
-// pick returns the commitment that applies on day d to an item of the
-// view's service, and its index in kv.cs (-1 and nil: the floor).
-func (kv *kindView) pick(d model.Date) (int, *model.Commitment) {
-	k := 0 // how many of kv.from are d or before
-	if len(kv.from) > 8 {
-		var found bool
-		if k, found = slices.BinarySearch(kv.from, d); found {
-			k++
+// pick returns the stretch of day d: the commitment that applies on d to
+// an item of the view's service (nil: the floor), its target and counter.
+func (kv *kindView) pick(d model.Date) *stretch {
+	if kv.all != nil {
+		k, found := slices.BinarySearchFunc(kv.all, d, func(st stretch, d model.Date) int { return cmp.Compare(st.from, d) })
+		if !found {
+			k-- // the stretch before the first that starts after d
 		}
-	} else {
-		for k < len(kv.from) && kv.from[k] <= d {
-			k++
-		}
+		return &kv.all[k]
 	}
-	i := int(kv.at[k])
-	if i < 0 {
-		return -1, nil
+	k := 0
+	for k+1 < kv.n && kv.first[k+1].from <= d {
+		k++
 	}
-	return i, kv.cs[i]
+	return &kv.first[k]
 }
 
-// judge counts one assessable item against the commitment at index i of
-// kv.cs (-1: the floor).
-func (kv *kindView) judge(i int, kept bool) {
-	p := kv.floor
-	if i >= 0 {
-		p = kv.perf[i]
-	}
-	p.Judged++
+// judge counts one assessable item in the stretch's counter.
+func (st *stretch) judge(kept bool) {
+	st.perf.Judged++
 	if kept {
-		p.Kept++
+		st.perf.Kept++
 	}
 }
 
 // view returns the view of an order's service: prepared in Reference for a
 // validated order, else made now.
 func (e *Evaluator) view(o *model.Order) *serviceView {
-	if v, ok := e.services[o.Service]; ok && o.Service != nil {
-		return v
+	if i := e.serviceIndex(o.Service); i >= 0 && e.views[i].a != nil {
+		return &e.views[i]
 	}
 	a := e.acc(o.ProviderID)
 	if a == nil {
 		return nil
 	}
-	return a.view(o.ServiceID)
+	v := a.view(o.ServiceID, e.book)
+	return &v
+}
+
+// serviceIndex returns the index in ref.Services of the service sv points
+// at, or -1. A validated order points into that slice, so its index is
+// the pointer's offset, which reads no memory, where a map from pointer
+// to view would read two places of a large table for every order.
+func (e *Evaluator) serviceIndex(sv *model.Service) int {
+	svcs := e.ref.Services
+	if sv == nil || len(svcs) == 0 {
+		return -1
+	}
+	size := unsafe.Sizeof(svcs[0])
+	off := uintptr(unsafe.Pointer(sv)) - uintptr(unsafe.Pointer(&svcs[0]))
+	if i := off / size; off%size == 0 && i < uintptr(len(svcs)) && &svcs[i] == sv {
+		return int(i)
+	}
+	return -1
 }
 
 // Evaluator accumulates per-provider figures from the validated rows. It
@@ -134,7 +164,7 @@ type Evaluator struct {
 
 	index     map[string]int
 	providers []*acc
-	services  map[*model.Service]*serviceView
+	views     []serviceView           // by index in ref.Services (a nil a: a service of an unknown provider)
 	appeals   map[string]model.Appeal // "complaint:id" / "decision:id" -> the overturning appeal
 }
 
@@ -173,11 +203,10 @@ func (e *Evaluator) Reference(ref *model.Reference) {
 		a.promises[c.Kind] = append(a.promises[c.Kind], c)
 		a.facts.Commitments[c.ID] = model.Perf{}
 	}
-	e.services = make(map[*model.Service]*serviceView, len(ref.Services))
-	for i := range ref.Services {
-		sv := &ref.Services[i]
+	e.views = make([]serviceView, len(ref.Services))
+	for i, sv := range ref.Services {
 		if a := e.acc(sv.ProviderID); a != nil {
-			e.services[sv] = a.view(sv.ID)
+			e.views[i] = a.view(sv.ID, e.book)
 		}
 	}
 }
@@ -225,14 +254,6 @@ func (a *acc) settle() {
 	}
 }
 
-// target returns the commitment's target, or the floor's.
-func (e *Evaluator) target(c *model.Commitment, kind string) float64 {
-	if c != nil {
-		return c.Target
-	}
-	return e.book.Floor(kind).Target
-}
-
 // Order judges an order's delivery and counts it for activity.
 func (e *Evaluator) Order(o *model.Order) {
 	if o.Status == "cancelled" {
@@ -250,10 +271,10 @@ func (e *Evaluator) Order(o *model.Order) {
 	if od >= e.inactiveFrom && od <= e.ref.AsOf {
 		a.facts.InactivityOrders++
 	}
-	ci, c := v.delivery.pick(od)
+	st := v.delivery.pick(od)
 	deadline := o.PromisedBy
 	if deadline == model.NoInstant {
-		deadline = o.OrderedAt + model.Instant(math.Round(e.target(c, model.KindDelivery)*float64(model.MicrosPerDay)))
+		deadline = o.OrderedAt + model.Instant(math.Round(st.target*float64(model.MicrosPerDay)))
 	}
 	if !e.in90(e.clock.Day(deadline)) {
 		return
@@ -263,7 +284,7 @@ func (e *Evaluator) Order(o *model.Order) {
 	if kept {
 		a.facts.DeliveryOnTime++
 	}
-	v.delivery.judge(ci, kept)
+	st.judge(kept)
 }
 
 // Ticket judges a ticket's first response and resolution against the
@@ -277,8 +298,8 @@ func (e *Evaluator) Ticket(t *model.Ticket, o *model.Order) {
 	od := e.clock.Day(o.OrderedAt)
 	assessable := false
 
-	ci, c := v.response.pick(od)
-	deadline := t.OpenedAt + model.Instant(math.Round(e.target(c, model.KindFirstResponse)*float64(model.MicrosPerHour)))
+	st := v.response.pick(od)
+	deadline := t.OpenedAt + model.Instant(math.Round(st.target*float64(model.MicrosPerHour)))
 	if e.in90(e.clock.Day(deadline)) {
 		assessable = true
 		kept := t.FirstResponseAt != model.NoInstant && t.FirstResponseAt <= deadline
@@ -286,11 +307,11 @@ func (e *Evaluator) Ticket(t *model.Ticket, o *model.Order) {
 		if kept {
 			a.facts.ResponseOnTime++
 		}
-		v.response.judge(ci, kept)
+		st.judge(kept)
 	}
 
-	ci, c = v.resolution.pick(od)
-	n := int(math.Ceil(e.target(c, model.KindResolution)))
+	st = v.resolution.pick(od)
+	n := int(math.Ceil(st.target))
 	due := e.cal.nthWorkingDayAfter(e.clock.Day(t.OpenedAt), n)
 	if e.in90(due) {
 		assessable = true
@@ -299,7 +320,7 @@ func (e *Evaluator) Ticket(t *model.Ticket, o *model.Order) {
 		if kept {
 			a.facts.ResolutionOnTime++
 		}
-		v.resolution.judge(ci, kept)
+		st.judge(kept)
 	}
 	if assessable {
 		a.facts.TicketsAssessable++

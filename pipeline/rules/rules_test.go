@@ -112,30 +112,34 @@ func TestCommitmentLookup(t *testing.T) {
 	}
 }
 
-// TestViewPick wants a service view's table of days to answer as pick
-// does, on every day around random commitments, provider-wide and of the
-// service or of another service.
+// TestViewPick wants a service view's stretches to answer as pick does,
+// with the right target and counter, on every day around random
+// commitments, provider-wide and of the service or of another service.
 func TestViewPick(t *testing.T) {
+	bk := book(t)
+	floor := bk.Floor(model.KindDelivery).Target
 	r := rand.New(rand.NewPCG(1, 2))
 	base := day("2025-01-01")
 	for round := range 300 {
 		var cs []*model.Commitment
 		for i := range r.IntN(14) {
-			c := &model.Commitment{ID: fmt.Sprint("C", r.IntN(20)), ProviderID: "P1", ServiceID: []string{"", "S1", "S2"}[r.IntN(3)],
-				Kind: model.KindDelivery, Target: 5, EffectiveFrom: base + model.Date(r.IntN(60)), EffectiveTo: model.NoDate}
+			c := &model.Commitment{ID: fmt.Sprint("C", r.IntN(20), "-", i), ProviderID: "P1", ServiceID: []string{"", "S1", "S2"}[r.IntN(3)],
+				Kind: model.KindDelivery, Target: float64(1 + r.IntN(9)), EffectiveFrom: base + model.Date(r.IntN(60)), EffectiveTo: model.NoDate}
 			if r.IntN(2) == 0 {
 				c.EffectiveTo = c.EffectiveFrom + model.Date(r.IntN(30)) // may be empty
 			}
-			c.ID += fmt.Sprint("-", i)
 			cs = append(cs, c)
 		}
 		a := &acc{promises: promises{model.KindDelivery: cs}, tally: map[*model.Commitment]*model.Perf{}, floors: map[string]*model.Perf{}}
-		v := a.view("S1")
+		v := a.view("S1", bk)
 		for d := base - 3; d < base+100; d++ {
-			want := pick(cs, "S1", d)
-			got, c := v.delivery.pick(d)
-			if want >= 0 && (c == nil || c != cs[want]) || want < 0 && (got != -1 || c != nil) {
-				t.Fatalf("round %d, day %v: view picks %d (%v), pick %d", round, d, got, c, want)
+			st := v.delivery.pick(d)
+			if i := pick(cs, "S1", d); i >= 0 {
+				if st.c != cs[i] || st.target != cs[i].Target || st.perf != a.tally[cs[i]] {
+					t.Fatalf("round %d, day %v: view picks %v, pick %v", round, d, st.c, cs[i])
+				}
+			} else if st.c != nil || st.target != floor || st.perf != a.floors[model.KindDelivery] {
+				t.Fatalf("round %d, day %v: view picks %v, pick the floor", round, d, st.c)
 			}
 		}
 	}
@@ -278,5 +282,26 @@ func TestTicketBeforeMidnight(t *testing.T) {
 	f := e.Finish().Facts[0]
 	if f.ResponseDue != 1 || f.ResponseOnTime != 1 || f.ResolutionDue != 0 || f.TicketsAssessable != 1 {
 		t.Errorf("response %d/%d, resolution due %d, tickets %d", f.ResponseOnTime, f.ResponseDue, f.ResolutionDue, f.TicketsAssessable)
+	}
+}
+
+// TestServiceIndex wants a validated order's service, which points into
+// the reference's services, found by its place there, and any other
+// pointer not found.
+func TestServiceIndex(t *testing.T) {
+	e := &Evaluator{ref: &model.Reference{Services: make([]model.Service, 3)}}
+	for i := range e.ref.Services {
+		if got := e.serviceIndex(&e.ref.Services[i]); got != i {
+			t.Errorf("service %d found at %d", i, got)
+		}
+	}
+	other := e.ref.Services[1]
+	for _, sv := range []*model.Service{nil, &other, new(model.Service)} {
+		if got := e.serviceIndex(sv); got != -1 {
+			t.Errorf("a service not in the reference found at %d", got)
+		}
+	}
+	if got := (&Evaluator{ref: &model.Reference{}}).serviceIndex(&other); got != -1 {
+		t.Errorf("found in no services at %d", got)
 	}
 }
