@@ -279,7 +279,7 @@ type interned struct {
 	s   string
 }
 
-const internSlots = 1 << 14
+const internSlots = 1 << 15
 
 func newInterner() *interner { return &interner{cols: map[int]*internTable{}} }
 
@@ -301,7 +301,11 @@ func (t *internTable) text(b []byte, arena []byte) (string, []byte) {
 		return "", arena
 	}
 	addr := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
-	slot := &t[(addr>>2^addr>>16)%internSlots]
+	// A dictionary's values lie one after the other, each behind its
+	// 4-byte length, so values of 4 bytes or more are 8 or more apart:
+	// the address over 8 gives each of up to internSlots consecutive
+	// values a slot of its own (ten thousand services fit).
+	slot := &t[(addr>>3)%internSlots]
 	if slot.src == addr && slot.s == string(b) {
 		return slot.s, arena
 	}

@@ -105,6 +105,7 @@ type scanner struct {
 	svcIndex  map[string]int32 // service id → index in svcList
 	svcList   []*model.Service // the valid services
 	svcSeen   []seenText       // by index in svcList: the last provider id ofProvider found to be its provider's
+	svcIDs    [][2]string      // by index in svcList: its provider's id and its own, side by side (not behind a pointer)
 	complaint map[string]bool
 	decision  map[string]bool
 	// small holds the batches of a small table read by duplicates, so that
@@ -496,7 +497,7 @@ func (s *scanner) ofProvider(si int32, id string) bool {
 	if seen.p == p && seen.n == len(id) && p != nil {
 		return true
 	}
-	if s.svcList[si].ProviderID != id {
+	if s.svcIDs[si][0] != id {
 		return false
 	}
 	*seen = seenText{p, len(id)}
@@ -533,6 +534,10 @@ func (s *scanner) scanServices(ref *model.Reference) error {
 		s.svcList = append(s.svcList, &ref.Services[i])
 	}
 	s.svcSeen = make([]seenText, len(s.svcList))
+	s.svcIDs = make([][2]string, len(s.svcList))
+	for i, sv := range s.svcList {
+		s.svcIDs[i] = [2]string{sv.ProviderID, sv.ID}
+	}
 	return err
 }
 
@@ -638,7 +643,7 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		}
 		// The feed's orders outlive the batch: the service's ids (equal to
 		// the order's), and the status is the enum's code.
-		o.Service, o.ProviderID, o.ServiceID = sv, sv.ProviderID, sv.ID
+		o.Service, o.ProviderID, o.ServiceID = sv, s.svcIDs[si][0], s.svcIDs[si][1]
 		if slot := slots[i]; slot >= 0 {
 			s.kept[slot] = keptOrder{service: si, status: uint8(slices.Index(model.OrderStatusEnum.Codes, o.Status)),
 				orderedAt: o.OrderedAt, promisedBy: o.PromisedBy, deliveredAt: o.DeliveredAt, amount: o.Amount}
