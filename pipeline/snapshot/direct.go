@@ -184,7 +184,9 @@ func (r *directReader) next(j, n int, lv *leafValues) error {
 			var arena []byte
 			var slots *internTable
 			if !r.plain[j] {
-				slots = r.intern.column(j)
+				if slots = r.intern.column(j); slots.futile() {
+					slots = nil
+				}
 			}
 			k := 0
 			for i := 0; i < n; i++ {
@@ -270,8 +272,18 @@ type interner struct {
 }
 
 // internTable is one column's table of the strings made last, by the
-// address of the bytes they were made from.
-type internTable [internSlots]interned
+// address of the bytes they were made from, with how often it found one.
+type internTable struct {
+	slots        [internSlots]interned
+	hits, misses int
+}
+
+// futile reports whether the column has more distinct values than the
+// table can remember (a merchant id, say), so that looking values up
+// misses more often than not: its values are then only copied.
+func (t *internTable) futile() bool {
+	return t.misses > 1<<14 && t.misses > t.hits
+}
 
 // interned is a string made from the bytes at address src.
 type interned struct {
@@ -305,10 +317,12 @@ func (t *internTable) text(b []byte, arena []byte) (string, []byte) {
 	// 4-byte length, so values of 4 bytes or more are 8 or more apart:
 	// the address over 8 gives each of up to internSlots consecutive
 	// values a slot of its own (ten thousand services fit).
-	slot := &t[(addr>>3)%internSlots]
+	slot := &t.slots[(addr>>3)%internSlots]
 	if slot.src == addr && slot.s == string(b) {
+		t.hits++
 		return slot.s, arena
 	}
+	t.misses++
 	s, arena := copyText(b, arena)
 	*slot = interned{src: addr, s: s}
 	return s, arena

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -266,5 +267,53 @@ func writeRandomParquet(t *testing.T, path string, fields []arrow.Field, r *rand
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestInternTable wants repeated values made into one string, and a
+// column of mostly distinct values given up on.
+func TestInternTable(t *testing.T) {
+	// A dictionary page as Parquet lays it out: each value behind its
+	// 4-byte length.
+	var dict []byte
+	var vals [][]byte
+	for _, v := range []string{"alpha", "beta", "gamma", "delta"} {
+		dict = append(dict, byte(len(v)), 0, 0, 0)
+		dict = append(dict, v...)
+	}
+	for off := 0; off < len(dict); off += 4 + int(dict[off]) {
+		vals = append(vals, dict[off+4:off+4+int(dict[off])])
+	}
+	var few internTable
+	var arena []byte
+	first := map[string]string{}
+	for i := range 100000 {
+		b := vals[i%len(vals)]
+		var s string
+		s, arena = few.text(b, arena)
+		if s != string(b) {
+			t.Fatalf("%q became %q", b, s)
+		}
+		if f, ok := first[s]; ok && unsafe.StringData(f) != unsafe.StringData(s) {
+			t.Fatalf("%q made twice", s)
+		} else if !ok {
+			first[s] = s
+		}
+	}
+	if few.futile() {
+		t.Errorf("four values repeated: given up (%d hits, %d misses)", few.hits, few.misses)
+	}
+	var many internTable
+	buf := make([]byte, 0, 8*100000)
+	for i := range 100000 {
+		start := len(buf)
+		buf = fmt.Appendf(buf, "M%07d", i)
+		var s string
+		if s, arena = many.text(buf[start:], arena); s != string(buf[start:]) {
+			t.Fatalf("%q became %q", buf[start:], s)
+		}
+	}
+	if !many.futile() {
+		t.Errorf("100,000 distinct values: not given up (%d hits, %d misses)", many.hits, many.misses)
 	}
 }
