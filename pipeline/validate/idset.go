@@ -40,9 +40,10 @@ type hashSlot struct {
 	slot int32
 }
 
-// newIDSet returns an empty set with room for about n ids.
+// newIDSet returns an empty set with room for about n ids (of 16 bytes:
+// growing the arena by appending would copy it over and over).
 func newIDSet(n int) *idSet {
-	s := &idSet{seed: maphash.MakeSeed(), ends: make([]int32, 0, n)}
+	s := &idSet{seed: maphash.MakeSeed(), ends: make([]int32, 0, n), arena: make([]byte, 0, 16*n)}
 	s.resize(n)
 	return s
 }
