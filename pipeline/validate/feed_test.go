@@ -16,16 +16,17 @@ type recorder struct {
 
 func (r *recorder) Order(o *model.Order) { r.ids = append(r.ids, o.ID) }
 
-// TestOrderFeed wants every order handed to the sink, in order, with its
-// id intact although the bytes it was read from are overwritten at once.
-func TestOrderFeed(t *testing.T) {
+// TestFeed wants every order handed to the sink, in order, with the id it
+// owns intact although the bytes it was read from are overwritten at once.
+func TestFeed(t *testing.T) {
 	for _, n := range []int{0, 1, feedBlock - 1, feedBlock, 5*feedBlock + 3} {
 		var r recorder
-		f := newOrderFeed(&r)
+		f := newFeed(r.Order)
 		buf := make([]byte, 0, 32)
 		for i := range n {
 			buf = fmt.Appendf(buf[:0], "O%07d", i)
 			o := model.Order{ID: unsafeString(buf)} // a view, as a batch's strings may be
+			o.ID = f.own(o.ID)
 			f.add(&o)
 			copy(buf, "XXXXXXXX") // the batch is reused
 		}

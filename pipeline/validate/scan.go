@@ -600,8 +600,8 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 	}
 	var o model.Order
 	var svcMemo strMemo
-	feed := newOrderFeed(s.sink)
-	defer feed.close()
+	orders := newFeed(s.sink.Order)
+	defer orders.close()
 	var slots, svcs []int32 // per row of a batch: the order's slot in s.orders, its service's index (-1: none)
 	oc := positions(s.schema(model.TOrders), "order_id", "provider_id", "service_id", "ordered_at", "amount", "promised_by", "delivered_at", "status")
 	prepare := func(b *snapshot.Batch) {
@@ -641,17 +641,19 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		default:
 			return ServiceOfOtherProvider
 		}
-		// The feed's orders outlive the batch: the service's ids (equal to
-		// the order's), and the status is the enum's code.
+		// The feed's orders outlive the batch: the id is copied, provider
+		// and service are the service's ids (equal to the order's), and the
+		// status is the enum's code.
 		o.Service, o.ProviderID, o.ServiceID = sv, s.svcIDs[si][0], s.svcIDs[si][1]
 		if slot := slots[i]; slot >= 0 {
 			s.kept[slot] = keptOrder{service: si, status: uint8(slices.Index(model.OrderStatusEnum.Codes, o.Status)),
 				orderedAt: o.OrderedAt, promisedBy: o.PromisedBy, deliveredAt: o.DeliveredAt, amount: o.Amount}
 		}
-		feed.add(&o)
+		o.ID = orders.own(o.ID)
+		orders.add(&o)
 		return ""
 	})
-	feed.close() // the sink has had every order before the first ticket
+	orders.close() // the sink has had every order before the first ticket
 	if err != nil {
 		return err
 	}
@@ -660,6 +662,8 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		return err
 	}
 	var tk model.Ticket
+	tickets := newFeed(func(j *judged) { s.sink.Ticket(&j.t, &j.o) })
+	defer tickets.close()
 	tc := positions(s.schema(model.TTickets), "ticket_id", "order_id", "opened_at", "first_response_at", "resolved_at", "kind")
 	prepare = func(b *snapshot.Batch) {
 		slots = slices.Grow(slots[:0], b.Len)[:b.Len]
@@ -667,7 +671,8 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 			s.orders.findAll(ids.Str[:b.Len], slots)
 		}
 	}
-	return s.batchRows(model.TTickets, dups, prepare, func(b *snapshot.Batch, i int) Reason {
+	var jt judged
+	err = s.batchRows(model.TTickets, dups, prepare, func(b *snapshot.Batch, i int) Reason {
 		r := cols{b, i}
 		tk = model.Ticket{ID: r.strAt(tc[0]), OrderID: r.strAt(tc[1]), OpenedAt: r.timeAt(tc[2]),
 			FirstResponseAt: r.timeAt(tc[3]), ResolvedAt: r.timeAt(tc[4]), Kind: r.strAt(tc[5])}
@@ -681,10 +686,20 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		if slot < 0 || s.kept[slot].service < 0 {
 			return UnknownOrder
 		}
-		o = s.order(tk.OrderID, &s.kept[slot]) // o, like tk, is reused: one allocation, not one per ticket
-		s.sink.Ticket(&tk, &o)
+		// As for orders: the ids are copied, the kind is the enum's code.
+		tk.ID, tk.OrderID = tickets.own(tk.ID), tickets.own(tk.OrderID)
+		jt = judged{tk, s.order(tk.OrderID, &s.kept[slot])}
+		tickets.add(&jt)
 		return ""
 	})
+	tickets.close()
+	return err
+}
+
+// judged is a ticket with the order it is judged against, for the feed.
+type judged struct {
+	t model.Ticket
+	o model.Order
 }
 
 func (s *scanner) scanComplaints(*model.Reference) error {
