@@ -131,6 +131,15 @@ func Scan(ctx context.Context, snap *snapshot.Snapshot, book *rulebook.Book, sin
 	for _, o := range opts {
 		o(s)
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	s.ctx = ctx
+	defer func() {
+		cancel()
+		for _, p := range s.early {
+			p.wait()
+		}
+	}()
+	s.startEarly() // beside the reading of every source's header, too
 	for _, t := range snap.Schema {
 		if snap.Table(t.Name) == nil {
 			if !t.Optional {
@@ -150,15 +159,6 @@ func Scan(ctx context.Context, snap *snapshot.Snapshot, book *rulebook.Book, sin
 		s.stats.Tables[t.Name] = st
 		s.stats.Order = append(s.stats.Order, t.Name)
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	s.ctx = ctx
-	defer func() {
-		cancel()
-		for _, p := range s.early {
-			p.wait()
-		}
-	}()
-	s.startEarly()
 	ref := &model.Reference{AsOf: snap.AsOf, T: snap.T, HasGMV: snap.Table(model.TShopGMV) != nil}
 	steps := []func(*model.Reference) error{
 		s.scanProviders, s.scanServices, s.scanCommitments, s.scanCalendar,
