@@ -63,7 +63,8 @@ func Progress(fn func(table string, read, total int64)) Option {
 // compactly: everything but its id (the map key) and the merchant, which is
 // never used.
 type keptOrder struct {
-	service                            int32 // index in svcList (its provider is the order's); -1: no valid order
+	valid                              bool  // a valid order was read with this id (the zero value is none, so a new slice needs no filling)
+	service                            int32 // index in svcList (its provider is the order's)
 	status                             uint8 // index in model.OrderStatusEnum.Codes
 	orderedAt, promisedBy, deliveredAt model.Instant
 	amount                             model.Fen
@@ -71,8 +72,8 @@ type keptOrder struct {
 
 // order rebuilds a kept order; its strings are shared, not allocated.
 func (s *scanner) order(id string, k *keptOrder) model.Order {
-	sv := s.svcList[k.service]
-	return model.Order{ID: id, ProviderID: sv.ProviderID, ServiceID: sv.ID, Service: sv, OrderedAt: k.orderedAt, Amount: k.amount,
+	ids := s.svcIDs[k.service]
+	return model.Order{ID: id, ProviderID: ids[0], ServiceID: ids[1], Service: s.svcList[k.service], OrderedAt: k.orderedAt, Amount: k.amount,
 		PromisedBy: k.promisedBy, DeliveredAt: k.deliveredAt, Status: model.OrderStatusEnum.Codes[k.status]}
 }
 
@@ -82,7 +83,7 @@ func (s *scanner) isValidOrder(id string) bool { _, ok := s.validOrder(id); retu
 // validOrder returns the kept order with an id, if it is a valid order.
 func (s *scanner) validOrder(id string) (*keptOrder, bool) {
 	slot, ok := s.orders.find(id)
-	if !ok || s.kept[slot].service < 0 {
+	if !ok || !s.kept[slot].valid {
 		return nil, false
 	}
 	return &s.kept[slot], true
@@ -591,9 +592,6 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 	}
 	s.orders = ids
 	s.kept = make([]keptOrder, s.orders.len())
-	for i := range s.kept {
-		s.kept[i].service = -1
-	}
 	dups, err := s.duplicates(model.TOrders)
 	if err != nil {
 		return err
@@ -646,7 +644,7 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		// status is the enum's code.
 		o.Service, o.ProviderID, o.ServiceID = sv, s.svcIDs[si][0], s.svcIDs[si][1]
 		if slot := slots[i]; slot >= 0 {
-			s.kept[slot] = keptOrder{service: si, status: uint8(slices.Index(model.OrderStatusEnum.Codes, o.Status)),
+			s.kept[slot] = keptOrder{valid: true, service: si, status: uint8(slices.Index(model.OrderStatusEnum.Codes, o.Status)),
 				orderedAt: o.OrderedAt, promisedBy: o.PromisedBy, deliveredAt: o.DeliveredAt, amount: o.Amount}
 		}
 		o.ID = orders.own(o.ID)
@@ -683,7 +681,7 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 			return ResolvedBeforeOpened
 		}
 		slot := slots[i] // order_id is required: present and valid in a row given to fn
-		if slot < 0 || s.kept[slot].service < 0 {
+		if slot < 0 || !s.kept[slot].valid {
 			return UnknownOrder
 		}
 		// As for orders: the ids are copied, the kind is the enum's code.
