@@ -17,8 +17,8 @@ import (
 // once, then every order, every ticket (with its order), complaints,
 // decisions, appeals, contact checks and shop_gmv days. Rows of one table
 // arrive in source order. The pointers are valid only during the call.
-// Orders are handed over on a goroutine of Scan's own, but no two calls
-// ever overlap, and all of them happen before Scan returns.
+// Orders and tickets are handed over on a goroutine of Scan's own, but no
+// two calls ever overlap, and all of them happen before Scan returns.
 type Sink interface {
 	Reference(ref *model.Reference)
 	Order(o *model.Order)
