@@ -17,10 +17,8 @@ import (
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
 	"github.com/apache/arrow/go/v17/arrow/decimal128"
-	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/apache/arrow/go/v17/parquet"
 	"github.com/apache/arrow/go/v17/parquet/compress"
-	"github.com/apache/arrow/go/v17/parquet/pqarrow"
 	"github.com/disclose-project/disclose/pipeline/gen"
 	"github.com/disclose-project/disclose/pipeline/model"
 )
@@ -240,34 +238,14 @@ func TestDirectMatchesArrow(t *testing.T) {
 // pages, compressed or not and dictionary-encoded or not by variant.
 func writeRandomParquet(t *testing.T, path string, fields []arrow.Field, r *rand.Rand, variant int) {
 	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc := arrow.NewSchema(fields, nil)
-	b := array.NewRecordBuilder(memory.DefaultAllocator, sc)
-	defer b.Release()
-	for _, fb := range b.Fields() {
-		randomColumn(r, fb, 700)
-	}
-	rec := b.NewRecord()
-	defer rec.Release()
 	codec := []compress.Compression{compress.Codecs.Uncompressed, compress.Codecs.Zstd, compress.Codecs.Snappy}[variant%3]
 	props := parquet.NewWriterProperties(parquet.WithCompression(codec), parquet.WithMaxRowGroupLength(300),
 		parquet.WithDataPageSize(512), parquet.WithDictionaryDefault(variant%2 == 0))
-	w, err := pqarrow.NewFileWriter(sc, f, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(rec); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	writeRecord(t, path, fields, props, func(b *array.RecordBuilder) {
+		for _, fb := range b.Fields() {
+			randomColumn(r, fb, 700)
+		}
+	})
 }
 
 // TestInternTable wants repeated values made into one string, and a

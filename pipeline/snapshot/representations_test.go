@@ -39,7 +39,16 @@ func logicalOrders() []order {
 
 func writeParquet(t *testing.T, path string, fields []arrow.Field, codec compress.Compression, fill func(b *array.RecordBuilder)) {
 	t.Helper()
-	os.MkdirAll(filepath.Dir(path), 0o755)
+	writeRecord(t, path, fields, parquet.NewWriterProperties(parquet.WithCompression(codec)), fill)
+}
+
+// writeRecord writes one record, filled by fill, to a Parquet file with
+// the writer properties given.
+func writeRecord(t *testing.T, path string, fields []arrow.Field, props *parquet.WriterProperties, fill func(b *array.RecordBuilder)) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +59,7 @@ func writeParquet(t *testing.T, path string, fields []arrow.Field, codec compres
 	fill(b)
 	rec := b.NewRecord()
 	defer rec.Release()
-	w, err := pqarrow.NewFileWriter(sc, f, parquet.NewWriterProperties(parquet.WithCompression(codec)), pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	w, err := pqarrow.NewFileWriter(sc, f, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	if err != nil {
 		t.Fatal(err)
 	}
