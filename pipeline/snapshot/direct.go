@@ -206,25 +206,13 @@ func (r *directReader) next(j, n int, lv *leafValues) error {
 		r.int32s = growTo(r.int32s, n)
 		total, _, err = cr.ReadBatch(want, r.int32s, def, nil)
 		if err == nil && total == want {
-			if lf.kind == leafDecimal {
-				lv.dec = growTo(lv.dec, n)
-				r.spread(lv, def, n, func(i, k int) { lv.dec[i] = decimal128.FromI64(int64(r.int32s[k])) })
-			} else {
-				lv.ints = growTo(lv.ints, n)
-				r.spread(lv, def, n, func(i, k int) { lv.ints[i] = int64(r.int32s[k]) })
-			}
+			spreadInts(r, lv, lf, def, n, r.int32s)
 		}
 	case *file.Int64ColumnChunkReader:
 		r.int64s = growTo(r.int64s, n)
 		total, _, err = cr.ReadBatch(want, r.int64s, def, nil)
 		if err == nil && total == want {
-			if lf.kind == leafDecimal {
-				lv.dec = growTo(lv.dec, n)
-				r.spread(lv, def, n, func(i, k int) { lv.dec[i] = decimal128.FromI64(r.int64s[k]) })
-			} else {
-				lv.ints = growTo(lv.ints, n)
-				r.spread(lv, def, n, func(i, k int) { lv.ints[i] = r.int64s[k] })
-			}
+			spreadInts(r, lv, lf, def, n, r.int64s)
 		}
 	case *file.FixedLenByteArrayColumnChunkReader:
 		r.flba = growTo(r.flba, n)
@@ -257,6 +245,18 @@ func (r *directReader) next(j, n int, lv *leafValues) error {
 		return fmt.Errorf("column chunk ends after %d of %d rows", total, want)
 	}
 	return nil
+}
+
+// spreadInts puts the integers read into lv: as decimals for a decimal
+// column, else as int64s.
+func spreadInts[T int32 | int64](r *directReader, lv *leafValues, lf leaf, def []int16, n int, vals []T) {
+	if lf.kind == leafDecimal {
+		lv.dec = growTo(lv.dec, n)
+		r.spread(lv, def, n, func(i, k int) { lv.dec[i] = decimal128.FromI64(int64(vals[k])) })
+		return
+	}
+	lv.ints = growTo(lv.ints, n)
+	r.spread(lv, def, n, func(i, k int) { lv.ints[i] = int64(vals[k]) })
 }
 
 // interner turns the bytes of a string column into strings. The reader
