@@ -77,16 +77,10 @@ func (s *scanner) order(id string, k *keptOrder) model.Order {
 		PromisedBy: k.promisedBy, DeliveredAt: k.deliveredAt, Status: model.OrderStatusEnum.Codes[k.status]}
 }
 
-// isValidOrder reports whether an id is that of a valid order.
-func (s *scanner) isValidOrder(id string) bool { _, ok := s.validOrder(id); return ok }
-
-// validOrder returns the kept order with an id, if it is a valid order.
-func (s *scanner) validOrder(id string) (*keptOrder, bool) {
+// validOrder reports whether an id is that of a valid order (one kept).
+func (s *scanner) validOrder(id string) bool {
 	slot, ok := s.orders.find(id)
-	if !ok || !s.kept[slot].valid {
-		return nil, false
-	}
-	return &s.kept[slot], true
+	return ok && s.kept[slot].valid
 }
 
 type scanner struct {
@@ -714,7 +708,7 @@ func (s *scanner) scanComplaints(*model.Reference) error {
 			return MissingValue
 		case !s.knownProvider(c.ProviderID):
 			return UnknownProvider
-		case c.OrderID != "" && !s.isValidOrder(c.OrderID):
+		case c.OrderID != "" && !s.validOrder(c.OrderID):
 			return UnknownOrder
 		}
 		s.complaint[c.ID] = true
