@@ -52,10 +52,9 @@ type kindView struct {
 // stretch is a run of days on which one commitment applies, from its
 // first day to the next stretch's.
 type stretch struct {
-	from   model.Date        // the first stretch has none: it starts before every day
-	c      *model.Commitment // nil: the floor
-	target float64           // c's target, or the floor's
-	perf   *model.Perf       // where the items judged in it count
+	from   model.Date  // the first stretch has none: it starts before every day
+	target float64     // the commitment's target, or the floor's
+	perf   *model.Perf // where the items judged in it count: the commitment's own counter, or the floor's
 }
 
 // view works out the stretches of each kind for the service.
@@ -80,7 +79,7 @@ func (a *acc) view(service string, book *rulebook.Book) serviceView {
 			st := floor
 			st.from = d
 			if i := pick(cs, service, d); i >= 0 {
-				st.c, st.target, st.perf = cs[i], cs[i].Target, a.perf(cs[i], kind)
+				st.target, st.perf = cs[i].Target, a.perf(cs[i], kind)
 			}
 			ss = append(ss, st)
 		}
@@ -95,8 +94,9 @@ func (a *acc) view(service string, book *rulebook.Book) serviceView {
 	return serviceView{a: a, delivery: only(model.KindDelivery), response: only(model.KindFirstResponse), resolution: only(model.KindResolution)}
 }
 
-// pick returns the stretch of day d: the commitment that applies on d to
-// an item of the view's service (nil: the floor), its target and counter.
+// pick returns the stretch of day d: the target and counter of the
+// commitment that applies on d to an item of the view's service, or of
+// the floor.
 func (kv *kindView) pick(d model.Date) *stretch {
 	if kv.all != nil {
 		k, found := slices.BinarySearchFunc(kv.all, d, func(st stretch, d model.Date) int { return cmp.Compare(st.from, d) })
