@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/xuri/excelize/v2"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -67,7 +66,7 @@ type Snapshot struct {
 	// Files lists every file the snapshot's tables come from.
 	Files []string
 
-	books map[string]*excelize.File // open workbooks, by path; see Close
+	books map[string]*workbook // open workbooks, by path; see Close
 	// viaArrow reads every Parquet file through arrow records, never
 	// directly (for tests that compare the two readers).
 	viaArrow bool
@@ -100,8 +99,8 @@ func (s *Snapshot) RowCount(name string) int64 {
 // The snapshot's fields stay usable; a later scan opens them again.
 func (s *Snapshot) Close() error {
 	var first error
-	for name, f := range s.books {
-		if err := f.Close(); err != nil && first == nil {
+	for name, w := range s.books {
+		if err := w.f.Close(); err != nil && first == nil {
 			first = err
 		}
 		delete(s.books, name)

@@ -24,29 +24,30 @@ func openWorkbook(path string) (f *excelize.File, err error) {
 
 // book returns the open workbook at name (relative to the snapshot),
 // opening it on first use.
-func (s *Snapshot) book(name string) (*excelize.File, error) {
-	if f, ok := s.books[name]; ok {
-		return f, nil
+func (s *Snapshot) book(name string) (*workbook, error) {
+	if w, ok := s.books[name]; ok {
+		return w, nil
 	}
 	f, err := openWorkbook(filepath.Join(s.Dir, name))
 	if err != nil {
 		return nil, err
 	}
 	if s.books == nil {
-		s.books = map[string]*excelize.File{}
+		s.books = map[string]*workbook{}
 	}
-	s.books[name] = f
-	return f, nil
+	w := &workbook{f: f}
+	s.books[name] = w
+	return w, nil
 }
 
 // workbook registers the tables of one workbook: the first sheet of
 // `<table>.xlsx`, and every sheet named after a table.
 func (s *Snapshot) workbook(name string) error {
-	f, err := s.book(name)
+	w, err := s.book(name)
 	if err != nil {
 		return snapErr("%s: cannot open workbook: %v", name, err)
 	}
-	sheets := f.GetSheetList()
+	sheets := w.f.GetSheetList()
 	base := strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(name), ".xlsx"), ".xlsm")
 	for i, sh := range sheets {
 		t := s.schemaOf(sh)
@@ -66,20 +67,89 @@ func (s *Snapshot) workbook(name string) error {
 	return nil
 }
 
-func (s *Snapshot) sheetHeader(src Source) ([]string, error) {
-	f, err := s.book(src.Path)
+// sheetRows reads the rows of a sheet: with the sheet reader (sheetxml.go)
+// when it can read the whole sheet, else with excelize.
+type sheetRows struct {
+	fast *sheetScan
+	rows *excelize.Rows
+	row  int // the number of the row read last
+	held *heldRow
+}
+
+// heldRow is a row read while looking for the header, given back next.
+type heldRow struct {
+	row   int
+	cells []string
+}
+
+func (s *Snapshot) sheetRows(src Source) (*sheetRows, error) {
+	w, err := s.book(src.Path)
 	if err != nil {
 		return nil, snapErr("%s: cannot open workbook: %v", src.Path, err)
 	}
-	rows, err := f.Rows(src.Sheet)
+	if fast := w.sheetScan(src.Sheet); fast != nil {
+		return &sheetRows{fast: fast}, nil
+	}
+	rows, err := w.f.Rows(src.Sheet)
 	if err != nil {
 		return nil, snapErr("%s: %v", src, err)
 	}
-	defer rows.Close()
-	if !rows.Next() {
-		return nil, nil
+	return &sheetRows{rows: rows}, nil
+}
+
+// header reads row 1, the header, as excelize gives it (formatted); false
+// when the sheet has no rows at all.
+func (r *sheetRows) header() ([]string, bool, error) {
+	row, cells, ok, err := r.next()
+	if err != nil || !ok {
+		return nil, ok, err
 	}
-	return rows.Columns()
+	if row != 1 {
+		r.held = &heldRow{row, cells}
+		return nil, true, nil
+	}
+	return cells, true, nil
+}
+
+// next returns the next row, its number and its cells (raw values but for
+// row 1); ok is false after the last.
+func (r *sheetRows) next() (row int, cells []string, ok bool, err error) {
+	if h := r.held; h != nil {
+		r.held = nil
+		return h.row, h.cells, true, nil
+	}
+	if r.fast != nil {
+		return r.fast.next() // never errUnsupported: the sheet was checked
+	}
+	if !r.rows.Next() {
+		return r.row + 1, nil, false, r.rows.Error()
+	}
+	r.row++
+	if r.row == 1 {
+		cells, err = r.rows.Columns()
+	} else {
+		cells, err = r.rows.Columns(excelize.Options{RawCellValue: true})
+	}
+	return r.row, cells, err == nil, err
+}
+
+func (r *sheetRows) close() {
+	if r.rows != nil {
+		r.rows.Close()
+	}
+}
+
+func (s *Snapshot) sheetHeader(src Source) ([]string, error) {
+	rows, err := s.sheetRows(src)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.close()
+	header, _, err := rows.header()
+	if err != nil {
+		return nil, snapErr("%s: header: %v", src, err)
+	}
+	return header, nil
 }
 
 func (s *Snapshot) scanSheet(ctx context.Context, t *Table, src Source, want []bool, fn func(*Batch) error) (err error) {
@@ -88,21 +158,17 @@ func (s *Snapshot) scanSheet(ctx context.Context, t *Table, src Source, want []b
 			err = snapErr("%s: malformed sheet: %v", src, r)
 		}
 	}()
-	f, err := s.book(src.Path)
+	rows, err := s.sheetRows(src)
 	if err != nil {
-		return snapErr("%s: cannot open workbook: %v", src.Path, err)
+		return err
 	}
-	rows, err := f.Rows(src.Sheet)
-	if err != nil {
-		return snapErr("%s: %v", src, err)
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		return snapErr("%s: table %s: the sheet is empty (row 1 must be the header)", src, t.Name)
-	}
-	header, err := rows.Columns()
+	defer rows.close()
+	header, ok, err := rows.header()
 	if err != nil {
 		return snapErr("%s: header: %v", src, err)
+	}
+	if !ok {
+		return snapErr("%s: table %s: the sheet is empty (row 1 must be the header)", src, t.Name)
 	}
 	idx, fen, err := bind(t.Table, src, header)
 	if err != nil {
@@ -119,12 +185,13 @@ func (s *Snapshot) scanSheet(ctx context.Context, t *Table, src Source, want []b
 		pending, rowNo = nil, nil
 		return fn(b)
 	}
-	row := int64(1)
-	for rows.Next() {
-		row++
-		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
+	for {
+		row, cells, ok, err := rows.next()
 		if err != nil {
 			return snapErr("%s: row %d: %v", src, row, err)
+		}
+		if !ok {
+			break
 		}
 		blank := true
 		for _, c := range cells {
@@ -137,7 +204,7 @@ func (s *Snapshot) scanSheet(ctx context.Context, t *Table, src Source, want []b
 			continue
 		}
 		pending = append(pending, cells)
-		rowNo = append(rowNo, row)
+		rowNo = append(rowNo, int64(row))
 		if len(pending) == sheetBatch {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -146,9 +213,6 @@ func (s *Snapshot) scanSheet(ctx context.Context, t *Table, src Source, want []b
 				return err
 			}
 		}
-	}
-	if err := rows.Error(); err != nil {
-		return snapErr("%s: %v", src, err)
 	}
 	return flush()
 }
