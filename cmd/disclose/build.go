@@ -46,7 +46,7 @@ type Evaluation struct {
 	Notices  []model.Notice
 	Changes  ledger.Changes
 	Ledger   *ledger.Ledger
-	Manifest *report.Manifest
+	Manifest *report.Manifest // set by publish, which hashes the inputs
 
 	downloads  time.Duration           // how long writing the downloads took
 	prevCounts validate.PreviousCounts // row counts of the previous build, from --state
@@ -133,7 +133,6 @@ func evaluate(ctx context.Context, cfg *Config, book *rulebook.Book, prev *ledge
 		return nil, err
 	}
 	rep.AsOf = snap.AsOf.String()
-	sums := sumInputs(snap)
 	eval := rules.NewEvaluator(book, snap.Clock())
 	stats, err := load(ctx, snap, book, eval, quarantinePath(cfg), cfg.prog)
 	if stats != nil {
@@ -162,15 +161,13 @@ func evaluate(ctx context.Context, cfg *Config, book *rulebook.Book, prev *ledge
 		}
 	}
 	ratings := rating.Rate(res.Facts, book, cleared)
-	ev := &Evaluation{Book: book, Snap: snap, Stats: stats, Result: res, Ratings: ratings, Notices: notices, Changes: changes, prevCounts: prevCounts,
-		Ledger: &ledger.Ledger{Notices: notices, Scores: ledger.Record(prev.Scores, snap.AsOf, ratings)}}
-	ev.Manifest, err = manifest(snap, stats, book, sums)
-	return ev, err
+	return &Evaluation{Book: book, Snap: snap, Stats: stats, Result: res, Ratings: ratings, Notices: notices, Changes: changes, prevCounts: prevCounts,
+		Ledger: &ledger.Ledger{Notices: notices, Scores: ledger.Record(prev.Scores, snap.AsOf, ratings)}}, nil
 }
 
 // sumInputs hashes the snapshot's files on a goroutine of its own, beside
-// the loading (it is one core's work and mostly reading); the function it
-// returns waits for the sums.
+// the writing of the downloads (it is one core's work and mostly reading);
+// the function it returns waits for the sums.
 func sumInputs(snap *snapshot.Snapshot) func() ([]report.FileSum, error) {
 	done := make(chan struct{})
 	var sums []report.FileSum
@@ -241,11 +238,28 @@ func publish(cfg *Config, ev *Evaluation) (err error) {
 		Commitments: ev.Result.Commitments}
 	meta := report.Meta{AsOf: ev.Snap.AsOf.String(), Platform: ev.Snap.Platform, Tool: "disclose", ToolVersion: version, RulebookVersion: ev.Book.Version}
 	start := time.Now()
-	outs, dict, err := report.Downloads(dl, in, meta, ev.Manifest)
+	// The inputs are hashed for the manifest while the downloads that do
+	// not show it are written.
+	inputs := sumInputs(ev.Snap)
+	man := func() (*report.Manifest, error) {
+		if ev.Manifest == nil {
+			m, err := manifest(ev.Snap, ev.Stats, ev.Book, inputs)
+			if err != nil {
+				return nil, err
+			}
+			ev.Manifest = m
+		}
+		return ev.Manifest, nil
+	}
+	outs, dict, err := report.Downloads(dl, in, meta, man)
 	if err != nil {
 		return err
 	}
-	outs, sums, err := report.Seal(dl, outs, ev.Manifest)
+	m, err := man()
+	if err != nil {
+		return err
+	}
+	outs, sums, err := report.Seal(dl, outs, m)
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,11 @@ type Output struct {
 // in the order the downloads page lists them, and the data dictionary of
 // their columns. The manifest and SHA256SUMS come after, once every file
 // exists (see Seal).
-func Downloads(dir string, in *Input, meta Meta, manifest *Manifest) ([]Output, []Entry, error) {
+//
+// The workbook, which shows the manifest, is written last, so that the
+// manifest (the inputs' hashes) can still be in the making while the
+// other files are written.
+func Downloads(dir string, in *Input, meta Meta, manifest func() (*Manifest, error)) ([]Output, []Entry, error) {
 	outs, tables, sum, err := downloads(dir, in, meta, manifest)
 	if err != nil {
 		return nil, nil, err
@@ -27,7 +31,7 @@ func Downloads(dir string, in *Input, meta Meta, manifest *Manifest) ([]Output, 
 	return outs, Dictionary(tables, sum), nil
 }
 
-func downloads(dir string, in *Input, meta Meta, manifest *Manifest) ([]Output, []*Table, *Summary, error) {
+func downloads(dir string, in *Input, meta Meta, manifest func() (*Manifest, error)) ([]Output, []*Table, *Summary, error) {
 	fail := func(err error) ([]Output, []*Table, *Summary, error) { return nil, nil, nil, err }
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fail(err)
@@ -36,14 +40,10 @@ func downloads(dir string, in *Input, meta Meta, manifest *Manifest) ([]Output, 
 	sum := Summarise(in)
 	all := append(tables, sum.Table())
 	stem := "disclosure-" + in.AsOf.String()
-	var outs []Output
 	xlsx := stem + ".xlsx"
-	if err := WriteXLSX(filepath.Join(dir, xlsx), &Workbook{Tables: tables, Summary: sum, Manifest: manifest, AsOf: in.AsOf}); err != nil {
-		return fail(err)
-	}
-	outs = append(outs, Output{Name: xlsx, Rows: -1,
+	outs := []Output{{Name: xlsx, Rows: -1,
 		Zh: "监管工作簿：README、providers、commitments、notices、violations、summary（含图表）、dictionary 七个工作表。",
-		En: "The regulators' workbook: sheets README, providers, commitments, notices, violations, summary (with charts) and dictionary."})
+		En: "The regulators' workbook: sheets README, providers, commitments, notices, violations, summary (with charts) and dictionary."}}
 	for _, t := range tables {
 		if err := WriteCSV(filepath.Join(dir, t.Name+".csv"), t); err != nil {
 			return fail(err)
@@ -68,6 +68,13 @@ func downloads(dir string, in *Input, meta Meta, manifest *Manifest) ([]Output, 
 			return fail(err)
 		}
 		outs = append(outs, Output{Name: t.Name + ".parquet", Rows: int64(len(t.Rows)), Zh: t.Zh + "（Parquet，带类型）", En: t.En + " (typed Parquet)"})
+	}
+	m, err := manifest()
+	if err != nil {
+		return fail(err)
+	}
+	if err := WriteXLSX(filepath.Join(dir, xlsx), &Workbook{Tables: tables, Summary: sum, Manifest: m, AsOf: in.AsOf}); err != nil {
+		return fail(err)
 	}
 	return outs, tables, sum, nil
 }
