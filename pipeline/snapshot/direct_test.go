@@ -102,6 +102,29 @@ func keysMatchScan(t *testing.T, dir string) {
 			if !slices.Equal(got, want) {
 				t.Errorf("%s.%s: Keys gives %q\nScan gives %q", name, col.Name, got[:min(len(got), 20)], want[:min(len(want), 20)])
 			}
+			// In parts, every key once, in some order.
+			for _, parts := range []int{2, 3} {
+				var all []string
+				for part := range parts {
+					err := s.KeysPart(context.Background(), name, col.Name, part, parts, func(keys []string, ok []bool) error {
+						for i, k := range keys {
+							if !ok[i] {
+								k = "<none>"
+							}
+							all = append(all, strings.Clone(k))
+						}
+						return nil
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
+				slices.Sort(all)
+				sorted := slices.Sorted(slices.Values(want))
+				if !slices.Equal(all, sorted) {
+					t.Errorf("%s.%s: KeysPart in %d parts gives %d keys, Scan %d (or other keys)", name, col.Name, parts, len(all), len(want))
+				}
+			}
 			checked++
 		}
 	}

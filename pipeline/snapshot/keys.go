@@ -20,6 +20,15 @@ import (
 // until fn returns (clone what is kept). Anything the direct reader does
 // not take goes through Scan, with the same keys and errors.
 func (s *Snapshot) Keys(ctx context.Context, name, col string, fn func(keys []string, ok []bool) error) error {
+	return s.KeysPart(ctx, name, col, 0, 1, fn)
+}
+
+// KeysPart is Keys for one of parts parts of a table's rows, so that the
+// parts can be read side by side: part p is the row groups of the Parquet
+// sources read directly that are numbered p modulo parts (numbered across
+// the sources, in order), and part 0 also has every source read otherwise.
+// Together the parts give each row's key once.
+func (s *Snapshot) KeysPart(ctx context.Context, name, col string, part, parts int, fn func(keys []string, ok []bool) error) error {
 	t := s.Tables[name]
 	if t == nil {
 		return nil
@@ -44,13 +53,14 @@ func (s *Snapshot) Keys(ctx context.Context, name, col string, fn func(keys []st
 	}
 	want := make([]bool, len(t.Columns))
 	want[c] = true
+	rg := 0 // row groups read directly so far, by all parts
 	for _, src := range t.Sources {
 		done := false
 		var err error
 		if src.Sheet == "" && t.Columns[c].Type == model.TypeID {
-			done, err = s.parquetKeys(ctx, t, src, c, fn)
+			done, err = s.parquetKeys(ctx, t, src, c, &rg, part, parts, fn)
 		}
-		if !done {
+		if !done && part == 0 {
 			err = s.scanSource(ctx, t, src, want, fallback)
 		}
 		if err != nil {
@@ -60,11 +70,12 @@ func (s *Snapshot) Keys(ctx context.Context, name, col string, fn func(keys []st
 	return nil
 }
 
-// parquetKeys reads column c of one Parquet source directly, for Keys. It
-// returns false, having read nothing, when the file is not one the direct
-// reader takes as a string column (Scan then reads it, and reports what
-// is wrong with it).
-func (s *Snapshot) parquetKeys(ctx context.Context, t *Table, src Source, c int, fn func([]string, []bool) error) (done bool, err error) {
+// parquetKeys reads column c of one Parquet source directly, for KeysPart:
+// the row groups of part, counting them on from *rg. It returns false,
+// having read nothing, when the file is not one the direct reader takes as
+// a string column (Scan then reads it, and reports what is wrong with it).
+func (s *Snapshot) parquetKeys(ctx context.Context, t *Table, src Source, c int, rg *int, part, parts int,
+	fn func([]string, []bool) error) (done bool, err error) {
 	if s.viaArrow {
 		return false, nil
 	}
@@ -88,6 +99,7 @@ func (s *Snapshot) parquetKeys(ctx context.Context, t *Table, src Source, c int,
 			done, err = true, snapErr("%s: corrupt Parquet data: %v", src.Path, r)
 		}
 	}()
+	defer func() { *rg += p.pf.NumRowGroups() }()
 	maxDef := leaves[j].maxDef
 	var (
 		vals []string
@@ -95,7 +107,10 @@ func (s *Snapshot) parquetKeys(ctx context.Context, t *Table, src Source, c int,
 		def  []int16
 		ba   []parquet.ByteArray
 	)
-	for rg := 0; rg < p.pf.NumRowGroups(); rg++ {
+	for rg, first := 0, *rg; rg < p.pf.NumRowGroups(); rg++ {
+		if (first+rg)%parts != part {
+			continue
+		}
 		cr, err := p.pf.RowGroup(rg).Column(j)
 		if err != nil {
 			return true, snapErr("%s: row group %d: %v", src.Path, rg, err)

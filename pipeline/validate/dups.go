@@ -1,37 +1,61 @@
 package validate
 
 import (
+	"errors"
 	"strings"
+	"sync"
 )
 
 // duplicateIDs returns the ids that keys gives more than once (keys calls
 // fn with batches of ids, ok[i] false for a row without one, as
-// snapshot.Keys does). It runs in memory bounded by 8 bytes per row: the
-// first pass keeps a 64-bit hash of every id, not the ids, and finds the
-// hashes met more than once. Only when there are some does a second pass
-// over the keys count the ids with those hashes exactly, so the result is
-// exact whatever the hash. With a 64-bit hash, two of 10 M distinct ids
-// share one with a chance of about 3 in a million, so a table without
-// duplicates is read once.
-func duplicateIDs(keys func(fn func(keys []string, ok []bool) error) error, hash func(string) uint64) (map[string]bool, error) {
-	var bag hashBag
-	err := keys(func(ks []string, ok []bool) error {
-		for i, k := range ks {
-			if ok[i] {
-				bag.add(hash(k))
-			}
+// snapshot.KeysPart does for one of parts parts of the rows). It runs in
+// memory bounded by 8 bytes per row: the first pass keeps a 64-bit hash of
+// every id, not the ids, and finds the hashes met more than once. Only when
+// there are some does a second pass over the keys count the ids with those
+// hashes exactly, so the result is exact whatever the hash. With a 64-bit
+// hash, two of 10 M distinct ids share one with a chance of about 3 in a
+// million, so a table without duplicates is read once.
+//
+// The first pass reads the parts side by side, each into a bag of its own;
+// when one fails, the keys are read again in one part for the error that
+// reading them in order meets first.
+func duplicateIDs(keys func(part, parts int, fn func(keys []string, ok []bool) error) error, hash func(string) uint64, parts int) (map[string]bool, error) {
+	bags := make([]hashBag, parts)
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() {
+			bag := &bags[p]
+			errs[p] = keys(p, parts, func(ks []string, ok []bool) error {
+				for i, k := range ks {
+					if ok[i] {
+						bag.add(hash(k))
+					}
+				}
+				return nil
+			})
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		if parts == 1 {
+			return nil, err
 		}
-		return nil
-	})
-	if err != nil {
+		if first := keys(0, 1, func([]string, []bool) error { return nil }); first != nil {
+			return nil, first
+		}
 		return nil, err
+	}
+	bag := &bags[0]
+	for p := 1; p < parts; p++ {
+		bag.merge(&bags[p])
 	}
 	suspect := bag.repeated()
 	if suspect.len() == 0 {
 		return nil, nil
 	}
 	count := map[string]int{}
-	err = keys(func(ks []string, ok []bool) error {
+	err := keys(0, 1, func(ks []string, ok []bool) error {
 		for i, k := range ks {
 			if !ok[i] || !suspect.has(hash(k)) {
 				continue
@@ -82,6 +106,17 @@ func (g *hashBag) add(h uint64) {
 		*c = make([]uint64, 0, bagBlock)
 	}
 	*c = append(*c, h)
+}
+
+// merge moves the hashes of o into g.
+func (g *hashBag) merge(o *hashBag) {
+	for k := range o.cur {
+		g.full[k] = append(g.full[k], o.full[k]...)
+		if len(o.cur[k]) > 0 {
+			g.full[k] = append(g.full[k], o.cur[k])
+		}
+		o.full[k], o.cur[k] = nil, nil
+	}
 }
 
 // repeated returns the hashes added more than once, emptying the bag as it

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"maps"
+	"sync/atomic"
 	"testing"
 )
 
@@ -43,32 +44,48 @@ func TestDuplicateIDs(t *testing.T) {
 		}
 		maps.DeleteFunc(want, func(_ string, dup bool) bool { return !dup })
 		for hname, hash := range hashes {
-			t.Run(tname+"/"+hname, func(t *testing.T) {
-				got, err := duplicateIDs(batches(rows, 999), hash)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !maps.Equal(got, want) {
-					t.Fatalf("got %d duplicate ids, want %d", len(got), len(want))
-				}
-			})
+			for _, parts := range []int{1, 2, 3} {
+				t.Run(fmt.Sprintf("%s/%s/%d parts", tname, hname, parts), func(t *testing.T) {
+					got, err := duplicateIDs(batches(rows, 999), hash, parts)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !maps.Equal(got, want) {
+						t.Fatalf("got %d duplicate ids, want %d", len(got), len(want))
+					}
+				})
+			}
 		}
 	}
 }
 
+// TestDuplicateIDsError fails the reading of one part, or the second
+// pass: the error is the one reading the keys in order meets.
 func TestDuplicateIDsError(t *testing.T) {
-	boom := errors.New("boom")
 	rows := ids(100, func(i int) int { return i % 10 })
-	for pass := 1; pass <= 2; pass++ {
-		calls := 0
-		keys := func(fn func([]string, []bool) error) error {
-			if calls++; calls == pass {
-				return boom
+	for _, parts := range []int{1, 2} {
+		for fail := range parts + 1 { // a part of the first pass, or the second pass
+			var reads atomic.Int32 // parts are read side by side
+			keys := func(part, n int, fn func([]string, []bool) error) error {
+				calls := int(reads.Add(1))
+				if n == parts && part == fail || n == 1 && calls > parts && fail == parts {
+					return fmt.Errorf("part %d of %d", part, n)
+				}
+				if n == 1 && calls > parts && fail < parts {
+					return errors.New("in order") // the reading in order, for the error
+				}
+				return batches(rows, 7)(part, n, fn)
 			}
-			return batches(rows, 7)(fn)
-		}
-		if _, err := duplicateIDs(keys, func(string) uint64 { return 1 }); !errors.Is(err, boom) {
-			t.Errorf("error in pass %d: got %v", pass, err)
+			_, err := duplicateIDs(keys, func(string) uint64 { return 1 }, parts)
+			want := "in order"
+			if parts == 1 && fail == 0 {
+				want = "part 0 of 1"
+			} else if fail == parts {
+				want = "part 0 of 1" // the second pass
+			}
+			if err == nil || err.Error() != want {
+				t.Errorf("%d parts, failing %d: got %v, want %s", parts, fail, err, want)
+			}
 		}
 	}
 }
@@ -82,11 +99,14 @@ func ids(n int, f func(i int) int) []string {
 	return out
 }
 
-// batches gives rows to fn as snapshot.Keys does, size rows at a time;
-// an empty row has no id.
-func batches(rows []string, size int) func(fn func([]string, []bool) error) error {
-	return func(fn func([]string, []bool) error) error {
-		for start := 0; start < len(rows); start += size {
+// batches gives rows to fn as snapshot.KeysPart does, size rows at a
+// time, batch b to part b modulo parts; an empty row has no id.
+func batches(rows []string, size int) func(part, parts int, fn func([]string, []bool) error) error {
+	return func(part, parts int, fn func([]string, []bool) error) error {
+		for start, b := 0, 0; start < len(rows); start, b = start+size, b+1 {
+			if b%parts != part {
+				continue
+			}
 			ks := rows[start:min(start+size, len(rows))]
 			ok := make([]bool, len(ks))
 			for i, k := range ks {

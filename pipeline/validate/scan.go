@@ -369,9 +369,13 @@ func (s *scanner) countDuplicates(table string) (map[string]bool, error) {
 		return dups, nil
 	}
 	seed := maphash.MakeSeed()
-	return duplicateIDs(func(fn func([]string, []bool) error) error {
-		return s.snap.Keys(s.ctx, table, t.Key, fn)
-	}, func(k string) uint64 { return maphash.String(seed, k) })
+	parts := 1
+	if t.Large {
+		parts = 2 // read side by side: the orders' pass is the longest of the early ones
+	}
+	return duplicateIDs(func(part, parts int, fn func([]string, []bool) error) error {
+		return s.snap.KeysPart(s.ctx, table, t.Key, part, parts, fn)
+	}, func(k string) uint64 { return maphash.String(seed, k) }, parts)
 }
 
 // cols gives named access to a row of a batch.
