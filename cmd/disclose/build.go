@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -80,9 +79,6 @@ func build(ctx context.Context, cfg *Config, rep *Report, stderr io.Writer) (*Ev
 		}
 	}
 	tonight := changes(ev, prev.Scores, ev.prevCounts)
-	// The large tables are read; what is left is provider-sized. Hand the
-	// loading heap back before publishing, so the two peaks do not add up.
-	debug.FreeOSMemory()
 	loaded := time.Now()
 	if err := publish(cfg, ev); err != nil {
 		return nil, err
