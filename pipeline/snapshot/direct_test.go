@@ -87,16 +87,7 @@ func keysMatchScan(t *testing.T, dir string) {
 				t.Fatal(err)
 			}
 			s.viaArrow = false
-			err = s.Keys(context.Background(), name, col.Name, func(keys []string, ok []bool) error {
-				for i, k := range keys {
-					if !ok[i] {
-						k = "<none>"
-					}
-					got = append(got, strings.Clone(k))
-				}
-				return nil
-			})
-			if err != nil {
+			if err := s.Keys(context.Background(), name, col.Name, collectKeys(&got)); err != nil {
 				t.Fatal(err)
 			}
 			if !slices.Equal(got, want) {
@@ -106,16 +97,7 @@ func keysMatchScan(t *testing.T, dir string) {
 			for _, parts := range []int{2, 3} {
 				var all []string
 				for part := range parts {
-					err := s.KeysPart(context.Background(), name, col.Name, part, parts, func(keys []string, ok []bool) error {
-						for i, k := range keys {
-							if !ok[i] {
-								k = "<none>"
-							}
-							all = append(all, strings.Clone(k))
-						}
-						return nil
-					})
-					if err != nil {
+					if err := s.KeysPart(context.Background(), name, col.Name, part, parts, collectKeys(&all)); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -130,6 +112,20 @@ func keysMatchScan(t *testing.T, dir string) {
 	}
 	if checked == 0 {
 		t.Error("no id column checked")
+	}
+}
+
+// collectKeys returns a function for Keys that appends the keys to dst,
+// "<none>" for a row without one.
+func collectKeys(dst *[]string) func(keys []string, ok []bool) error {
+	return func(keys []string, ok []bool) error {
+		for i, k := range keys {
+			if !ok[i] {
+				k = "<none>"
+			}
+			*dst = append(*dst, strings.Clone(k))
+		}
+		return nil
 	}
 }
 
