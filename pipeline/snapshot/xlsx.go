@@ -72,7 +72,7 @@ func (s *Snapshot) workbook(name string) error {
 type sheetRows struct {
 	fast *sheetScan
 	rows *excelize.Rows
-	row  int // the number of the row read last
+	row  int // the number of the row excelize read last
 	held *heldRow
 }
 
