@@ -178,16 +178,20 @@ func sharedStrings(data []byte) ([]string, bool) {
 			continue
 		}
 		b.Reset()
+		runs := false
 		for !x.end("si") {
 			x.skipSpace()
 			switch {
 			case x.isTag("t"):
+				// excelize keeps one text of the item's own, and puts it
+				// before the runs' whatever the order.
 				t, ok := x.textElement("t", true)
-				if !ok {
+				if !ok || runs || b.Len() > 0 {
 					return nil, false
 				}
 				b.WriteString(t)
 			case x.isTag("r"):
+				runs = true
 				if self, ok := x.startTag("r"); !ok || self {
 					return nil, false
 				}
