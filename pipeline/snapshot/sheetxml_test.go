@@ -195,6 +195,8 @@ func TestSheetReaderForms(t *testing.T) {
 		{"styled header", `<row r="1"><c r="A1" s="1" t="s"><v>0</v></c></row><row r="2"><c r="A2"><v>1</v></c></row>`, sst, false},
 		{"numeric header", `<row r="1"><c r="A1"><v>1.50</v></c><c r="B1" t="b"><v>1</v></c></row><row r="2"><c r="A2"><v>1.50</v></c></row>`, sst, false},
 		{"escaped shared string", header + `<row r="2"><c r="A2" t="s"><v>2</v></c></row>`, `<si><t>id</t></si><si><t>name</t></si><si><t>a_x000D_b</t></si>`, false},
+		{"two values", header + `<row r="2"><c r="A2"><v>1</v><v>2</v></c><c r="B2" t="s"><v>0</v><v>1</v></c></row>`, sst, true},
+		{"two inline strings", header + `<row r="2"><c r="A2" t="inlineStr"><is><t>a</t></is><is><t>b</t></is></c></row>`, sst, true},
 		{"shared string with two texts", header + `<row r="2"><c r="A2" t="s"><v>2</v></c></row>`, `<si><t>id</t></si><si><t>name</t></si><si><t>a</t><t>b</t></si>`, false},
 		{"shared string with its text after a run", header + `<row r="2"><c r="A2" t="s"><v>2</v></c></row>`, `<si><t>id</t></si><si><t>name</t></si><si><r><t>a</t></r><t>b</t></si>`, false},
 		{"shared string out of range", header + `<row r="2"><c r="A2" t="s"><v>99</v></c></row>`, sst, false},
