@@ -8,8 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -320,4 +322,121 @@ func FuzzSheetScan(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzSheetReader reads a worksheet of arbitrary rows both ways: the
+// sheet reader, when it takes the sheet, gives excelize's cells.
+func FuzzSheetReader(f *testing.F) {
+	f.Add(`<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="B2" t="str"><v>a &amp; b</v></c><c r="C2"><v>1.50</v></c></row>`)
+	f.Add(`<row><c t="inlineStr"><is><t xml:space="preserve"> x </t></is></c></row><row r="4"><c r="D4" t="b"><v>1</v></c></row>`)
+	f.Add(`<row r="1"><c r="A1" t="s"><v>1</v></c></row><row r="3"><c r="A3" t="s"><v>2</v></c><c r="B3" t="e"><v>#N/A</v></c></row>`)
+	sst := `<si><t>id</t></si><si><t xml:space="preserve"> name </t></si><si><r><t>ri</t></r><r><rPr><b/></rPr><t>ch</t></r></si>`
+	f.Fuzz(func(t *testing.T, rows string) {
+		if strings.Contains(rows, "sheetData") || !utf8.ValidString(rows) {
+			return // the worksheet around the rows must stay what it is
+		}
+		path := xlsxWith(t, rows, sst)
+		f, err := excelize.OpenFile(path)
+		if err != nil {
+			return
+		}
+		f.Close()
+		want := excelizeSheet(t, path, "s")
+		got, _ := sheetRowsOf(t, path, "s")
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("sheet reader gives\n%#v\nexcelize\n%#v", got, want)
+		}
+	})
+}
+
+// TestSheetReaderRandomXML reads worksheets of random rows, well and badly
+// formed, both ways: where the sheet reader takes a sheet, it gives
+// excelize's cells.
+func TestSheetReaderRandomXML(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	texts := []string{"", "a", " a ", "a &amp; b", "&lt;x&gt;", "&quot;q&apos;", "1.50", "12", "-0", "1e3", "TRUE", "中文", "😀",
+		"x\r\ny", "x\ry", "&#13;&#10;", "&#x41;", "  ", "\t", "0", "2", " 1 "}
+	bad := []string{"&#0;", "&nbsp;", "a\x01", "_x000D_", "99", "a\xffb", "<![CDATA[x]]>"} // texts the sheet reader leaves to excelize
+	types := []string{"", "s", "s", "str", "inlineStr", "b", "e", "n", "d", "x"}
+	pick := func(xs []string) string {
+		if &xs[0] == &texts[0] && r.IntN(25) == 0 {
+			xs = bad
+		}
+		return xs[r.IntN(len(xs))]
+	}
+	sst := `<si><t>id</t></si><si><t xml:space="preserve"> name </t></si><si><r><t>ri</t></r><r><rPr><b/></rPr><t>ch</t></r></si>`
+	fast := 0
+	const sheets = 600
+	for n := 0; n < sheets; n++ {
+		var b strings.Builder
+		row := 0
+		if r.IntN(2) == 0 { // a header, as sheets have
+			b.WriteString(`<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>`)
+			row = 1
+		}
+		for range 1 + r.IntN(5) {
+			row += 1 + r.IntN(2) - 2*boolInt(r.IntN(40) == 0) // now and then the same row or one before
+			switch r.IntN(4) {
+			case 0:
+				b.WriteString("<row>")
+			default:
+				fmt.Fprintf(&b, `<row r="%d" spans="1:4">`, row)
+			}
+			col := 0
+			for range r.IntN(5) {
+				col += 1 + r.IntN(2) - 2*boolInt(r.IntN(40) == 0)
+				ref := ""
+				if r.IntN(5) > 0 {
+					name, _ := excelize.CoordinatesToCellName(max(col, 1), max(row, 1))
+					if r.IntN(60) == 0 {
+						name = strings.ToLower(name)
+					}
+					ref = fmt.Sprintf(` r="%s"`, name)
+				}
+				attrs := ref
+				typ := pick(types)
+				if typ != "" {
+					attrs += fmt.Sprintf(` t="%s"`, typ)
+				}
+				val := pick(texts)
+				if typ == "s" && r.IntN(10) > 0 {
+					val = pick([]string{"0", "1", "2", " 1 ", ""})
+				}
+				if r.IntN(4) == 0 {
+					attrs += fmt.Sprintf(` s="%d"`, r.IntN(3))
+				}
+				switch r.IntN(40) {
+				case 0, 1, 2:
+					fmt.Fprintf(&b, `<c%s/>`, attrs)
+				case 3, 4, 5:
+					fmt.Fprintf(&b, `<c%s><is><t>%s</t></is></c>`, attrs, val)
+				case 6:
+					fmt.Fprintf(&b, `<c%s><f>1+1</f><v>%s</v></c>`, attrs, val)
+				default:
+					fmt.Fprintf(&b, `<c%s><v>%s</v></c>`, attrs, val)
+				}
+			}
+			b.WriteString("</row>")
+		}
+		path := xlsxWith(t, b.String(), sst)
+		want := excelizeSheet(t, path, "s")
+		got, read := sheetRowsOf(t, path, "s")
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("rows %q: sheet reader gives\n%#v\nexcelize\n%#v", b.String(), got, want)
+		}
+		if read {
+			fast++
+		}
+	}
+	if fast < sheets/4 {
+		t.Errorf("the sheet reader took %d of %d random sheets; the test no longer exercises it", fast, sheets)
+	}
+	t.Logf("the sheet reader took %d of %d random sheets", fast, sheets)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
