@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -59,33 +60,47 @@ func TestDuplicateIDs(t *testing.T) {
 	}
 }
 
-// TestDuplicateIDsError fails the reading of one part, or the second
-// pass: the error is the one reading the keys in order meets.
+// TestDuplicateIDsError fails one reading of the keys: a part of the first
+// pass, or the second pass. The error is the one reading the keys in
+// order meets.
 func TestDuplicateIDsError(t *testing.T) {
-	rows := ids(100, func(i int) int { return i % 10 })
-	for _, parts := range []int{1, 2} {
-		for fail := range parts + 1 { // a part of the first pass, or the second pass
-			var reads atomic.Int32 // parts are read side by side
-			keys := func(part, n int, fn func([]string, []bool) error) error {
-				calls := int(reads.Add(1))
-				if n == parts && part == fail || n == 1 && calls > parts && fail == parts {
-					return fmt.Errorf("part %d of %d", part, n)
-				}
-				if n == 1 && calls > parts && fail < parts {
-					return errors.New("in order") // the reading in order, for the error
-				}
-				return batches(rows, 7)(part, n, fn)
+	rows := ids(100, func(i int) int { return i % 10 }) // with the hash below, every id is suspect: there is a second pass
+	errIf := func(failing bool, msg string) error {
+		if failing {
+			return errors.New(msg)
+		}
+		return nil
+	}
+	// fail gives the error of a reading: the how-many-th it is (parts
+	// are read side by side, so they are 1 and 2 in either order), the
+	// part and the number of parts it reads.
+	cases := []struct {
+		name  string
+		parts int
+		fail  func(call, part, parts int) error
+		want  string
+	}{
+		{"one part, first pass", 1, func(call, _, _ int) error { return errIf(call == 1, "first pass") }, "first pass"},
+		{"one part, second pass", 1, func(call, _, _ int) error { return errIf(call == 2, "second pass") }, "second pass"},
+		{"two parts, part 0", 2, func(_, part, parts int) error {
+			return cmp.Or(errIf(parts == 2 && part == 0, "part 0"), errIf(parts == 1, "in order"))
+		}, "in order"},
+		{"two parts, part 1", 2, func(_, part, parts int) error {
+			return cmp.Or(errIf(parts == 2 && part == 1, "part 1"), errIf(parts == 1, "in order"))
+		}, "in order"},
+		{"two parts, second pass", 2, func(call, _, _ int) error { return errIf(call == 3, "second pass") }, "second pass"},
+	}
+	for _, tc := range cases {
+		var calls atomic.Int32
+		keys := func(part, parts int, fn func([]string, []bool) error) error {
+			if err := tc.fail(int(calls.Add(1)), part, parts); err != nil {
+				return err
 			}
-			_, err := duplicateIDs(keys, func(string) uint64 { return 1 }, parts)
-			want := "in order"
-			if parts == 1 && fail == 0 {
-				want = "part 0 of 1"
-			} else if fail == parts {
-				want = "part 0 of 1" // the second pass
-			}
-			if err == nil || err.Error() != want {
-				t.Errorf("%d parts, failing %d: got %v, want %s", parts, fail, err, want)
-			}
+			return batches(rows, 7)(part, parts, fn)
+		}
+		_, err := duplicateIDs(keys, func(string) uint64 { return 1 }, tc.parts)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%s: got %v, want %s", tc.name, err, tc.want)
 		}
 	}
 }
