@@ -157,6 +157,7 @@ func evaluate(ctx context.Context, cfg *Config, book *rulebook.Book, prev *ledge
 		}
 	}
 	ratings := rating.Rate(res.Facts, book, cleared)
+	ledger.Publish(res.Facts, ratings, notices, snap.AsOf, book)
 	return &Evaluation{Book: book, Snap: snap, Stats: stats, Result: res, Ratings: ratings, Notices: notices, Changes: changes, prevCounts: prevCounts,
 		Ledger: &ledger.Ledger{Notices: notices, Scores: ledger.Record(prev.Scores, snap.AsOf, ratings)}}, nil
 }

@@ -167,3 +167,19 @@ func Measures(notices []*model.Notice, asOf model.Date, book *rulebook.Book) []s
 	}
 	return out
 }
+
+// Publish sets each rating's published status (model.PublishedStatus)
+// from the provider's exported status, its grade and the measures of its
+// notices in force on asOf. ratings[i] belongs to facts[i].
+func Publish(facts []*model.Facts, ratings []model.Rating, notices []model.Notice, asOf model.Date, book *rulebook.Book) {
+	byProvider := map[string][]*model.Notice{}
+	for i := range notices {
+		n := &notices[i]
+		byProvider[n.ProviderID] = append(byProvider[n.ProviderID], n)
+	}
+	for i, f := range facts {
+		r := &ratings[i]
+		suspended := slices.Contains(Measures(byProvider[f.Provider.ID], asOf, book), "suspension")
+		r.Status = model.PublishedStatus(f.Provider.Status, r.Grade, suspended)
+	}
+}

@@ -72,3 +72,40 @@ func TestBuilds(t *testing.T) {
 		t.Fatalf("read back: %v, %d notices", err, len(back.Notices))
 	}
 }
+
+// TestPublish gives each provider one published status, reconciled with
+// the measures in force.
+func TestPublish(t *testing.T) {
+	book, err := rulebook.Load(content.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	asOf := day("2025-06-30")
+	suspension := func(p string, issued model.Date, status string) model.Notice {
+		return model.Notice{ID: "N-" + p, ProviderID: p, Measure: "suspension", IssuedOn: issued,
+			EffectiveUntil: issued + 89, Status: status, RescindedOn: model.NoDate}
+	}
+	tests := []struct {
+		name, exported, grade string
+		notices               []model.Notice
+		want                  string
+	}{
+		{"active in the export, nothing in force", "active", "A", nil, "active"},
+		{"suspended in the export", "suspended", "A", nil, "suspended"},
+		{"cleared in the export", "cleared", model.Cleared, nil, "cleared"},
+		{"cleared by a clearance notice, active in the export", "active", model.Cleared, nil, "cleared"},
+		{"cleared beats suspended", "suspended", model.Cleared, nil, "cleared"},
+		{"a suspension in force", "active", "B", []model.Notice{suspension("P", asOf-10, model.InForce)}, "suspended"},
+		{"a suspension that ended yesterday", "active", "B", []model.Notice{suspension("P", asOf-90, model.Expired)}, "active"},
+		{"a suspension rescinded on appeal", "active", "B", []model.Notice{suspension("P", asOf-10, model.Rescinded)}, "active"},
+		{"another provider's suspension", "active", "B", []model.Notice{suspension("Q", asOf-10, model.InForce)}, "active"},
+	}
+	for _, tt := range tests {
+		facts := []*model.Facts{{Provider: &model.Provider{ID: "P", Status: tt.exported}}}
+		ratings := []model.Rating{{ProviderID: "P", Grade: tt.grade}}
+		Publish(facts, ratings, tt.notices, asOf, book)
+		if ratings[0].Status != tt.want {
+			t.Errorf("%s: status %q, want %q", tt.name, ratings[0].Status, tt.want)
+		}
+	}
+}

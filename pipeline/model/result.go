@@ -122,6 +122,30 @@ type Rating struct {
 	Weighted       float64 // 100 × Σ weight × value, before points
 	PointsDeducted int64
 	RatedItems     int64 // assessable orders plus tickets
+	// Status is the published status (PublishedStatus): one answer to
+	// "can I still buy here?".
+	Status string
+}
+
+// Published statuses of a provider.
+const (
+	StatusActive    = "active"
+	StatusSuspended = "suspended"
+	StatusCleared   = "cleared"
+)
+
+// PublishedStatus reconciles the export's status with the measures in
+// force: cleared when the grade is cleared; otherwise suspended when the
+// export says suspended or a suspension (暂停合作) is in force; otherwise
+// active.
+func PublishedStatus(exported, grade string, suspensionInForce bool) string {
+	switch {
+	case grade == Cleared:
+		return StatusCleared
+	case exported == StatusSuspended || suspensionInForce:
+		return StatusSuspended
+	}
+	return StatusActive
 }
 
 // Score returns the score as a number.

@@ -116,7 +116,7 @@ var providerCols = []Col{
 	{Name: "provider_id", Kind: KText, Zh: "服务商编号", En: "Provider id"},
 	{Name: "name", Kind: KText, Zh: "服务商名称（原文）", En: "Provider name as registered"},
 	{Name: "category", Kind: KEnum, Zh: "类目：operations 代运营、software 软件工具、marketing 营销推广、training 培训、customer_service 客服外包、design 设计、other 其他", En: "Category: operations, software, marketing, training, customer_service, design, other"},
-	{Name: "status", Kind: KEnum, Zh: "平台状态：active 正常、suspended 暂停、cleared 已清退", En: "Status on the platform: active, suspended, cleared"},
+	{Name: "status", Kind: KEnum, Zh: "公示状态：cleared 已清退（评级为已清退）；否则 suspended 暂停（平台导出为暂停，或暂停合作处罚生效中）；否则 active 正常", En: "Published status: cleared when the grade is cleared; otherwise suspended when the platform's export says suspended or a suspension is in force; otherwise active"},
 	{Name: "grade", Kind: KEnum, Zh: "评级 A–E；unrated 数据不足；cleared 已清退", En: "Grade A–E; unrated (too few data); cleared"},
 	{Name: "score", Kind: KScore, Zh: "得分 0–100，一位小数；未评级时为空", En: "Score 0–100 with one decimal; empty when not rated"},
 	{Name: "delivery_due", Kind: KInt, Zh: "近90天到期、可评估的订单数", En: "Orders due and assessable in the last 90 days"},
@@ -153,7 +153,7 @@ func providersTable(in *Input) *Table {
 	for i, f := range in.Facts {
 		r := &in.Ratings[i]
 		p := f.Provider
-		row := []Value{txt(p.ID), txt(p.Name), txt(p.Category), txt(p.Status), txt(r.Grade), score(r),
+		row := []Value{txt(p.ID), txt(p.Name), txt(p.Category), txt(r.Status), txt(r.Grade), score(r),
 			num(f.DeliveryDue), num(f.DeliveryOnTime), num(f.ResponseDue), num(f.ResponseOnTime),
 			num(f.ResolutionDue), num(f.ResolutionOnTime), num(f.Checks), num(f.ChecksAnswered),
 			num(f.Orders90), num(f.ComplaintsUpheld90), num(f.Points365), num(f.Incidents365),
