@@ -59,6 +59,14 @@ type Input struct {
 	History     []ledger.Score // every build's scores, this one included
 	Downloads   []Download
 	Dictionary  []Column
+	// Departed are providers with notices that tonight's export lacks.
+	Departed []Departed
+}
+
+// Departed is a provider the ledger holds notices for but tonight's export
+// does not list, named as its latest notice names it.
+type Departed struct {
+	ID, Name, Category string
 }
 
 // Options tune the rendering.

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/disclose-project/disclose/pipeline/build"
 )
 
 // TestChanges builds the ledger case's nights and reads changes.json:
@@ -13,11 +15,11 @@ import (
 func TestChanges(t *testing.T) {
 	a := loadArchive(t, "testdata/cases/ledger.txtar")
 	dir := t.TempDir()
-	var got []Changes
+	var got []build.Changes
 	for n := 1; n <= 4; n++ {
 		buildNight(t, a, n, dir, "--out", filepath.Join(dir, "public"), "--state", filepath.Join(dir, "state"),
 			"--report", filepath.Join(dir, "report.json"), "--max-reject", "100%", "--max-drop", "100%", "--quiet")
-		var c Changes
+		var c build.Changes
 		b, err := os.ReadFile(filepath.Join(dir, "changes.json"))
 		if err != nil || json.Unmarshal(b, &c) != nil {
 			t.Fatalf("build %d: changes.json: %v", n, err)

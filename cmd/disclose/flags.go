@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"strings"
+	"slices"
 
+	"github.com/disclose-project/disclose/pipeline/model"
 	"github.com/spf13/pflag"
 )
 
@@ -24,14 +25,16 @@ type Config struct {
 	MaxReject  string
 	MaxDrop    string
 	Addr       string
+	NewLedger  bool
+	AllowEmpty []string
+	From       string // restore
 	// gen
 	Seed      int64
 	Providers int
 	Orders    int
 	Format    string
 
-	set  map[string]bool
-	prog *progress // the build's progress display // flags given on the command line
+	set map[string]bool // flags given on the command line
 }
 
 // flagDefs declares every flag once: name, usage, and how to bind it.
@@ -68,6 +71,15 @@ var flagDefs = map[string]func(fs *pflag.FlagSet, c *Config){
 	"max-drop": func(fs *pflag.FlagSet, c *Config) {
 		fs.StringVar(&c.MaxDrop, "max-drop", "50%", "refuse when a table's row count falls by more than this share since the previous build")
 	},
+	"new-ledger": func(fs *pflag.FlagSet, c *Config) {
+		fs.BoolVar(&c.NewLedger, "new-ledger", false, "start a new ledger in --state, which must be empty or missing (the first build only)")
+	},
+	"allow-empty": func(fs *pflag.FlagSet, c *Config) {
+		fs.StringSliceVar(&c.AllowEmpty, "allow-empty", nil, "activity tables that may have no rows (orders,tickets,complaints,contact_checks,shop_gmv); others refuse the build when empty")
+	},
+	"from": func(fs *pflag.FlagSet, c *Config) {
+		fs.StringVar(&c.From, "from", "", "a published downloads folder (the site's downloads/) to rebuild the ledger from")
+	},
 	"addr": func(fs *pflag.FlagSet, c *Config) {
 		fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "address to serve on")
 	},
@@ -86,8 +98,10 @@ type errUsage struct{ msg string }
 
 func (e errUsage) Error() string { return e.msg }
 
-// parseFlags parses args for a subcommand that takes the named flags.
-func parseFlags(cmd, summary string, names []string, args []string, stderr io.Writer) (*Config, error) {
+// parseFlags parses args for a subcommand that takes the named flags. With
+// --help it prints the subcommand's usage to stdout and returns
+// pflag.ErrHelp (exit status 0).
+func parseFlags(cmd, summary string, names []string, args []string, stdout io.Writer) (*Config, error) {
 	c := &Config{}
 	fs := pflag.NewFlagSet(cmd, pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -97,7 +111,7 @@ func parseFlags(cmd, summary string, names []string, args []string, stderr io.Wr
 	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if err == pflag.ErrHelp {
-			fmt.Fprintf(stderr, "usage: disclose %s [flags]\n\n%s\n\nFlags:\n%s", cmd, summary, fs.FlagUsages())
+			fmt.Fprintf(stdout, "usage: disclose %s [flags]\n\n%s\n\nFlags:\n%s", cmd, summary, fs.FlagUsages())
 			return nil, err
 		}
 		return nil, errUsage{fmt.Sprintf("disclose %s: %v (see disclose %s --help)", cmd, err, cmd)}
@@ -110,8 +124,18 @@ func parseFlags(cmd, summary string, names []string, args []string, stderr io.Wr
 	if c.LogFormat != "" && c.LogFormat != "text" && c.LogFormat != "json" {
 		return nil, errUsage{fmt.Sprintf("disclose %s: --log-format must be text or json", cmd)}
 	}
-	if strings.Contains(strings.Join(names, " "), "jobs") && c.Jobs < 1 {
+	if slices.Contains(names, "jobs") && c.Jobs < 1 {
 		return nil, errUsage{fmt.Sprintf("disclose %s: --jobs must be at least 1", cmd)}
+	}
+	if c.AsOf != "" {
+		if _, err := model.ParseDate(c.AsOf); err != nil {
+			return nil, errUsage{fmt.Sprintf("disclose %s: --as-of %q: want a date YYYY-MM-DD", cmd, c.AsOf)}
+		}
+	}
+	for _, t := range c.AllowEmpty {
+		if !slices.Contains([]string{"orders", "tickets", "complaints", "contact_checks", "shop_gmv"}, t) {
+			return nil, errUsage{fmt.Sprintf("disclose %s: --allow-empty %q: want orders, tickets, complaints, contact_checks or shop_gmv", cmd, t)}
+		}
 	}
 	return c, nil
 }

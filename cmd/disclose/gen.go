@@ -13,7 +13,7 @@ import (
 
 func cmdGen(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg, err := parseFlags("gen", "Write a synthetic snapshot: reference tables in reference.xlsx (Chinese labels), activity\ntables in Parquet (--format parquet), one workbook each (xlsx), or both encodings of the same\nsnapshot in OUT/parquet and OUT/xlsx (both). The same seed gives the same bytes.",
-		[]string{"out", "seed", "providers", "orders", "format", "as-of"}, args, stderr)
+		[]string{"out", "seed", "providers", "orders", "format", "as-of"}, args, stdout)
 	if err != nil {
 		return err
 	}

@@ -13,9 +13,9 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 
+	"github.com/disclose-project/disclose/pipeline/build"
 	"github.com/disclose-project/disclose/pipeline/ledger"
-	"github.com/disclose-project/disclose/pipeline/snapshot"
-	"github.com/disclose-project/disclose/pipeline/validate"
+	"github.com/disclose-project/disclose/pipeline/state"
 	"github.com/spf13/pflag"
 
 	_ "time/tzdata" // time zones on machines without a zoneinfo database
@@ -34,10 +34,11 @@ const usage = `usage: disclose <command> [flags]
 Commands:
   build      validate a snapshot, enforce the rule book, publish the site and downloads
   validate   check a snapshot and report what would be used and rejected
+  restore    rebuild a lost state directory (the ledger) from published downloads
   gen        write a synthetic snapshot of a given size and seed
   serve      preview a built site on 127.0.0.1
 
-Run 'disclose <command> --help' for the flags of a command.
+Run 'disclose <command> --help' for the flags of a command; 'disclose --version' for the version.
 `
 
 // softMemoryLimit is the heap size the Go runtime is asked to stay near
@@ -67,6 +68,12 @@ func main() {
 
 // run executes a command line and returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return runWith(ctx, args, stdout, stderr, nil)
+}
+
+// runWith is run with a hook called at each step of a build's publishing
+// (build.Config.Hook), for tests that fail or kill a build at each step.
+func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, hook func(string) error) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return exitUsage
@@ -74,15 +81,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var err error
 	switch args[0] {
 	case "build":
-		err = cmdBuild(ctx, args[1:], stdout, stderr)
+		err = cmdBuild(ctx, args[1:], stdout, stderr, hook)
 	case "validate":
 		err = cmdValidate(ctx, args[1:], stdout, stderr)
+	case "restore":
+		err = cmdRestore(ctx, args[1:], stdout, stderr)
 	case "gen":
 		err = cmdGen(ctx, args[1:], stdout, stderr)
 	case "serve":
 		err = cmdServe(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
+		return exitOK
+	case "--version", "version":
+		fmt.Fprintf(stdout, "disclose %s\n", version)
 		return exitOK
 	default:
 		fmt.Fprintf(stderr, "disclose: unknown command %q\n\n%s", args[0], usage)
@@ -102,11 +114,17 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.As(err, &u):
 		fmt.Fprintln(stderr, err)
 		return exitUsage
-	case errors.Is(err, validate.ErrRefused), errors.Is(err, snapshot.ErrSnapshot):
+	case errors.Is(err, state.ErrLocked):
+		fmt.Fprintf(stderr, "disclose: %v\nnothing was changed\n", err)
+		return exitFailed
+	case build.Refusal(err):
 		fmt.Fprintf(stderr, "disclose: %v\nnothing was published\n", err)
 		return exitRefused
 	case errors.Is(err, ledger.ErrDamaged):
-		fmt.Fprintf(stderr, "disclose: %v\nthe ledger was left as it is; restore it from a backup or move it away to start a new one\n", err)
+		fmt.Fprintf(stderr, "disclose: %v\nthe ledger was left as it is; restore it from its backup (or disclose restore from the last published downloads)\n", err)
+		return exitFailed
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintf(stderr, "disclose: %v\nnothing was published\n", err)
 		return exitFailed
 	}
 	fmt.Fprintf(stderr, "disclose: %v\n", err)

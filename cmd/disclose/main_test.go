@@ -5,14 +5,36 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/disclose-project/disclose/pipeline/build"
 )
 
 const conformance = "../../testdata/conformance"
+
+// buildArgs runs a build from command-line flags in this process and
+// returns what it evaluated.
+func buildArgs(t testing.TB, args ...string) *build.Result {
+	t.Helper()
+	cfg, err := parseFlags("build", "", buildFlags, args, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bc, err := cfg.build(io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := build.Run(context.Background(), bc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
 
 func runCLI(t *testing.T, args ...string) (int, string) {
 	t.Helper()
@@ -67,11 +89,11 @@ func TestConformance(t *testing.T) {
 			dir := t.TempDir()
 			rep := filepath.Join(dir, "report.json")
 			code, out := runCLI(t, "build", "--snapshot", filepath.Join(conformance, snap), "--out", filepath.Join(dir, "site"),
-				"--state", filepath.Join(dir, "state"), "--report", rep, "--max-reject", "10%", "--quiet")
+				"--state", filepath.Join(dir, "state"), "--new-ledger", "--report", rep, "--max-reject", "10%", "--quiet")
 			if code != 0 {
 				t.Fatalf("build exit %d: %s", code, out)
 			}
-			var got Report
+			var got build.Report
 			b, _ := os.ReadFile(rep)
 			if err := json.Unmarshal(b, &got); err != nil {
 				t.Fatal(err)
@@ -146,7 +168,7 @@ func TestRefusals(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "site")
 	state := filepath.Join(dir, "state")
-	if code, msg := runCLI(t, "build", "--snapshot", snap, "--out", out, "--state", state, "--max-reject", "10%", "--quiet"); code != 0 {
+	if code, msg := runCLI(t, "build", "--snapshot", snap, "--out", out, "--state", state, "--new-ledger", "--max-reject", "10%", "--quiet"); code != 0 {
 		t.Fatalf("first build exit %d: %s", code, msg)
 	}
 	before := treeBytes(t, out)
@@ -186,12 +208,17 @@ func TestRefusals(t *testing.T) {
 	}
 
 	// A damaged ledger fails the build (exit 1) and is not replaced.
-	os.WriteFile(filepath.Join(state, "notices.parquet"), []byte("not parquet"), 0o644)
+	cur, err := os.ReadFile(filepath.Join(state, "CURRENT"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	notices := filepath.Join(state, strings.TrimSpace(string(cur)), "notices.parquet")
+	os.WriteFile(notices, []byte("not parquet"), 0o644)
 	code, msg = runCLI(t, "build", "--snapshot", snap, "--out", out, "--state", state, "--max-reject", "10%", "--quiet")
 	if code != 1 || !strings.Contains(msg, "damaged ledger") {
 		t.Errorf("damaged ledger: exit %d, %s", code, msg)
 	}
-	if b, _ := os.ReadFile(filepath.Join(state, "notices.parquet")); string(b) != "not parquet" {
+	if b, _ := os.ReadFile(notices); string(b) != "not parquet" {
 		t.Errorf("damaged ledger was replaced")
 	}
 }
@@ -219,7 +246,7 @@ func TestDeterministic(t *testing.T) {
 	for i := 0; i < 2; i++ {
 		dir := t.TempDir()
 		jobs := []string{"1", "4"}[i] // parallel rendering must not change a byte
-		if code, msg := runCLI(t, "build", "--snapshot", snap, "--out", filepath.Join(dir, "site"), "--state", filepath.Join(dir, "state"), "--max-reject", "10%", "--quiet", "--jobs", jobs); code != 0 {
+		if code, msg := runCLI(t, "build", "--snapshot", snap, "--out", filepath.Join(dir, "site"), "--state", filepath.Join(dir, "state"), "--new-ledger", "--max-reject", "10%", "--quiet", "--jobs", jobs); code != 0 {
 			t.Fatalf("build exit %d: %s", code, msg)
 		}
 		trees = append(trees, treeBytes(t, filepath.Join(dir, "site")))

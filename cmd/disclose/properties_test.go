@@ -1,13 +1,12 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"io"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/disclose-project/disclose/pipeline/build"
 	"github.com/disclose-project/disclose/pipeline/gen"
 	"github.com/disclose-project/disclose/pipeline/ledger"
 	"github.com/disclose-project/disclose/pipeline/model"
@@ -28,20 +27,12 @@ func TestProperties(t *testing.T) {
 				t.Fatal(err)
 			}
 			args := []string{"--snapshot", snap, "--out", filepath.Join(dir, "public"), "--quarantine", filepath.Join(dir, "q.csv"), "--max-reject", "100%", "--quiet"}
-			cfg, err := parseFlags("build", "", []string{"snapshot", "out", "quiet", "quarantine", "max-reject", "max-drop"}, args, io.Discard)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ev, err := build(context.Background(), cfg, &Report{}, io.Discard)
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkProperties(t, ev)
+			checkProperties(t, buildArgs(t, args...).Evaluation)
 		})
 	}
 }
 
-func checkProperties(t *testing.T, ev *Evaluation) {
+func checkProperties(t *testing.T, ev *build.Evaluation) {
 	t.Helper()
 	facts := map[string]*model.Facts{}
 	for _, f := range ev.Result.Facts {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/disclose-project/disclose/pipeline/build"
+
 	"github.com/xuri/excelize/v2"
 )
 
@@ -110,7 +112,7 @@ func TestEveryReason(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("validate exit %d: %s", code, out)
 	}
-	var r Report
+	var r build.Report
 	b, _ := os.ReadFile(rep)
 	if err := json.Unmarshal(b, &r); err != nil {
 		t.Fatal(err)

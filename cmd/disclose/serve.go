@@ -15,7 +15,7 @@ import (
 )
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, err := parseFlags("serve", "Preview a built site: serve --out on --addr with the right content types and the\nsite's own 404 page. Stop with Ctrl-C.", []string{"out", "addr"}, args, stderr)
+	cfg, err := parseFlags("serve", "Preview a built site: serve --out on --addr with the right content types and the\nsite's own 404 page, following each rebuild. Stop with Ctrl-C.", []string{"out", "addr"}, args, stdout)
 	if err != nil {
 		return err
 	}
@@ -64,19 +64,26 @@ func contentType(name string) string {
 
 // siteHandler serves a built site from dir. Requests cannot leave dir
 // (os.Root); a directory is served by its index.html; anything missing gets
-// the 404 page of its language with status 404.
+// the 404 page of its language with status 404. dir is opened anew for
+// every request: a build swaps a new tree in under the same name, and an
+// old handle would go on serving the removed tree.
 func siteHandler(dir string) (http.Handler, error) {
-	root, err := os.OpenRoot(dir)
-	if err != nil {
+	if _, err := os.Stat(dir); err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
-	fsys := root.FS()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
+		root, err := os.OpenRoot(dir)
+		if err != nil {
+			http.Error(w, "site not available", http.StatusServiceUnavailable)
+			return
+		}
+		defer root.Close()
+		fsys := root.FS()
 		name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
 		if name == "" {
 			name = "."
@@ -84,7 +91,13 @@ func siteHandler(dir string) (http.Handler, error) {
 		st, err := fs.Stat(fsys, name)
 		if err == nil && st.IsDir() {
 			if !strings.HasSuffix(r.URL.Path, "/") {
-				http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+				// The cleaned path, from the root: never "//host/…", which
+				// a browser would take for another site.
+				target := "/" + name + "/"
+				if name == "." {
+					target = "/"
+				}
+				http.Redirect(w, r, target, http.StatusMovedPermanently)
 				return
 			}
 			name = path.Join(name, "index.html")

@@ -2,81 +2,37 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
 
-	"github.com/disclose-project/disclose/content"
-	"github.com/disclose-project/disclose/pipeline/rulebook"
-	"github.com/disclose-project/disclose/pipeline/snapshot"
+	"github.com/disclose-project/disclose/pipeline/build"
+	"github.com/disclose-project/disclose/pipeline/model"
 	"github.com/disclose-project/disclose/pipeline/validate"
 )
 
-// Report is what --report writes.
-type Report struct {
-	AsOf     string                          `json:"as_of"`
-	Tables   map[string]*validate.TableStats `json:"tables"`
-	Refused  *string                         `json:"refused"`
-	Timings  map[string]float64              `json:"timings,omitempty"`
-	Findings int                             `json:"findings,omitempty"`
-	Notices  *NoticeCounts                   `json:"notices,omitempty"`
-}
-
-// NoticeCounts summarises the ledger after a build.
-type NoticeCounts struct {
-	InForce   int `json:"in_force"`
-	Issued    int `json:"issued"`
-	Expired   int `json:"expired"`
-	Rescinded int `json:"rescinded"`
-}
+const validateSummary = `Check a snapshot: read every table, validate every row (rejected rows go to the quarantine),
+and apply the safety checks, against the last build's manifest in --state when given. Nothing is
+published and the ledger is not touched. Exit status 3 when the snapshot would be refused.`
 
 func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, err := parseFlags("validate", "Check a snapshot: read every table, validate every row, apply the safety checks.\nNothing is published. Exit status 3 when the snapshot would be refused.",
-		[]string{"snapshot", "state", "as-of", "report", "quarantine", "max-reject", "max-drop", "quiet", "log-format"}, args, stderr)
+	cfg, err := parseFlags("validate", validateSummary,
+		[]string{"snapshot", "state", "as-of", "report", "quarantine", "max-reject", "max-drop", "allow-empty", "quiet", "log-format"}, args, stdout)
 	if err != nil {
 		return err
 	}
-	lim, err := limits(cfg)
+	bc, err := cfg.build(stderr)
 	if err != nil {
 		return err
 	}
-	book, err := rulebook.Load(content.FS)
-	if err != nil {
-		return err
-	}
-	rep := &Report{Tables: map[string]*validate.TableStats{}}
-	snap, err := snapshot.Open(cfg.Snapshot, snapshot.Options{AsOf: cfg.AsOf, DefaultZone: book.TimezoneDefault})
-	if err != nil {
-		return finishReport(cfg.Report, rep, err)
-	}
-	rep.AsOf = snap.AsOf.String()
-	stats, err := load(ctx, snap, book, nopSink{}, quarantinePath(cfg), newProgress(cfg, stderr))
+	rep := build.NewReport()
+	stats, err := build.Validate(ctx, bc, rep, nopSink{})
 	if stats != nil {
-		rep.Tables = stats.Tables
 		printSummary(stdout, stats)
 	}
-	if err == nil {
-		_, err = safety(cfg, stats, lim)
-	}
-	return finishReport(cfg.Report, rep, err)
-}
-
-// finishReport records a refusal in the report and writes it.
-func finishReport(path string, rep *Report, err error) error {
-	if err != nil && (errors.Is(err, validate.ErrRefused) || errors.Is(err, snapshot.ErrSnapshot)) {
-		msg := err.Error()
-		rep.Refused = &msg
-	}
-	if werr := writeReport(path, rep); werr != nil && err == nil {
-		err = werr
-	}
-	return err
+	return rep.Finish(cfg.Report, err)
 }
 
 func limits(cfg *Config) (validate.Limits, error) {
@@ -89,65 +45,6 @@ func limits(cfg *Config) (validate.Limits, error) {
 		return lim, errUsage{"--max-drop " + err.Error()}
 	}
 	return lim, nil
-}
-
-// quarantinePath is --quarantine, else quarantine.csv in --state, else
-// beside --out.
-func quarantinePath(cfg *Config) string {
-	switch {
-	case cfg.Quarantine != "":
-		return cfg.Quarantine
-	case cfg.State != "":
-		return filepath.Join(cfg.State, "quarantine.csv")
-	case cfg.Out != "":
-		return filepath.Join(filepath.Dir(filepath.Clean(cfg.Out)), "quarantine.csv")
-	}
-	return "quarantine.csv"
-}
-
-// load validates the snapshot into sink, then closes its workbooks.
-func load(ctx context.Context, snap *snapshot.Snapshot, book *rulebook.Book, sink validate.Sink, qpath string, prog *progress) (*validate.Stats, error) {
-	defer snap.Close()
-	defer prog.done()
-	q, err := validate.NewQuarantine(qpath)
-	if err != nil {
-		return nil, err
-	}
-	stats, err := validate.Scan(ctx, snap, book, sink, q, validate.Progress(func(table string, read, total int64) {
-		prog.update("reading "+table, read, total)
-	}))
-	if err != nil {
-		q.Abort()
-		return stats, err
-	}
-	return stats, q.Close()
-}
-
-// safety applies the safety checks against the previous build's manifest
-// in --state, and returns that build's row counts.
-func safety(cfg *Config, stats *validate.Stats, lim validate.Limits) (validate.PreviousCounts, error) {
-	prev, err := validate.ReadPrevious(cfg.State)
-	if err != nil {
-		return nil, err
-	}
-	return prev, validate.Check(stats, lim, prev)
-}
-
-func writeReport(path string, rep *Report) error {
-	if path == "" {
-		return nil
-	}
-	b, err := json.MarshalIndent(rep, "", "  ")
-	if err != nil {
-		return err
-	}
-	if dir := filepath.Dir(path); dir != "" {
-		os.MkdirAll(dir, 0o755)
-	}
-	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	return nil
 }
 
 func printSummary(w io.Writer, st *validate.Stats) {
@@ -170,3 +67,15 @@ func printSummary(w io.Writer, st *validate.Stats) {
 		}
 	}
 }
+
+// nopSink discards the used rows: validate only counts.
+type nopSink struct{}
+
+func (nopSink) Reference(*model.Reference)         {}
+func (nopSink) Order(*model.Order)                 {}
+func (nopSink) Ticket(*model.Ticket, *model.Order) {}
+func (nopSink) Complaint(*model.Complaint)         {}
+func (nopSink) Decision(*model.Decision)           {}
+func (nopSink) Appeal(*model.Appeal)               {}
+func (nopSink) Check(*model.Check)                 {}
+func (nopSink) GMV(*model.GMV)                     {}

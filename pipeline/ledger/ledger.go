@@ -19,24 +19,65 @@ import (
 	"github.com/disclose-project/disclose/pipeline/rulebook"
 )
 
-// Score is one provider's rating in one build, kept for trend charts.
+// Score is one provider's rating in one build, kept for trend charts and
+// the history download.
 type Score struct {
 	AsOf        model.Date
 	ProviderID  string
 	Grade       string
 	ScoreTenths int64
 	Scored      bool
+	Status      string // the published status; "" in scores kept before it was recorded
+}
+
+// Build is one build kept in the ledger: its as-of date, the versions it
+// ran with and the SHA-256 of the manifest.json it published.
+type Build struct {
+	AsOf            model.Date
+	ToolVersion     string
+	RulebookVersion string
+	ManifestSHA256  string // "" when unknown (ledgers kept before builds were recorded)
 }
 
 // Ledger is what survives from one build to the next.
 type Ledger struct {
 	Notices []model.Notice
 	Scores  []Score
+	Builds  []Build // by as-of date
 }
+
+// LastBuild is the as-of date of the ledger's latest build, or NoDate.
+func (l *Ledger) LastBuild() model.Date {
+	last := model.NoDate
+	for _, b := range l.Builds {
+		if last == model.NoDate || b.AsOf > last {
+			last = b.AsOf
+		}
+	}
+	return last
+}
+
+// Empty reports whether the ledger holds nothing at all.
+func (l *Ledger) Empty() bool { return len(l.Notices) == 0 && len(l.Scores) == 0 && len(l.Builds) == 0 }
 
 // Changes says what a build did to the ledger.
 type Changes struct {
-	Issued, Expired, Rescinded []string // notice ids
+	Issued    []string // notices for findings that had none (new offences)
+	Renewed   []string // notices that continue one whose period ended while the finding held
+	Expired   []string
+	Rescinded []string
+}
+
+// Night is what one build brings to the ledger.
+type Night struct {
+	AsOf     model.Date
+	Findings []model.Finding
+	// Overturned maps "complaint:<id>" and "decision:<id>" to the local
+	// date an appeal overturned them.
+	Overturned map[string]model.Date
+	// Providers are tonight's providers: notices kept from before names
+	// were recorded take their name from here.
+	Providers []*model.Provider
 }
 
 // NoticeID derives a notice's id from its content and issue date, so that
@@ -58,23 +99,34 @@ func until(book *rulebook.Book, measure string, d model.Date) model.Date {
 	return d + model.Date(m.PeriodDays-1)
 }
 
-// Apply brings the ledger up to date with the findings that hold at as-of.
-// overturned maps "complaint:<id>" and "decision:<id>" to the local date
-// the appeal overturned them. It returns the new notices, ordered by issue
-// date and id, and what changed.
-func Apply(prev []model.Notice, findings []model.Finding, overturned map[string]model.Date, asOf model.Date, book *rulebook.Book) ([]model.Notice, Changes) {
+// Apply brings the ledger's notices up to date with the findings that
+// hold at as-of. It returns the new notices, ordered by issue date and id,
+// and what changed. No notice is ever removed or renumbered.
+func Apply(prev []model.Notice, night Night, book *rulebook.Book) ([]model.Notice, Changes) {
 	var ch Changes
+	asOf := night.AsOf
 	notices := slices.Clone(prev)
 	holds := map[string]bool{}
-	for _, f := range findings {
+	for _, f := range night.Findings {
 		holds[f.Key] = true
 	}
+	names := map[string]*model.Provider{}
+	for _, p := range night.Providers {
+		names[p.ID] = p
+	}
+	ended := map[string]string{} // key → the notice whose period ended tonight
 	for i := range notices {
 		n := &notices[i]
+		if n.Origin == "" {
+			n.Origin = originOf(n.Key)
+		}
+		if p := names[n.ProviderID]; p != nil && n.ProviderName == "" {
+			n.ProviderName, n.ProviderCategory = p.Name, p.Category
+		}
 		if n.Status != model.InForce || n.IssuedOn > asOf {
 			continue
 		}
-		if day, why, ok := rescind(n, overturned, holds); ok {
+		if day, why, ok := rescind(n, night.Overturned, holds); ok {
 			n.Status, n.RescindedOn, n.RescindReason = model.Rescinded, day, why
 			ch.Rescinded = append(ch.Rescinded, n.ID)
 			continue
@@ -82,16 +134,17 @@ func Apply(prev []model.Notice, findings []model.Finding, overturned map[string]
 		if n.EffectiveUntil != model.NoDate && asOf > n.EffectiveUntil {
 			n.Status = model.Expired
 			ch.Expired = append(ch.Expired, n.ID)
+			ended[n.Key] = n.ID
 		}
 	}
 	have := map[string]bool{} // keys with a notice in force, or any notice for a decision
 	for _, n := range notices {
-		if n.Status == model.InForce || strings.Contains(n.Key, "/decision/") {
+		if n.Status == model.InForce || n.Origin == model.OriginDecision {
 			have[n.Key] = true
 		}
 	}
-	for i := range findings {
-		f := &findings[i]
+	for i := range night.Findings {
+		f := &night.Findings[i]
 		if have[f.Key] {
 			continue
 		}
@@ -102,18 +155,34 @@ func Apply(prev []model.Notice, findings []model.Finding, overturned map[string]
 		n := model.Notice{ID: NoticeID(f, issued), Key: f.Key, ProviderID: f.ProviderID, RuleID: f.RuleID,
 			RuleVersion: f.RuleVersion, Measure: f.Measure, IssuedOn: issued,
 			EffectiveUntil: until(book, f.Measure, issued), AppealBy: issued + model.Date(book.AppealDays),
-			Status: model.InForce, RescindedOn: model.NoDate, Basis: f.Basis, FactsZh: f.FactsZh, FactsEn: f.FactsEn}
+			Status: model.InForce, RescindedOn: model.NoDate, Basis: f.Basis, FactsZh: f.FactsZh, FactsEn: f.FactsEn,
+			ProviderName: f.ProviderName, ProviderCategory: f.ProviderCategory, Origin: f.Origin(), Figures: f.Figures}
 		if !n.InForceOn(asOf) {
 			n.Status = model.Expired
 		}
-		notices = append(notices, n)
 		have[f.Key] = true
-		ch.Issued = append(ch.Issued, n.ID)
+		// A finding that still holds when its notice's period has ended
+		// is the same breach going on, not a new offence: the new notice
+		// says which one it continues.
+		if prevID, ok := ended[f.Key]; ok && n.Origin == model.OriginComputed {
+			n.Continues = prevID
+			ch.Renewed = append(ch.Renewed, n.ID)
+		} else {
+			ch.Issued = append(ch.Issued, n.ID)
+		}
+		notices = append(notices, n)
 	}
-	slices.SortFunc(notices, func(a, b model.Notice) int {
-		return cmp.Or(cmp.Compare(a.IssuedOn, b.IssuedOn), strings.Compare(a.ID, b.ID))
-	})
+	Sort(notices)
 	return notices, ch
+}
+
+// originOf tells a notice's origin from its finding's key, for notices
+// kept before the origin was recorded.
+func originOf(key string) string {
+	if strings.Contains(key, "/decision/") {
+		return model.OriginDecision
+	}
+	return model.OriginComputed
 }
 
 // rescind decides whether an in-force notice loses its basis: a staff
@@ -126,7 +195,7 @@ func rescind(n *model.Notice, overturned map[string]model.Date, holds map[string
 			continue
 		}
 		kind, id, _ := strings.Cut(b, ":")
-		if strings.Contains(n.Key, "/decision/") || !holds[n.Key] {
+		if n.Origin == model.OriginDecision || !holds[n.Key] {
 			zh := map[string]string{"complaint": "投诉", "decision": "处罚决定"}[kind]
 			return day, fmt.Sprintf("%s%s经申诉被撤销 / %s %s overturned on appeal", zh, id, kind, id), true
 		}
@@ -138,11 +207,17 @@ func rescind(n *model.Notice, overturned map[string]model.Date, holds map[string
 func Record(prev []Score, asOf model.Date, ratings []model.Rating) []Score {
 	out := slices.DeleteFunc(slices.Clone(prev), func(s Score) bool { return s.AsOf == asOf })
 	for _, r := range ratings {
-		out = append(out, Score{AsOf: asOf, ProviderID: r.ProviderID, Grade: r.Grade, ScoreTenths: r.ScoreTenths, Scored: r.Scored})
+		out = append(out, Score{AsOf: asOf, ProviderID: r.ProviderID, Grade: r.Grade, ScoreTenths: r.ScoreTenths, Scored: r.Scored, Status: r.Status})
 	}
-	slices.SortFunc(out, func(a, b Score) int {
-		return cmp.Or(cmp.Compare(a.AsOf, b.AsOf), strings.Compare(a.ProviderID, b.ProviderID))
-	})
+	SortScores(out)
+	return out
+}
+
+// RecordBuild replaces the build of b's as-of date in the list with b.
+func RecordBuild(prev []Build, b Build) []Build {
+	out := slices.DeleteFunc(slices.Clone(prev), func(x Build) bool { return x.AsOf == b.AsOf })
+	out = append(out, b)
+	slices.SortFunc(out, func(x, y Build) int { return cmp.Compare(x.AsOf, y.AsOf) })
 	return out
 }
 
@@ -182,4 +257,34 @@ func Publish(facts []*model.Facts, ratings []model.Rating, notices []model.Notic
 		suspended := slices.Contains(Measures(byProvider[f.Provider.ID], asOf, book), "suspension")
 		r.Status = model.PublishedStatus(f.Provider.Status, r.Grade, suspended)
 	}
+}
+
+// KeyOf derives a notice's finding key from what it publishes: a staff
+// decision's from the decision it rests on, a computed one's from its
+// provider, rule and measure. (The ledger keeps the key; a ledger rebuilt
+// from the downloads derives it.)
+func KeyOf(n *model.Notice) string {
+	if n.Origin == model.OriginDecision {
+		for _, b := range n.Basis {
+			if id, ok := strings.CutPrefix(b, "decision:"); ok {
+				return n.ProviderID + "/decision/" + id
+			}
+		}
+	}
+	return n.ProviderID + "/" + n.RuleID + "/" + n.Measure
+}
+
+// Sort orders notices as the ledger keeps them: by issue date, then id.
+func Sort(notices []model.Notice) {
+	slices.SortFunc(notices, func(a, b model.Notice) int {
+		return cmp.Or(cmp.Compare(a.IssuedOn, b.IssuedOn), strings.Compare(a.ID, b.ID))
+	})
+}
+
+// SortScores orders scores as the ledger keeps them: by as-of, then
+// provider.
+func SortScores(scores []Score) {
+	slices.SortFunc(scores, func(a, b Score) int {
+		return cmp.Or(cmp.Compare(a.AsOf, b.AsOf), strings.Compare(a.ProviderID, b.ProviderID))
+	})
 }

@@ -1,6 +1,8 @@
 package ledger
 
 import (
+	"bytes"
+	"reflect"
 	"testing"
 
 	"github.com/disclose-project/disclose/content"
@@ -11,37 +13,42 @@ import (
 func day(s string) model.Date { d, _ := model.ParseDate(s); return d }
 
 // TestBuilds runs the ledger through several nights: the same findings keep
-// their notices, an overturn rescinds, an ended period expires, and no
+// their notices, an overturn rescinds, an ended period expires and the
+// breach going on is renewed, naming the notice it continues, and no
 // notice ever disappears.
 func TestBuilds(t *testing.T) {
 	book, err := rulebook.Load(content.FS)
 	if err != nil {
 		t.Fatal(err)
 	}
-	delivery := model.Finding{ProviderID: "P1", RuleID: "delivery", RuleVersion: "1", Measure: "demotion", Key: "P1/delivery/demotion", Issued: model.NoDate}
+	items, onTime, line := int64(40), int64(20), 0.7
+	delivery := model.Finding{ProviderID: "P1", RuleID: "delivery", RuleVersion: "1", Measure: "demotion", Key: "P1/delivery/demotion",
+		Issued: model.NoDate, ProviderName: "甲", ProviderCategory: "software",
+		Figures: model.Figures{WindowFrom: day("2025-04-02"), WindowTo: day("2025-06-30"), Items: &items, OnTime: &onTime, Threshold: &line}}
 	decision := model.Finding{ProviderID: "P2", RuleID: "spot-check", RuleVersion: "1", Measure: "warning", Key: "P2/decision/D1",
-		Issued: day("2025-06-01"), Decision: "D1", Basis: []string{"decision:D1"}}
-	dir := t.TempDir()
+		Issued: day("2025-06-01"), Decision: "D1", Basis: []string{"decision:D1"}, ProviderName: "乙"}
+	night := func(d string, overturned map[string]model.Date, fs ...model.Finding) Night {
+		return Night{AsOf: day(d), Findings: fs, Overturned: overturned}
+	}
 
-	// Day 1: both findings get notices.
-	n1, ch := Apply(nil, []model.Finding{delivery, decision}, nil, day("2025-06-30"), book)
-	if len(n1) != 2 || len(ch.Issued) != 2 {
-		t.Fatalf("day 1: %d notices, %d issued", len(n1), len(ch.Issued))
+	// Day 1: both findings get notices, as new offences.
+	n1, ch := Apply(nil, night("2025-06-30", nil, delivery, decision), book)
+	if len(n1) != 2 || len(ch.Issued) != 2 || len(ch.Renewed) != 0 {
+		t.Fatalf("day 1: %d notices, %d issued, %d renewed", len(n1), len(ch.Issued), len(ch.Renewed))
 	}
-	if err := (&Ledger{Notices: n1}).Write(dir); err != nil {
-		t.Fatal(err)
-	}
-	l, err := Read(dir)
-	if err != nil {
-		t.Fatal(err)
+	for _, n := range n1 {
+		wantOrigin := map[string]string{"P1": model.OriginComputed, "P2": model.OriginDecision}[n.ProviderID]
+		if n.Origin != wantOrigin || n.ProviderName == "" || n.Continues != "" {
+			t.Errorf("day 1: notice %s: origin %q, name %q, continues %q", n.ID, n.Origin, n.ProviderName, n.Continues)
+		}
 	}
 	// Day 2: same findings, same ids, nothing issued.
-	n2, ch := Apply(l.Notices, []model.Finding{delivery, decision}, nil, day("2025-07-01"), book)
+	n2, ch := Apply(n1, night("2025-07-01", nil, delivery, decision), book)
 	if len(n2) != 2 || len(ch.Issued) != 0 || n2[0].ID != n1[0].ID || n2[1].ID != n1[1].ID {
 		t.Fatalf("day 2: %d notices, issued %v", len(n2), ch.Issued)
 	}
 	// Day 3: the decision is overturned on appeal.
-	n3, ch := Apply(n2, []model.Finding{delivery}, map[string]model.Date{"decision:D1": day("2025-07-02")}, day("2025-07-02"), book)
+	n3, ch := Apply(n2, night("2025-07-02", map[string]model.Date{"decision:D1": day("2025-07-02")}, delivery), book)
 	if len(ch.Rescinded) != 1 || len(n3) != 2 {
 		t.Fatalf("day 3: rescinded %v, %d notices", ch.Rescinded, len(n3))
 	}
@@ -50,10 +57,23 @@ func TestBuilds(t *testing.T) {
 			t.Errorf("day 3: decision notice %+v", n)
 		}
 	}
-	// After the 30-day demotion ends: expired; the still-holding finding gets a new notice.
-	n4, ch := Apply(n3, []model.Finding{delivery}, nil, day("2025-07-30"), book)
-	if len(ch.Expired) != 1 || len(ch.Issued) != 1 || len(n4) != 3 {
-		t.Fatalf("day 31: expired %v issued %v, %d notices", ch.Expired, ch.Issued, len(n4))
+	// After the 30-day demotion ends: expired; the finding still holds,
+	// so a renewal continues it (not a new offence).
+	n4, ch := Apply(n3, night("2025-07-30", nil, delivery), book)
+	if len(ch.Expired) != 1 || len(ch.Issued) != 0 || len(ch.Renewed) != 1 || len(n4) != 3 {
+		t.Fatalf("day 31: expired %v issued %v renewed %v, %d notices", ch.Expired, ch.Issued, ch.Renewed, len(n4))
+	}
+	var first, renewal *model.Notice
+	for i := range n4 {
+		switch n4[i].ID {
+		case ch.Expired[0]:
+			first = &n4[i]
+		case ch.Renewed[0]:
+			renewal = &n4[i]
+		}
+	}
+	if first == nil || renewal == nil || renewal.Continues != first.ID || first.Key != renewal.Key {
+		t.Fatalf("day 31: renewal %+v does not continue %+v", renewal, first)
 	}
 	ids := map[string]bool{}
 	for _, n := range n4 {
@@ -64,12 +84,69 @@ func TestBuilds(t *testing.T) {
 			t.Errorf("notice %s disappeared", n.ID)
 		}
 	}
-	if err := (&Ledger{Notices: n4}).Write(dir); err != nil {
+	// A finding that comes back after a night without it is a new
+	// offence: its old notice ended at an earlier build.
+	n5, ch := Apply(n4, night("2025-09-01", nil), book)
+	n6, ch6 := Apply(n5, night("2025-09-02", nil, delivery), book)
+	if len(ch.Expired) != 1 || len(ch6.Issued) != 1 || len(ch6.Renewed) != 0 || len(n6) != 4 {
+		t.Errorf("after a gap: expired %v, then issued %v renewed %v", ch.Expired, ch6.Issued, ch6.Renewed)
+	}
+}
+
+// TestRoundTrip writes notices, scores and builds as the state directory
+// keeps them and reads them back field by field.
+func TestRoundTrip(t *testing.T) {
+	i64 := func(v int64) *int64 { return &v }
+	f64 := func(v float64) *float64 { return &v }
+	fen := func(v model.Fen) *model.Fen { return &v }
+	notices := []model.Notice{
+		{ID: "N20250630-aaaaaaaaaa", Key: "P1/delivery/demotion", ProviderID: "P1", RuleID: "delivery", RuleVersion: "1",
+			Measure: "demotion", IssuedOn: day("2025-06-30"), EffectiveUntil: day("2025-07-29"), AppealBy: day("2025-07-15"),
+			Status: model.Expired, RescindedOn: model.NoDate, FactsZh: "事实\n第二行", FactsEn: "facts, \"quoted\"",
+			ProviderName: "甲 <b>", ProviderCategory: "software", Origin: model.OriginComputed, Continues: "N20250531-bbbbbbbbbb",
+			Figures: model.Figures{WindowFrom: day("2025-04-02"), WindowTo: day("2025-06-30"), Items: i64(40), OnTime: i64(0), Threshold: f64(0.7)}},
+		{ID: "N20250601-cccccccccc", Key: "P2/decision/D1", ProviderID: "P2", RuleID: "spot-check", RuleVersion: "2",
+			Measure: "clearance", IssuedOn: day("2025-06-01"), EffectiveUntil: model.NoDate, AppealBy: day("2025-06-16"),
+			Status: model.Rescinded, RescindedOn: day("2025-06-20"), RescindReason: "撤销 / overturned", Basis: []string{"decision:D1", "complaint:Q9"},
+			Origin: model.OriginDecision, Figures: model.Figures{WindowFrom: model.NoDate, WindowTo: model.NoDate,
+				Points: i64(12), PointsLevel: i64(0), Deduction: fen(30000), GMV: fen(0)}},
+	}
+	scores := []Score{{AsOf: day("2025-06-30"), ProviderID: "P1", Grade: "B", ScoreTenths: 855, Scored: true, Status: "active"},
+		{AsOf: day("2025-06-30"), ProviderID: "P2", Grade: model.Cleared, Status: "cleared"}}
+	builds := []Build{{AsOf: day("2025-06-29"), ToolVersion: "0.1.0", RulebookVersion: "2024.11", ManifestSHA256: "ab12"},
+		{AsOf: day("2025-06-30"), ToolVersion: "0.2.0", RulebookVersion: "2024.11"}}
+	var nb, sb bytes.Buffer
+	if err := WriteNotices(&nb, notices); err != nil {
 		t.Fatal(err)
 	}
-	back, err := Read(dir)
-	if err != nil || len(back.Notices) != 3 {
-		t.Fatalf("read back: %v, %d notices", err, len(back.Notices))
+	if err := WriteScores(&sb, scores); err != nil {
+		t.Fatal(err)
+	}
+	gotN, err := ReadNotices(bytes.NewReader(nb.Bytes()), "notices.parquet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotS, err := ReadScores(bytes.NewReader(sb.Bytes()), "scores.parquet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotB, err := ReadBuilds(EncodeBuilds(builds), "builds.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(gotN, notices) {
+		t.Errorf("notices read back differ:\n got %+v\nwant %+v", gotN, notices)
+	}
+	if !reflect.DeepEqual(gotS, scores) {
+		t.Errorf("scores read back differ:\n got %+v\nwant %+v", gotS, scores)
+	}
+	if !reflect.DeepEqual(gotB, builds) {
+		t.Errorf("builds read back differ:\n got %+v\nwant %+v", gotB, builds)
+	}
+	for _, n := range notices {
+		if k := KeyOf(&n); k != n.Key {
+			t.Errorf("KeyOf(%s) = %q, want %q", n.ID, k, n.Key)
+		}
 	}
 }
 

@@ -27,6 +27,47 @@ type Finding struct {
 	Basis    []string // the complaints and decisions ("complaint:Q1", "decision:D1") the finding rests on
 	FactsZh  string
 	FactsEn  string
+	// ProviderName and ProviderCategory are the provider's as the export
+	// gave them when the finding was made; a notice keeps them as issued.
+	ProviderName     string
+	ProviderCategory string
+	Figures          Figures
+}
+
+// Origins of a notice.
+const (
+	OriginComputed = "computed" // a rule the engine applied
+	OriginDecision = "decision" // a staff decision
+)
+
+// Origin tells a computed finding from a staff decision.
+func (f *Finding) Origin() string {
+	if f.Decision != "" {
+		return OriginDecision
+	}
+	return OriginComputed
+}
+
+// Figures are the counts behind a finding's facts, published as columns so
+// that they need not be read out of the prose. A nil field does not apply
+// to the finding's rule.
+type Figures struct {
+	WindowFrom, WindowTo Date     // the window counted over; NoDate for a staff decision
+	Items                *int64   // items assessed (rate rules), or orders not cancelled (inactivity)
+	OnTime               *int64   // of those, on time (rate rules)
+	Threshold            *float64 // the on-time rate below which the measure applies (rate rules)
+	Points               *int64   // points counted: over the window (points ladder), or the decision's own
+	PointsLevel          *int64   // the level of the ladder reached (points ladder)
+	Deduction            *Fen     // the deposit deduction a staff decision ordered
+	GMV                  *Fen     // shop GMV over the window (inactivity, when the snapshot has shop_gmv)
+}
+
+// Rate is OnTime of Items, when both apply and Items is not zero.
+func (g *Figures) Rate() (float64, bool) {
+	if g.Items == nil || g.OnTime == nil || *g.Items == 0 {
+		return 0, false
+	}
+	return float64(*g.OnTime) / float64(*g.Items), true
 }
 
 // Notice is an enforcement notice (违规公示): a permanent public record.
@@ -46,6 +87,17 @@ type Notice struct {
 	Basis          []string
 	FactsZh        string
 	FactsEn        string
+	// ProviderName and ProviderCategory are the provider's when the notice
+	// was issued, so that a provider missing from a later export keeps its
+	// name on its record.
+	ProviderName     string
+	ProviderCategory string
+	Origin           string // OriginComputed or OriginDecision
+	// Continues names the notice for the same provider, rule and measure
+	// that was in force at the previous build and whose period has ended,
+	// when this one renews it; "" otherwise.
+	Continues string
+	Figures   Figures
 }
 
 // InForceOn reports whether the notice's measure is in force on day d.

@@ -28,7 +28,7 @@ func Downloads(dir string, in *Input, meta Meta, manifest func() (*Manifest, err
 	if err != nil {
 		return nil, nil, err
 	}
-	return outs, Dictionary(tables, sum), nil
+	return outs, append(Dictionary(tables, sum), historyDictionary(HistoryTable(in))...), nil
 }
 
 func downloads(dir string, in *Input, meta Meta, manifest func() (*Manifest, error)) ([]Output, []*Table, *Summary, error) {
@@ -50,6 +50,21 @@ func downloads(dir string, in *Input, meta Meta, manifest func() (*Manifest, err
 		}
 		outs = append(outs, Output{Name: t.Name + ".csv", Rows: int64(len(t.Rows)), Zh: t.Zh + "（CSV，UTF-8 带 BOM）", En: t.En + " (CSV, UTF-8 with BOM)"})
 	}
+	hist := HistoryTable(in)
+	if err := WriteCSV(filepath.Join(dir, "history.csv"), hist); err != nil {
+		return fail(err)
+	}
+	if err := WriteParquet(filepath.Join(dir, "history.parquet"), hist); err != nil {
+		return fail(err)
+	}
+	if err := WriteReleases(filepath.Join(dir, "releases.json"), in.Builds, in.AsOf); err != nil {
+		return fail(err)
+	}
+	outs = append(outs,
+		Output{Name: "history.csv", Rows: int64(len(hist.Rows)), Zh: hist.Zh + "（CSV，UTF-8 带 BOM）", En: hist.En + " (CSV, UTF-8 with BOM)"},
+		Output{Name: "history.parquet", Rows: int64(len(hist.Rows)), Zh: hist.Zh + "（Parquet，带类型）", En: hist.En + " (typed Parquet)"},
+		Output{Name: "releases.json", Rows: int64(len(in.Builds)), Zh: "台账中的每次构建（最新在前）：数据截至日、工具与规则书版本、该次 manifest.json 的 SHA-256。",
+			En: "Every build in the ledger, newest first: as-of date, tool and rule-book versions, the SHA-256 of its manifest.json."})
 	js, schema := stem+".json", stem+".schema.json"
 	if err := WriteJSON(filepath.Join(dir, js), meta, all); err != nil {
 		return fail(err)
@@ -113,4 +128,12 @@ func Seal(dir string, outs []Output, m *Manifest) ([]Output, []FileSum, error) {
 			En: "Provenance and integrity: tool and rule-book versions, as-of date, SHA-256 and row counts of every input and download."},
 		Output{Name: "SHA256SUMS", Rows: -1, Zh: "全部下载文件的 SHA-256 校验和。", En: "SHA-256 checksums of every download."})
 	return outs, all, nil
+}
+
+func historyDictionary(t *Table) []Entry {
+	var out []Entry
+	for _, c := range t.Cols {
+		out = append(out, Entry{Table: "history.csv / parquet", Name: c.Name, Type: c.Kind.Name(), Zh: c.Zh, En: c.En})
+	}
+	return out
 }

@@ -34,7 +34,11 @@ type Manifest struct {
 	RulebookVersion string `json:"rulebook_version"`
 	AsOf            string `json:"as_of"`
 	Platform        string `json:"platform,omitempty"`
-	Inputs          struct {
+	// LedgerSHA256 is the digest of the ledger the build committed with
+	// this site (empty for a build that keeps no ledger): how the next
+	// build tells whether this site went live.
+	LedgerSHA256 string `json:"ledger_sha256,omitempty"`
+	Inputs       struct {
 		Files  []FileSum             `json:"files"`
 		Tables map[string]TableCount `json:"tables"`
 	} `json:"inputs"`

@@ -105,6 +105,8 @@ type Input struct {
 	Ratings     []model.Rating // in the same order
 	Notices     []model.Notice
 	Commitments []model.Commitment
+	History     []ledger.Score // every build's scores in the ledger, this one's included
+	Builds      []ledger.Build // every build in the ledger, by as-of date
 }
 
 // Tables builds the four download tables.
@@ -232,16 +234,64 @@ func noticesTable(in *Input) *Table {
 			{Name: "appeal_by", Kind: KDate, Zh: "申诉截止日期", En: "Last day to appeal"},
 			{Name: "facts_zh", Kind: KText, Zh: "事实（中文）", En: "Facts in Chinese"},
 			{Name: "facts_en", Kind: KText, Zh: "事实（英文）", En: "Facts in English"},
-			{Name: "rescinded_on", Kind: KDate, Extra: true, Zh: "撤销日期", En: "Date rescinded"},
-			{Name: "rescind_reason", Kind: KText, Extra: true, Zh: "撤销理由", En: "Why it was rescinded"},
+			{Name: "provider_name", Kind: KText, Zh: "公示时的服务商名称（由台账保存，服务商不在之后的数据中时仍保留）", En: "The provider's name when the notice was issued (kept by the ledger, also when the provider is missing from a later export)"},
+			{Name: "origin", Kind: KEnum, Zh: "来源：computed 系统按规则计算、decision 平台工作人员处罚决定", En: "Origin: computed (a rule the engine applied) or decision (a staff decision)"},
+			{Name: "rescinded_on", Kind: KDate, Zh: "撤销日期；未撤销为空", En: "Date rescinded; empty unless rescinded"},
+			{Name: "rescind_reason", Kind: KText, Zh: "撤销理由", En: "Why it was rescinded"},
+			{Name: "continues", Kind: KText, Zh: "续发：上次构建时生效、期限已满而违规仍在持续的同一服务商、规则和措施的公示编号；新违规为空", En: "Renewal: the notice of the same provider, rule and measure that was in force at the previous build and whose period ended while the breach went on; empty for a new offence"},
+			{Name: "window_from", Kind: KDate, Zh: "统计窗口的第一天（处罚决定为空）", En: "First day of the window counted over (empty for a staff decision)"},
+			{Name: "window_to", Kind: KDate, Zh: "统计窗口的最后一天", En: "Last day of the window counted over"},
+			{Name: "items", Kind: KInt, Zh: "评估的项目数（准时率规则：到期项目；长期无经营：有效订单数）", En: "Items counted (rate rules: items due; inactivity: orders not cancelled)"},
+			{Name: "on_time", Kind: KInt, Zh: "其中按时的项目数（准时率规则）", En: "Of those, on time (rate rules)"},
+			{Name: "rate", Kind: KRate, Zh: "按时率 = on_time / items（准时率规则）", En: "On-time rate = on_time / items (rate rules)"},
+			{Name: "threshold", Kind: KRate, Zh: "触发该措施的按时率界线：低于此值（准时率规则）", En: "The on-time rate below which the measure applies (rate rules)"},
+			{Name: "points", Kind: KInt, Zh: "计入的积分（违规积分规则：窗口内合计；处罚决定：该决定的积分）", En: "Points counted (points ladder: the window's total; a staff decision: its own)"},
+			{Name: "points_level", Kind: KInt, Zh: "达到的积分档位（违规积分规则）", En: "The level of the points ladder reached (points ladder)"},
+			{Name: "deduction", Kind: KMoney, Zh: "处罚决定的扣除保证金（元）", En: "Deposit deduction ordered by a staff decision (CNY)"},
+			{Name: "gmv", Kind: KMoney, Zh: "窗口内店铺成交额合计（长期无经营，有 shop_gmv 表时）（元）", En: "Shop GMV over the window (inactivity, when the snapshot has shop_gmv) (CNY)"},
+			{Name: "basis", Kind: KText, Zh: "依据的投诉和处罚决定（kind:id，以分号分隔），申诉撤销其一时据此撤销公示", En: "The complaints and decisions it rests on (kind:id, ';'-separated): an appeal overturning one rescinds it"},
+			{Name: "provider_category", Kind: KEnum, Zh: "公示时的服务商类目", En: "The provider's category when the notice was issued"},
 		}}
 	for i := len(in.Notices) - 1; i >= 0; i-- {
 		n := &in.Notices[i]
+		g := &n.Figures
 		t.Rows = append(t.Rows, []Value{txt(n.ID), txt(n.ProviderID), txt(n.RuleID), txt(n.RuleVersion), txt(n.Measure),
 			date(n.IssuedOn), date(n.EffectiveUntil), txt(n.Status), date(n.AppealBy), txt(n.FactsZh), txt(n.FactsEn),
-			date(n.RescindedOn), txt(n.RescindReason)})
+			txt(n.ProviderName), txt(n.Origin), date(n.RescindedOn), txt(n.RescindReason), txt(n.Continues),
+			date(g.WindowFrom), date(g.WindowTo), optInt(g.Items), optInt(g.OnTime), optRate(g), optFloat(g.Threshold),
+			optInt(g.Points), optInt(g.PointsLevel), optFen(g.Deduction), optFen(g.GMV),
+			txt(strings.Join(n.Basis, ";")), txt(n.ProviderCategory)})
 	}
 	return t
+}
+
+func optInt(v *int64) Value {
+	if v == nil {
+		return null()
+	}
+	return num(*v)
+}
+
+func optFloat(v *float64) Value {
+	if v == nil {
+		return null()
+	}
+	return dec(*v)
+}
+
+func optFen(v *model.Fen) Value {
+	if v == nil {
+		return null()
+	}
+	return fen(*v)
+}
+
+func optRate(g *model.Figures) Value {
+	r, ok := g.Rate()
+	if !ok {
+		return null()
+	}
+	return dec(r)
 }
 
 func violationsTable(in *Input) *Table {

@@ -125,15 +125,17 @@ func (e *Evaluator) provider(a *acc) []model.Finding {
 		}
 		out = append(out, model.Finding{ProviderID: p.ID, RuleID: d.RuleID, RuleVersion: rule.Version, Measure: d.Measure,
 			Key: p.ID + "/decision/" + d.ID, Issued: due, Decision: d.ID, Basis: []string{"decision:" + d.ID},
-			FactsZh: zh, FactsEn: en})
+			FactsZh: zh, FactsEn: en, ProviderName: p.Name, ProviderCategory: p.Category,
+			Figures: model.Figures{WindowFrom: model.NoDate, WindowTo: model.NoDate, Points: ptr(d.Points), Deduction: ptr(d.Deduction)}})
 	}
 	slices.SortFunc(f.Violations, func(x, y model.Violation) int {
 		return cmp.Or(cmp.Compare(x.Due, y.Due), strings.Compare(x.RuleID, y.RuleID), strings.Compare(x.Ref, y.Ref))
 	})
 
-	computed := func(rule *rulebook.Rule, measure, zh, en string, basis []string) {
+	computed := func(rule *rulebook.Rule, measure, zh, en string, basis []string, fig model.Figures) {
 		out = append(out, model.Finding{ProviderID: p.ID, RuleID: rule.ID, RuleVersion: rule.Version, Measure: measure,
-			Key: p.ID + "/" + rule.ID + "/" + measure, Issued: model.NoDate, Basis: basis, FactsZh: zh, FactsEn: en})
+			Key: p.ID + "/" + rule.ID + "/" + measure, Issued: model.NoDate, Basis: basis, FactsZh: zh, FactsEn: en,
+			ProviderName: p.Name, ProviderCategory: p.Category, Figures: fig})
 	}
 
 	// Points ladder: only the highest level reached.
@@ -149,7 +151,7 @@ func (e *Evaluator) provider(a *acc) []model.Finding {
 		computed(&b.Points.Rule, step.Measure,
 			fmt.Sprintf("%s至%s累计违规积分%d分，达到%d分档：%s。", from, to, f.Points365, step.MinPoints, m.Zh),
 			fmt.Sprintf("From %s to %s the provider accrued %d violation points, reaching the %d-point level: %s.", from, to, f.Points365, step.MinPoints, strings.ToLower(m.En)),
-			basis)
+			basis, model.Figures{WindowFrom: from, WindowTo: to, Points: ptr(f.Points365), PointsLevel: ptr(step.MinPoints)})
 	}
 
 	// Rate breaches on raw W90 rates.
@@ -172,7 +174,7 @@ func (e *Evaluator) provider(a *acc) []model.Finding {
 		computed(&rr.Rule, measure,
 			fmt.Sprintf("%s至%s到期的%s共%d项，按时%d项，按时率%s，低于%s（%s线）。", from, to, zhItem, n, x, percent(x, n), percentOf(line), m.Zh),
 			fmt.Sprintf("Of %d %s due from %s to %s, %d were on time (%s), below the %s threshold for %s.", n, enItem, from, to, x, percent(x, n), percentOf(line), strings.ToLower(m.En)),
-			nil)
+			nil, model.Figures{WindowFrom: from, WindowTo: to, Items: ptr(n), OnTime: ptr(x), Threshold: ptr(line)})
 	}
 	rate(&b.Delivery, f.DeliveryOnTime, f.DeliveryDue, "订单交付", "orders")
 	rate(&b.FirstResponse, f.ResponseOnTime, f.ResponseDue, "售后工单首次响应", "tickets (first reply)")
@@ -194,10 +196,14 @@ func (e *Evaluator) provider(a *acc) []model.Finding {
 				en = append(en, "there were no orders (not cancelled)")
 			}
 			m := b.Measure(in.Measure)
+			fig := model.Figures{WindowFrom: from, WindowTo: to, Items: ptr(f.InactivityOrders)}
+			if e.ref.HasGMV {
+				fig.GMV = ptr(f.InactivityGMV)
+			}
 			computed(&in.Rule, in.Measure,
 				fmt.Sprintf("%s至%s，%s。", from, to, strings.Join(zh, "，")),
 				fmt.Sprintf("From %s to %s %s: %s.", from, to, strings.Join(en, " and "), strings.ToLower(m.En)),
-				nil)
+				nil, fig)
 		}
 	}
 	return out
@@ -207,5 +213,8 @@ func (e *Evaluator) provider(a *acc) []model.Finding {
 func percent(x, n int64) string {
 	return strconv.FormatFloat(100*float64(x)/float64(n), 'f', 1, 64) + "%"
 }
+
+// ptr returns a pointer to a copy of v.
+func ptr[T any](v T) *T { return &v }
 
 func percentOf(f float64) string { return strconv.FormatFloat(100*f, 'f', -1, 64) + "%" }

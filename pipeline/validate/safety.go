@@ -2,12 +2,9 @@ package validate
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"math"
-	"os"
-	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -40,19 +37,11 @@ func ParseFraction(s string) (float64, error) {
 // its manifest.json.
 type PreviousCounts map[string]int64
 
-// ReadPrevious reads the row counts of the previous build's manifest.json in
-// dir. No manifest is no counts; a damaged one is an error.
-func ReadPrevious(dir string) (PreviousCounts, error) {
-	if dir == "" {
+// ParsePrevious reads the row counts of the previous build's manifest.json;
+// name says where it came from. No manifest is no counts.
+func ParsePrevious(manifest []byte, name string) (PreviousCounts, error) {
+	if manifest == nil {
 		return nil, nil
-	}
-	path := filepath.Join(dir, "manifest.json")
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("previous manifest %s: %w", path, err)
 	}
 	var m struct {
 		Inputs struct {
@@ -61,8 +50,8 @@ func ReadPrevious(dir string) (PreviousCounts, error) {
 			} `json:"tables"`
 		} `json:"inputs"`
 	}
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("previous manifest %s: %w", path, err)
+	if err := json.Unmarshal(manifest, &m); err != nil {
+		return nil, fmt.Errorf("previous manifest %s: %w", name, err)
 	}
 	prev := PreviousCounts{}
 	for t, c := range m.Inputs.Tables {
@@ -98,6 +87,7 @@ func Check(st *Stats, lim Limits, prev PreviousCounts) error {
 }
 
 func sortedUnique(s []string) []string {
+	slices.Sort(s)
 	out := s[:0]
 	seen := map[string]bool{}
 	for _, x := range s {

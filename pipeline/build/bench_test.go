@@ -1,8 +1,7 @@
-package main
+package build
 
 import (
 	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -15,6 +14,8 @@ import (
 	"github.com/disclose-project/disclose/pipeline/model"
 	"github.com/disclose-project/disclose/pipeline/report"
 	"github.com/disclose-project/disclose/pipeline/rulebook"
+	"github.com/disclose-project/disclose/pipeline/snapshot"
+	"github.com/disclose-project/disclose/pipeline/validate"
 )
 
 var (
@@ -40,31 +41,32 @@ func benchSnapshot(b *testing.B) string {
 	return benchSnap
 }
 
-func benchConfig(b *testing.B, args ...string) *Config {
-	cfg, err := parseFlags("build", "", []string{"snapshot", "out", "state", "as-of", "quiet", "quarantine", "max-reject", "max-drop", "jobs", "base-url"}, args, io.Discard)
+// benchEvaluate loads and evaluates snap as a build does, with no ledger.
+func benchEvaluate(b *testing.B, cfg *Config) *Evaluation {
+	book, err := rulebook.Load(content.FS)
 	if err != nil {
 		b.Fatal(err)
 	}
-	return cfg
+	snap, err := snapshot.Open(cfg.Snapshot, snapshot.Options{DefaultZone: book.TimezoneDefault})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer snap.Close()
+	ev, err := evaluate(context.Background(), &night{cfg: cfg, rep: NewReport()}, book, snap, &ledger.Ledger{}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ev
 }
 
 // BenchmarkLoadEvaluate measures loading, validating and evaluating: every
 // row of every table through every rule, ratings and the ledger.
 func BenchmarkLoadEvaluate(b *testing.B) {
-	snap := benchSnapshot(b)
-	cfg := benchConfig(b, "--snapshot", snap, "--quarantine", filepath.Join(b.TempDir(), "q.csv"), "--max-reject", "5%")
-	book, err := rulebook.Load(content.FS)
-	if err != nil {
-		b.Fatal(err)
-	}
-	lim, _ := limits(cfg)
+	cfg := &Config{Snapshot: benchSnapshot(b), Quarantine: filepath.Join(b.TempDir(), "q.csv"), Limits: validate.Limits{MaxReject: 0.05, MaxDrop: 0.5}}
 	b.ResetTimer()
 	var orders int64
 	for i := 0; i < b.N; i++ {
-		ev, err := evaluate(context.Background(), cfg, book, &ledger.Ledger{}, lim, &Report{})
-		if err != nil {
-			b.Fatal(err)
-		}
+		ev := benchEvaluate(b, cfg)
 		orders += ev.Stats.Tables["orders"].Read
 	}
 	b.ReportMetric(float64(orders)/b.Elapsed().Seconds(), "orders/s")
@@ -73,16 +75,9 @@ func BenchmarkLoadEvaluate(b *testing.B) {
 // evaluated evaluates the benchmark snapshot once for the publishing
 // benchmarks.
 func evaluated(b *testing.B) (*Config, *Evaluation) {
-	snap := benchSnapshot(b)
-	out := filepath.Join(b.TempDir(), "public")
-	cfg := benchConfig(b, "--snapshot", snap, "--out", out, "--quarantine", filepath.Join(b.TempDir(), "q.csv"), "--max-reject", "5%", "--jobs", "2")
-	book, _ := rulebook.Load(content.FS)
-	lim, _ := limits(cfg)
-	ev, err := evaluate(context.Background(), cfg, book, &ledger.Ledger{}, lim, &Report{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return cfg, ev
+	cfg := &Config{Snapshot: benchSnapshot(b), Out: filepath.Join(b.TempDir(), "public"), Quarantine: filepath.Join(b.TempDir(), "q.csv"),
+		Limits: validate.Limits{MaxReject: 0.05, MaxDrop: 0.5}, Jobs: 2}
+	return cfg, benchEvaluate(b, cfg)
 }
 
 // BenchmarkDownloads measures writing every download (workbook, CSV, JSON,
@@ -90,7 +85,7 @@ func evaluated(b *testing.B) (*Config, *Evaluation) {
 func BenchmarkDownloads(b *testing.B) {
 	_, ev := evaluated(b)
 	in := &report.Input{Book: ev.Book, AsOf: ev.Snap.AsOf, Facts: ev.Result.Facts, Ratings: ev.Ratings, Notices: ev.Notices, Commitments: ev.Result.Commitments}
-	m, err := manifest(ev.Snap, ev.Stats, ev.Book, sumInputs(ev.Snap))
+	m, err := manifest(ev, sumInputs(ev.Snap))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,0 +1,272 @@
+// Package build runs one night's build: load → evaluate → publish (an
+// atomic swap of the site) → commit the ledger. It is the only package that
+// knows the order of those writes, and says why below; cmd/disclose turns
+// flags into a Config and calls Run.
+package build
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/disclose-project/disclose/content"
+	"github.com/disclose-project/disclose/pipeline/ledger"
+	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/pipeline/rulebook"
+	"github.com/disclose-project/disclose/pipeline/snapshot"
+	"github.com/disclose-project/disclose/pipeline/state"
+	"github.com/disclose-project/disclose/pipeline/validate"
+)
+
+// ErrRefused marks a build refused by a guard on the ledger or the paths:
+// nothing was read or published, and --out and --state are as they were.
+var ErrRefused = errors.New("refused")
+
+// Config is one build's settings.
+type Config struct {
+	Snapshot   string
+	Out        string
+	State      string // "" keeps no ledger (a preview)
+	NewLedger  bool   // start a ledger in an empty or missing State
+	AsOf       string // overrides the snapshot's date
+	BaseURL    string
+	Jobs       int
+	Report     string // --report: the validation report and timings
+	Quarantine string // "" for the default place (Quarantine func)
+	Limits     validate.Limits
+	// AllowEmpty names required activity tables that may be empty (a new
+	// marketplace, a hand-made case); others refuse the build when empty.
+	AllowEmpty []string
+	Version    string // the tool's version, recorded in the manifest
+	Log        *slog.Logger
+	// Progress, when set, is told how far a long step has come (total ≤ 0:
+	// unknown).
+	Progress func(label string, done, total int64)
+	// Hook, when set, is called at each step of publishing (see Steps);
+	// an error it returns fails the build there. Tests use it to fail or
+	// kill a build at every step.
+	Hook func(step string) error
+}
+
+// Steps of publishing, in order, as Hook is told them.
+var Steps = []string{"loaded", "staged", "written", "finished", "swapped", "committed"}
+
+// Result is what a build evaluated and published.
+type Result struct {
+	*Evaluation
+	Tonight *Changes
+	Report  *Report
+}
+
+func (c *Config) hook(step string) error {
+	if c.Hook == nil {
+		return nil
+	}
+	if err := c.Hook(step); err != nil {
+		return fmt.Errorf("%s: %w", step, err)
+	}
+	return nil
+}
+
+func (c *Config) progress(label string, done, total int64) {
+	if c.Progress != nil {
+		c.Progress(label, done, total)
+	}
+}
+
+func (c *Config) log() *slog.Logger {
+	if c.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return c.Log
+}
+
+// Run builds one night. Whatever happens it writes the --report file and
+// changes.json (with the refusal or failure, when there is one).
+func Run(ctx context.Context, cfg *Config) (*Result, error) {
+	start := time.Now()
+	rep := NewReport()
+	tonight := newChanges()
+	b := &night{cfg: cfg, rep: rep, tonight: tonight}
+	res, err := b.run(ctx)
+	rep.Timings["total"] = time.Since(start).Seconds()
+	if err != nil {
+		rep.fail(err)
+		tonight.fail(err)
+	}
+	if path := b.changesPath(); path != "" {
+		if werr := tonight.write(path); werr != nil && err == nil {
+			err = fmt.Errorf("changes: %w", werr)
+		}
+	}
+	if werr := rep.write(cfg.Report); werr != nil && err == nil {
+		err = werr
+	}
+	if err != nil {
+		return nil, err
+	}
+	b.summary(res, time.Since(start))
+	return res, nil
+}
+
+// night is one build in progress.
+type night struct {
+	cfg     *Config
+	rep     *Report
+	tonight *Changes
+	// guarded is set once the guards have passed: from then on the build
+	// may write into --state (its quarantine and changes.json); a build a
+	// guard refuses leaves --state byte for byte as it was.
+	guarded bool
+}
+
+func (b *night) run(ctx context.Context) (*Result, error) {
+	cfg := b.cfg
+	paths, err := checkPaths(cfg)
+	if err != nil {
+		return nil, err
+	}
+	unlock, err := lockOut(paths.out)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	published := liveDigest(paths.out)
+	var sd *state.Dir
+	prev := &ledger.Ledger{}
+	var prevManifest []byte
+	if cfg.State != "" {
+		if sd, err = state.Open(cfg.State, published, cfg.NewLedger); err != nil {
+			return nil, err
+		}
+		defer sd.Close()
+		if sd.Recovered != "" {
+			cfg.log().Warn("finished a commit a killed build left half-made", "state", cfg.State, "staged_generation", sd.Recovered)
+		}
+		if err := ledgerGuards(cfg, sd); err != nil {
+			return nil, err
+		}
+		if prev, err = sd.Ledger(); err != nil {
+			return nil, err
+		}
+		if prevManifest, err = sd.Manifest(); err != nil {
+			return nil, err
+		}
+		if !prev.Empty() && prevManifest == nil {
+			return nil, fmt.Errorf("%w: state %s holds a ledger but not the manifest.json of its last build, which the --max-drop check compares with; "+
+				"restore the state from its backup, or rebuild it from the last published downloads (disclose restore)", ErrRefused, cfg.State)
+		}
+	}
+	book, err := rulebook.Load(content.FS)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(cfg.Snapshot); err != nil {
+		return nil, fmt.Errorf("snapshot %s: %w", cfg.Snapshot, err)
+	}
+	snap, err := snapshot.Open(cfg.Snapshot, snapshot.Options{AsOf: cfg.AsOf, DefaultZone: book.TimezoneDefault})
+	if err != nil {
+		return nil, err
+	}
+	defer snap.Close()
+	b.rep.AsOf = snap.AsOf.String()
+	b.tonight.AsOf = snap.AsOf.String()
+	if last := prev.LastBuild(); last != model.NoDate && snap.AsOf < last {
+		return nil, fmt.Errorf("%w: as-of %s is before the ledger's last build (%s): a build may repeat its last night but not go back; "+
+			"if %s was a mistake, restore the state from before that build (its backup, or disclose restore from the downloads of the night before)",
+			ErrRefused, snap.AsOf, last, last)
+	}
+	b.guarded = true
+	ev, err := evaluate(ctx, b, book, snap, prev, prevManifest)
+	if err != nil {
+		return nil, err
+	}
+	loaded := time.Now()
+	b.rep.Timings["load_evaluate"] = time.Since(b.rep.started).Seconds()
+	if err := cfg.hook("loaded"); err != nil {
+		return nil, err
+	}
+	b.tonight.record(ev, prev)
+	if err := publish(ctx, b, paths, sd, ev); err != nil {
+		return nil, err
+	}
+	b.rep.Timings["downloads"] = ev.downloads.Seconds()
+	b.rep.Timings["site"] = (time.Since(loaded) - ev.downloads).Seconds()
+	b.rep.record(ev)
+	return &Result{Evaluation: ev, Tonight: b.tonight, Report: b.rep}, nil
+}
+
+// ledgerGuards refuse a build that would start a ledger by accident or
+// start one over an existing ledger.
+func ledgerGuards(cfg *Config, sd *state.Dir) error {
+	switch {
+	case !sd.HasLedger() && !cfg.NewLedger:
+		return fmt.Errorf("%w: state %s holds no ledger; if it was lost (an evicted cache, a wrong path), restore it "+
+			"(from its backup, or disclose restore from the last published downloads); to start a new ledger deliberately, pass --new-ledger",
+			ErrRefused, cfg.State)
+	case sd.HasLedger() && cfg.NewLedger:
+		return fmt.Errorf("%w: --new-ledger, but state %s already holds a ledger; drop --new-ledger to continue it, "+
+			"or point --state at an empty folder to start another", ErrRefused, cfg.State)
+	}
+	return nil
+}
+
+// changesPath is beside the report, else in the state directory once the
+// guards have passed, else "".
+func (b *night) changesPath() string {
+	switch {
+	case b.cfg.Report != "":
+		return filepath.Join(filepath.Dir(b.cfg.Report), "changes.json")
+	case b.cfg.State != "" && b.guarded:
+		return filepath.Join(b.cfg.State, "changes.json")
+	}
+	return ""
+}
+
+// Quarantine is where rejected rows go: cfg.Quarantine, else
+// quarantine.csv in the state directory, else beside the output directory.
+func Quarantine(cfg *Config) string {
+	switch {
+	case cfg.Quarantine != "":
+		return cfg.Quarantine
+	case cfg.State != "":
+		return filepath.Join(cfg.State, "quarantine.csv")
+	case cfg.Out != "":
+		return filepath.Join(filepath.Dir(filepath.Clean(cfg.Out)), "quarantine.csv")
+	}
+	return "quarantine.csv"
+}
+
+// summary logs the build's last line.
+func (b *night) summary(res *Result, took time.Duration) {
+	var read, rejected int64
+	for _, t := range res.Stats.Tables {
+		read, rejected = read+t.Read, rejected+t.Rejected
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	nc := res.Report.Notices
+	b.cfg.log().Info("built", "out", b.cfg.Out, "as_of", res.Snap.AsOf.String(), "providers", len(res.Ratings), "rows_read", read,
+		"rows_rejected", rejected, "findings", len(res.Result.Findings), "notices_in_force", nc.InForce, "issued", nc.Issued,
+		"renewed", nc.Renewed, "expired", nc.Expired, "rescinded", nc.Rescinded, "grade_changes", len(res.Tonight.Grades),
+		"departed", len(res.Tonight.Departed), "seconds", float64(int64(took.Seconds()*100+0.5))/100, "memory_mb", ms.Sys>>20)
+}
+
+// exists reports whether path exists (a broken symlink counts).
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return !errors.Is(err, fs.ErrNotExist)
+}
+
+// within reports whether path is dir or below it; both are absolute and
+// clean.
+func within(path, dir string) bool {
+	return path == dir || strings.HasPrefix(path, dir+string(filepath.Separator))
+}

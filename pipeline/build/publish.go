@@ -1,0 +1,318 @@
+package build
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/disclose-project/disclose/content"
+	"github.com/disclose-project/disclose/pipeline/ledger"
+	"github.com/disclose-project/disclose/pipeline/report"
+	"github.com/disclose-project/disclose/pipeline/rulebook"
+	"github.com/disclose-project/disclose/pipeline/snapshot"
+	"github.com/disclose-project/disclose/pipeline/state"
+	"github.com/disclose-project/disclose/pipeline/validate"
+	"github.com/disclose-project/disclose/site"
+)
+
+// publish writes tonight's tree beside the live one, swaps it in, and
+// commits the ledger. The order is what keeps the site and the ledger in
+// agreement whenever the build dies:
+//
+//  1. Stage the ledger in a new generation of --state, not yet named by
+//     anything. Dying here leaves the old site and the old ledger; the
+//     next build sweeps the generation away.
+//  2. Write the site and downloads into a temporary tree beside --out.
+//     The manifest carries the staged ledger's digest. Dying here leaves
+//     the old site and the old ledger; the next build removes the tree.
+//  3. Finish the stage: manifest and builds in, synced, named by STAGED.
+//     Dying here: the old site's digest is not the staged one, so the next
+//     build discards the stage.
+//  4. Sync the tree and swap it in with one rename (an exchange): a reader
+//     finds the old tree or the new, never neither. Dying right after: the
+//     live site's digest is the staged one, so the next build commits the
+//     stage before it reads the ledger: tonight's notices keep their ids.
+//  5. Commit: CURRENT names the staged generation.
+//
+// Ctrl-C is heeded up to step 4; from the swap on, the build finishes.
+func publish(ctx context.Context, b *night, paths *paths, sd *state.Dir, ev *Evaluation) (err error) {
+	cfg := b.cfg
+	var stage *state.Stage
+	digest := ""
+	if sd != nil {
+		if stage, err = sd.Stage(ev.Ledger); err != nil {
+			return err
+		}
+		defer func() {
+			if err != nil && stage != nil {
+				stage.Discard()
+			}
+		}()
+		digest = stage.Digest()
+	}
+	if err := cfg.hook("staged"); err != nil {
+		return err
+	}
+	tmp, err := newTree(paths.out)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if tmp != "" {
+			os.RemoveAll(tmp)
+		}
+	}()
+	if err := writeTree(ctx, cfg, tmp, ev, digest); err != nil {
+		return err
+	}
+	if err := cfg.hook("written"); err != nil {
+		return err
+	}
+	manifest, err := os.ReadFile(filepath.Join(tmp, "downloads", "manifest.json"))
+	if err != nil {
+		return fmt.Errorf("output %s: %w", paths.out, err)
+	}
+	if stage != nil {
+		sum := sha256.Sum256(manifest)
+		ev.Ledger.Builds = ledger.RecordBuild(ev.Ledger.Builds, ledger.Build{AsOf: ev.Snap.AsOf, ToolVersion: cfg.Version,
+			RulebookVersion: ev.Book.Version, ManifestSHA256: hex.EncodeToString(sum[:])})
+		if err := stage.Finish(manifest, ev.Ledger.Builds); err != nil {
+			return err
+		}
+	}
+	if err := cfg.hook("finished"); err != nil {
+		return err
+	}
+	if err := fixModes(tmp); err != nil {
+		return fmt.Errorf("output %s: %w", paths.out, err)
+	}
+	if err := syncTree(tmp); err != nil {
+		return fmt.Errorf("output %s: %w", paths.out, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("interrupted before the site was swapped in: %w", err)
+	}
+	old, atomic, err := swap(tmp, paths.out)
+	if err != nil {
+		return err
+	}
+	if !atomic {
+		cfg.log().Warn("the file system cannot exchange two folders in one step: --out was missing for a moment while it was replaced", "out", paths.out)
+	}
+	tmp = old // the old tree, now beside --out, is removed on return
+	if err := cfg.hook("swapped"); err != nil {
+		return fmt.Errorf("the site was published but the ledger was not committed (the next build commits it): %w", err)
+	}
+	if stage != nil {
+		if err := stage.Commit(); err != nil {
+			stage = nil // staged and live: the next build commits it, it must not be discarded
+			return fmt.Errorf("the site was published but the ledger was not committed (the next build commits it): %w", err)
+		}
+		stage = nil
+	}
+	return cfg.hook("committed")
+}
+
+// writeTree writes the downloads and then the site into dir.
+func writeTree(ctx context.Context, cfg *Config, dir string, ev *Evaluation, digest string) error {
+	dl := filepath.Join(dir, "downloads")
+	in := &report.Input{Book: ev.Book, AsOf: ev.Snap.AsOf, Facts: ev.Result.Facts, Ratings: ev.Ratings, Notices: ev.Notices,
+		Commitments: ev.Result.Commitments, History: ev.Ledger.Scores, Builds: ev.Ledger.Builds}
+	meta := report.Meta{AsOf: ev.Snap.AsOf.String(), Platform: ev.Snap.Platform, Tool: "disclose", ToolVersion: cfg.Version, RulebookVersion: ev.Book.Version}
+	start := time.Now()
+	// The inputs are hashed for the manifest while the downloads that do
+	// not show it are written.
+	inputs := sumInputs(ev.Snap)
+	man := func() (*report.Manifest, error) {
+		if ev.Manifest == nil {
+			m, err := manifest(ev, inputs)
+			if err != nil {
+				return nil, err
+			}
+			m.LedgerSHA256 = digest
+			ev.Manifest = m
+		}
+		return ev.Manifest, nil
+	}
+	outs, dict, err := report.Downloads(dl, in, meta, man)
+	if err != nil {
+		return err
+	}
+	m, err := man()
+	if err != nil {
+		return err
+	}
+	outs, sums, err := report.Seal(dl, outs, m)
+	if err != nil {
+		return err
+	}
+	ev.downloads = time.Since(start)
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("interrupted before the site was swapped in: %w", err)
+	}
+	return writeSite(dir, cfg, ev, outs, sums, dict)
+}
+
+// writeSite renders the public pages into dir, after the downloads, whose
+// files the downloads page lists with their sizes and checksums, and whose
+// columns with the dictionary.
+func writeSite(dir string, cfg *Config, ev *Evaluation, outs []report.Output, sums []report.FileSum, dict []report.Entry) error {
+	byName := map[string]report.FileSum{}
+	for _, s := range sums {
+		byName[s.Path] = s
+	}
+	var dl []site.Download
+	for _, o := range outs {
+		s := byName[o.Name]
+		dl = append(dl, site.Download{Name: o.Name, Size: s.Bytes, SHA256: s.SHA256, Rows: o.Rows, WhatZh: o.Zh, WhatEn: o.En})
+	}
+	in := &site.Input{Book: ev.Book, AsOf: ev.Snap.AsOf, Zone: ev.Snap.Zone, Platform: ev.Snap.Platform,
+		Facts: ev.Result.Facts, Ratings: ev.Ratings, Notices: ev.Notices, Commitments: ev.Result.Commitments,
+		Services: ev.Result.Services, History: ev.Ledger.Scores, Downloads: dl}
+	for _, d := range ev.Departed {
+		in.Departed = append(in.Departed, site.Departed(d))
+	}
+	for _, e := range dict {
+		in.Dictionary = append(in.Dictionary, site.Column(e))
+	}
+	return site.Build(dir, in, site.Options{BaseURL: cfg.BaseURL, Jobs: cfg.Jobs,
+		Progress: func(done, total int) { cfg.progress("writing pages", int64(done), int64(total)) }})
+}
+
+// sumInputs hashes the snapshot's files on a goroutine of its own, beside
+// the writing of the downloads (it is one core's work and mostly reading);
+// the function it returns waits for the sums.
+func sumInputs(snap *snapshot.Snapshot) func() ([]report.FileSum, error) {
+	done := make(chan struct{})
+	var sums []report.FileSum
+	var err error
+	go func() {
+		defer close(done)
+		for _, f := range snap.Files {
+			s, e := report.Sum(filepath.Join(snap.Dir, f), f)
+			if e != nil {
+				err = e
+				return
+			}
+			sums = append(sums, s)
+		}
+	}()
+	return func() ([]report.FileSum, error) {
+		<-done
+		return sums, err
+	}
+}
+
+func manifest(ev *Evaluation, sums func() ([]report.FileSum, error)) (*report.Manifest, error) {
+	m := &report.Manifest{Tool: "disclose", ToolVersion: ev.version, RulebookVersion: ev.Book.Version, AsOf: ev.Snap.AsOf.String(), Platform: ev.Snap.Platform}
+	m.Inputs.Tables = map[string]report.TableCount{}
+	for name, t := range ev.Stats.Tables {
+		m.Inputs.Tables[name] = report.TableCount{Read: t.Read, Used: t.Used, Rejected: t.Rejected}
+	}
+	files, err := sums()
+	if err != nil {
+		return nil, err
+	}
+	m.Inputs.Files = []report.FileSum{}
+	for _, s := range files {
+		if n, ok := ev.Stats.FileRows[s.Path]; ok {
+			s.Rows = &n
+		}
+		m.Inputs.Files = append(m.Inputs.Files, s)
+	}
+	return m, nil
+}
+
+// liveDigest is the ledger digest in the manifest of the site live at out,
+// or "".
+func liveDigest(out string) string {
+	b, err := os.ReadFile(filepath.Join(out, "downloads", "manifest.json"))
+	if err != nil {
+		return ""
+	}
+	var m struct {
+		Ledger string `json:"ledger_sha256"`
+	}
+	if json.Unmarshal(b, &m) != nil {
+		return ""
+	}
+	return m.Ledger
+}
+
+// fixModes gives every directory of the tree mode 0755 and every file
+// 0644, whatever the umask was: a web server running as another user
+// must be able to read the site.
+func fixModes(dir string) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		want := fs.FileMode(0o644)
+		if d.IsDir() {
+			want = 0o755
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if info.Mode().Perm() != want {
+			return os.Chmod(p, want)
+		}
+		return nil
+	})
+}
+
+// Validate checks a snapshot without publishing: it reads every table,
+// validates every row (rejected ones to the quarantine), and applies the
+// safety checks against the previous manifest in --state.
+func Validate(ctx context.Context, cfg *Config, rep *Report, sink validate.Sink) (*validate.Stats, error) {
+	book, err := rulebook.Load(content.FS)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(cfg.Snapshot); err != nil {
+		return nil, fmt.Errorf("snapshot %s: %w", cfg.Snapshot, err)
+	}
+	snap, err := snapshot.Open(cfg.Snapshot, snapshot.Options{AsOf: cfg.AsOf, DefaultZone: book.TimezoneDefault})
+	if err != nil {
+		return nil, err
+	}
+	defer snap.Close()
+	rep.AsOf = snap.AsOf.String()
+	prevManifest, err := state.ReadManifest(cfg.State)
+	if err != nil {
+		return nil, err
+	}
+	stats, err := Load(ctx, snap, book, sink, Quarantine(cfg), cfg.progress)
+	if stats != nil {
+		rep.Tables = stats.Tables
+	}
+	if err != nil {
+		return stats, err
+	}
+	prev, err := validate.ParsePrevious(prevManifest, "the previous build's manifest.json in "+cfg.State)
+	if err != nil {
+		return stats, err
+	}
+	if err := validate.Check(stats, cfg.Limits, prev); err != nil {
+		return stats, err
+	}
+	return stats, emptyGuard(stats, cfg.AllowEmpty)
+}
+
+// Finish writes the report of a validation (with its refusal, if any).
+func (r *Report) Finish(path string, err error) error {
+	if err != nil {
+		r.fail(err)
+	}
+	if werr := r.write(path); werr != nil && err == nil {
+		return werr
+	}
+	return err
+}
