@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -9,17 +8,6 @@ import (
 	"testing"
 	"time"
 )
-
-// TestMain lets a test run the command in a child process (to kill it):
-// with DISCLOSE_CHILD_ARGS set, the test binary is the command.
-func TestMain(m *testing.M) {
-	if a := os.Getenv("DISCLOSE_CHILD_ARGS"); a != "" {
-		var args []string
-		json.Unmarshal([]byte(a), &args)
-		os.Exit(run(context.Background(), args, os.Stdout, os.Stderr))
-	}
-	os.Exit(m.Run())
-}
 
 // TestKilledBuild kills a build while it writes its new tree: the old tree
 // must be left as it was, and the next build must succeed.

@@ -101,13 +101,15 @@ func Run(ctx context.Context, cfg *Config) (*Result, error) {
 		rep.fail(err)
 		tonight.fail(err)
 	}
-	if path := b.changesPath(); path != "" {
+	if path := b.changesPath(); path != "" && !b.unsafe {
 		if werr := tonight.write(path); werr != nil && err == nil {
 			err = fmt.Errorf("changes: %w", werr)
 		}
 	}
-	if werr := rep.write(cfg.Report); werr != nil && err == nil {
-		err = werr
+	if !b.unsafe {
+		if werr := rep.write(cfg.Report); werr != nil && err == nil {
+			err = werr
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -125,12 +127,19 @@ type night struct {
 	// may write into --state (its quarantine and changes.json); a build a
 	// guard refuses leaves --state byte for byte as it was.
 	guarded bool
+	// unsafe is set when the paths were refused: the report and
+	// changes.json may point into --out, and are not written.
+	unsafe bool
 }
 
 func (b *night) run(ctx context.Context) (*Result, error) {
 	cfg := b.cfg
+	if _, err := os.Stat(cfg.Snapshot); err != nil {
+		return nil, fmt.Errorf("snapshot %s: %w", cfg.Snapshot, err)
+	}
 	paths, err := checkPaths(cfg)
 	if err != nil {
+		b.unsafe = true
 		return nil, err
 	}
 	unlock, err := lockOut(paths.out)
@@ -167,9 +176,6 @@ func (b *night) run(ctx context.Context) (*Result, error) {
 	book, err := rulebook.Load(content.FS)
 	if err != nil {
 		return nil, err
-	}
-	if _, err := os.Stat(cfg.Snapshot); err != nil {
-		return nil, fmt.Errorf("snapshot %s: %w", cfg.Snapshot, err)
 	}
 	snap, err := snapshot.Open(cfg.Snapshot, snapshot.Options{AsOf: cfg.AsOf, DefaultZone: book.TimezoneDefault})
 	if err != nil {
