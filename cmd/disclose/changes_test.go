@@ -21,7 +21,10 @@ func TestChanges(t *testing.T) {
 			"--report", filepath.Join(dir, "report.json"), "--max-reject", "100%", "--max-drop", "100%", "--quiet")
 		var c build.Changes
 		b, err := os.ReadFile(filepath.Join(dir, "changes.json"))
-		if err != nil || json.Unmarshal(b, &c) != nil {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &c); err != nil {
 			t.Fatalf("build %d: changes.json: %v", n, err)
 		}
 		got = append(got, c)
@@ -43,5 +46,34 @@ func TestChanges(t *testing.T) {
 		if len(c.Tables) != 0 {
 			t.Errorf("night %d: tables moved: %+v", i+1, c.Tables)
 		}
+	}
+}
+
+// TestChangesRenewal reads changes.json of the renewal case: the warning
+// that goes on past its period is listed as renewed, naming the notice it
+// continues, not as a new offence.
+func TestChangesRenewal(t *testing.T) {
+	a := loadArchive(t, "testdata/cases/renewal.txtar")
+	dir := t.TempDir()
+	var got []build.Changes
+	for n := 1; n <= 2; n++ {
+		buildNight(t, a, n, dir, "--out", filepath.Join(dir, "public"), "--state", filepath.Join(dir, "state"),
+			"--report", filepath.Join(dir, "report.json"), "--max-reject", "100%", "--max-drop", "100%", "--quiet")
+		var c build.Changes
+		b, err := os.ReadFile(filepath.Join(dir, "changes.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &c); err != nil {
+			t.Fatalf("build %d: changes.json: %v", n, err)
+		}
+		got = append(got, c)
+	}
+	if len(got[0].Notices.Issued) != 1 || len(got[0].Notices.Renewed) != 0 {
+		t.Errorf("night 1: issued %v, renewed %v", got[0].Notices.Issued, got[0].Notices.Renewed)
+	}
+	n2 := got[1].Notices
+	if len(n2.Issued) != 0 || len(n2.Renewed) != 1 || len(n2.Expired) != 1 || n2.Renewed[0].Continues != n2.Expired[0].ID {
+		t.Errorf("night 2: issued %v, renewed %v, expired %v", n2.Issued, n2.Renewed, n2.Expired)
 	}
 }

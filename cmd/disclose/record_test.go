@@ -576,3 +576,74 @@ func writeEmptyOrders(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 }
+
+// TestRestore loses the state after three nights and rebuilds it from the
+// published downloads: the fourth night then publishes exactly what it
+// publishes with the state that was never lost. A restore never replaces
+// a ledger.
+func TestRestore(t *testing.T) {
+	kept, lost := t.TempDir(), t.TempDir()
+	for i := 0; i < 3; i++ {
+		mustBuild(t, nightArgs(kept, i))
+		mustBuild(t, nightArgs(lost, i))
+	}
+	state := filepath.Join(lost, "state")
+	if err := os.RemoveAll(state); err != nil {
+		t.Fatal(err)
+	}
+	downloads := filepath.Join(lost, "public", "downloads")
+	code, msg := runChild(t, "", "restore", "--from", downloads, "--state", state)
+	if code != 0 || !strings.Contains(msg, "restored") || !strings.Contains(msg, "over 3 builds (the last on 2025-07-01)") {
+		t.Fatalf("restore: exit %d: %s", code, msg)
+	}
+	code, msg = runChild(t, "", "restore", "--from", downloads, "--state", state)
+	if code != 3 || !strings.Contains(msg, "already holds a ledger") {
+		t.Errorf("restore over a ledger: exit %d: %s", code, msg)
+	}
+	mustBuild(t, nightArgs(kept, 3))
+	mustBuild(t, nightArgs(lost, 3))
+	a, b := treeBytes(t, filepath.Join(kept, "public")), treeBytes(t, filepath.Join(lost, "public"))
+	if !sameTree(a, b) {
+		for k, v := range a {
+			if b[k] != v {
+				t.Errorf("%s differs after the restore", k)
+			}
+		}
+	}
+	// A downloads folder whose files do not match their SHA256SUMS is not
+	// restored from.
+	os.WriteFile(filepath.Join(downloads, "notices.parquet"), []byte("edited"), 0o644)
+	code, msg = runChild(t, "", "restore", "--from", downloads, "--state", filepath.Join(lost, "state2"))
+	if code != 1 || !strings.Contains(msg, "notices.parquet does not match SHA256SUMS") {
+		t.Errorf("restore from edited downloads: exit %d: %s", code, msg)
+	}
+}
+
+// TestLegacyState continues a ledger kept before generations (notices,
+// scores and manifest at the top of --state): the build reads it, keeps
+// every notice, and moves the ledger into a generation.
+func TestLegacyState(t *testing.T) {
+	dir := t.TempDir()
+	mustBuild(t, nightArgs(dir, 0))
+	state := filepath.Join(dir, "state")
+	cur, _ := os.ReadFile(filepath.Join(state, "CURRENT"))
+	gen := filepath.Join(state, strings.TrimSpace(string(cur)))
+	for _, f := range []string{"notices.parquet", "scores.parquet", "manifest.json"} {
+		if err := os.Rename(filepath.Join(gen, f), filepath.Join(state, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.RemoveAll(gen)
+	os.Remove(filepath.Join(state, "CURRENT"))
+	before := visibleNotices(t, filepath.Join(dir, "public"))
+	mustBuild(t, nightArgs(dir, 1))
+	keeps(t, "after the legacy state", before, visibleNotices(t, filepath.Join(dir, "public")))
+	for _, f := range []string{"notices.parquet", "scores.parquet", "manifest.json"} {
+		if _, err := os.Stat(filepath.Join(state, f)); err == nil {
+			t.Errorf("%s is still at the top of the state after the commit", f)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(state, "CURRENT")); err != nil {
+		t.Errorf("no CURRENT after the commit: %v", err)
+	}
+}
