@@ -93,6 +93,26 @@ var flagDefs = map[string]func(fs *pflag.FlagSet, c *Config){
 	},
 }
 
+// usageFor words a flag for a command where the shared wording would name
+// something the command does not have.
+var usageFor = map[string]map[string]string{
+	"validate": {
+		"quarantine":  "rejected rows CSV (default: quarantine.csv in --state, else in the current folder)",
+		"state":       "state directory whose last manifest the --max-drop check compares with (read only)",
+		"allow-empty": "activity tables that may have no rows (orders,tickets,complaints,contact_checks,shop_gmv); others are refused when empty",
+	},
+	"restore": {
+		"state": "state directory to rebuild the ledger in (empty or missing)",
+	},
+	"serve": {
+		"out": "built site to serve",
+	},
+	"gen": {
+		"out":   "folder to write the snapshot into",
+		"as-of": "the snapshot's as-of date YYYY-MM-DD (default 2025-06-30)",
+	},
+}
+
 // errUsage marks bad usage (exit status 2).
 type errUsage struct{ msg string }
 
@@ -107,6 +127,12 @@ func parseFlags(cmd, summary string, names []string, args []string, stdout io.Wr
 	fs.SetOutput(io.Discard)
 	for _, n := range names {
 		flagDefs[n](fs, c)
+		if u, ok := usageFor[cmd][n]; ok {
+			fs.Lookup(n).Usage = u
+		}
+		if cmd == "gen" && n == "out" {
+			fs.Lookup(n).DefValue = "" // required: no default to show
+		}
 	}
 	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"path/filepath"
 	"time"
 
@@ -40,6 +41,27 @@ func cmdGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if err := gen.Write(o); err != nil {
 			return err
 		}
+		if err := describe(stdout, out, o); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// describe says what gen wrote: the snapshot's size and every file in it.
+func describe(w io.Writer, dir string, o gen.Options) error {
+	fmt.Fprintf(w, "wrote %s: a %s snapshot as of %s, %s providers, %s orders (seed %d)\n", dir, o.Format, o.AsOf,
+		group(int64(o.Providers)), group(int64(o.Orders)), o.Seed)
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		fmt.Fprintf(w, "  %-40s %12s bytes\n", filepath.ToSlash(rel), group(info.Size()))
+		return nil
+	})
 }

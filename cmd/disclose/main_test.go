@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -269,10 +270,36 @@ func TestUsage(t *testing.T) {
 	}{
 		{nil, 2}, {[]string{"frobnicate"}, 2}, {[]string{"build", "--no-such-flag"}, 2},
 		{[]string{"build", "--max-reject", "150%"}, 2}, {[]string{"build", "--help"}, 0},
-		{[]string{"validate", "--help"}, 0}, {[]string{"gen", "--help"}, 0},
+		{[]string{"validate", "--help"}, 0}, {[]string{"gen", "--help"}, 0}, {[]string{"restore", "--help"}, 0},
+		{[]string{"--version"}, 0}, {[]string{"build", "--as-of", "30/06/2025"}, 2},
+		{[]string{"build", "--new-ledger"}, 2}, {[]string{"build", "--allow-empty", "providers"}, 2},
+		{[]string{"restore", "--state", "x"}, 2},
 	} {
 		if code, out := runCLI(t, tc.args...); code != tc.code {
 			t.Errorf("disclose %v: exit %d, want %d (%s)", tc.args, code, tc.code, out)
 		}
+	}
+	// Help and the version go to stdout, and help names only the
+	// command's own flags.
+	for _, cmd := range []string{"build", "validate", "restore", "gen", "serve"} {
+		var out, errb bytes.Buffer
+		if code := run(context.Background(), []string{cmd, "--help"}, &out, &errb); code != 0 || errb.Len() != 0 {
+			t.Errorf("disclose %s --help: exit %d, stderr %q", cmd, code, errb.String())
+		}
+		usage := out.String()
+		if !strings.HasPrefix(usage, "usage: disclose "+cmd) {
+			t.Errorf("disclose %s --help printed %q", cmd, usage)
+		}
+		flags := map[string][]string{"build": buildFlags, "validate": {"snapshot", "state", "as-of", "report", "quarantine", "max-reject", "max-drop", "allow-empty", "quiet", "log-format"},
+			"restore": {"from", "state"}, "gen": {"out", "seed", "providers", "orders", "format", "as-of"}, "serve": {"out", "addr"}}[cmd]
+		for name := range flagDefs {
+			if !slices.Contains(flags, name) && strings.Contains(usage, "--"+name+" ") {
+				t.Errorf("disclose %s --help mentions --%s, which it does not take", cmd, name)
+			}
+		}
+	}
+	var out bytes.Buffer
+	if run(context.Background(), []string{"--version"}, &out, io.Discard); !strings.HasPrefix(out.String(), "disclose "+version) {
+		t.Errorf("--version printed %q", out.String())
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"slices"
+	"strings"
 	"unsafe"
 
 	"github.com/disclose-project/disclose/pipeline/model"
@@ -135,11 +136,21 @@ func Scan(ctx context.Context, snap *snapshot.Snapshot, book *rulebook.Book, sin
 		}
 	}()
 	s.startEarly() // beside the reading of every source's header, too
+	var missing []string
+	for _, t := range snap.Schema {
+		if snap.Table(t.Name) == nil && !t.Optional {
+			missing = append(missing, t.Name)
+		}
+	}
+	switch len(missing) {
+	case 0:
+	case 1:
+		return s.stats, fmt.Errorf("%w: required table %s is missing", snapshot.ErrSnapshot, missing[0])
+	default:
+		return s.stats, fmt.Errorf("%w: required tables %s are missing", snapshot.ErrSnapshot, strings.Join(missing, ", "))
+	}
 	for _, t := range snap.Schema {
 		if snap.Table(t.Name) == nil {
-			if !t.Optional {
-				return s.stats, fmt.Errorf("%w: required table %s is missing", snapshot.ErrSnapshot, t.Name)
-			}
 			continue
 		}
 		st := &TableStats{Reasons: map[string]int{}, Files: []string{}}
