@@ -106,15 +106,17 @@ func publish(ctx context.Context, b *night, paths *paths, sd *state.Dir, ev *Eva
 		cfg.log().Warn("the file system cannot exchange two folders in one step: --out was missing for a moment while it was replaced", "out", paths.out)
 	}
 	tmp = old // the old tree, now beside --out, is removed on return
+	// The site is live: from here on the stage must never be discarded.
+	// Should the commit not happen, the next build makes it.
+	live := stage
+	stage = nil
 	if err := cfg.hook("swapped"); err != nil {
 		return fmt.Errorf("the site was published but the ledger was not committed (the next build commits it): %w", err)
 	}
-	if stage != nil {
-		if err := stage.Commit(); err != nil {
-			stage = nil // staged and live: the next build commits it, it must not be discarded
+	if live != nil {
+		if err := live.Commit(); err != nil {
 			return fmt.Errorf("the site was published but the ledger was not committed (the next build commits it): %w", err)
 		}
-		stage = nil
 	}
 	return cfg.hook("committed")
 }
