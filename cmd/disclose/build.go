@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"os"
 
 	"github.com/disclose-project/disclose/pipeline/build"
 )
@@ -18,7 +20,7 @@ build finds it there and is refused (exit 3) when it is missing, when --as-of go
 its last build, or when another build holds it (exit 1).`
 
 var buildFlags = []string{"snapshot", "out", "state", "new-ledger", "as-of", "base-url", "jobs", "quiet", "log-format",
-	"report", "quarantine", "max-reject", "max-drop", "allow-empty"}
+	"report", "quarantine", "max-reject", "max-drop", "allow-empty", "signing-key"}
 
 func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer, hook func(string) error) error {
 	cfg, err := parseFlags("build", buildSummary, buildFlags, args, stdout)
@@ -44,8 +46,16 @@ func (c *Config) build(stderr io.Writer) (*build.Config, error) {
 	if c.NewLedger && c.State == "" {
 		return nil, errUsage{"disclose build: --new-ledger starts a ledger in --state: give --state too"}
 	}
+	var key string
+	if c.SigningKey != "" {
+		b, err := os.ReadFile(c.SigningKey)
+		if err != nil {
+			return nil, fmt.Errorf("signing key: %w", err)
+		}
+		key = string(b)
+	}
 	prog := newProgress(c, stderr)
-	return &build.Config{Snapshot: c.Snapshot, Out: c.Out, State: c.State, NewLedger: c.NewLedger, AsOf: c.AsOf,
+	return &build.Config{SigningKey: key, Snapshot: c.Snapshot, Out: c.Out, State: c.State, NewLedger: c.NewLedger, AsOf: c.AsOf,
 		BaseURL: c.BaseURL, Jobs: c.Jobs, Report: c.Report, Quarantine: c.Quarantine, Limits: lim, AllowEmpty: c.AllowEmpty,
 		Version: version, Log: newLogger(c, stderr), Progress: prog.update}, nil
 }

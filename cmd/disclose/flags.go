@@ -28,6 +28,9 @@ type Config struct {
 	NewLedger  bool
 	AllowEmpty []string
 	From       string // restore
+	SigningKey string
+	Previous   string // verify
+	PublicKey  string // verify
 	// gen
 	Seed      int64
 	Providers int
@@ -76,6 +79,15 @@ var flagDefs = map[string]func(fs *pflag.FlagSet, c *Config){
 	},
 	"allow-empty": func(fs *pflag.FlagSet, c *Config) {
 		fs.StringSliceVar(&c.AllowEmpty, "allow-empty", nil, "activity tables that may have no rows (orders,tickets,complaints,contact_checks,shop_gmv); others refuse the build when empty")
+	},
+	"signing-key": func(fs *pflag.FlagSet, c *Config) {
+		fs.StringVar(&c.SigningKey, "signing-key", "", "sign the checkpoint of the log of notices with this key file (disclose keygen writes one)")
+	},
+	"previous": func(fs *pflag.FlagSet, c *Config) {
+		fs.StringVar(&c.Previous, "previous", "", "an earlier night's downloads folder: check that no notice of it disappeared or changed against the rules")
+	},
+	"public-key": func(fs *pflag.FlagSet, c *Config) {
+		fs.StringVar(&c.PublicKey, "public-key", "", "check the signed checkpoint with this public key file (NAME.pub of disclose keygen)")
 	},
 	"from": func(fs *pflag.FlagSet, c *Config) {
 		fs.StringVar(&c.From, "from", "", "a published downloads folder (the site's downloads/) to rebuild the ledger from")

@@ -35,6 +35,7 @@ Commands:
   build      validate a snapshot, enforce the rule book, publish the site and downloads
   validate   check a snapshot and report what would be used and rejected
   restore    rebuild a lost state directory (the ledger) from published downloads
+  keygen     write a key pair for signing the log of notices
   gen        write a synthetic snapshot of a given size and seed
   serve      preview a built site on 127.0.0.1
 
@@ -86,6 +87,8 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, hook 
 		err = cmdValidate(ctx, args[1:], stdout, stderr)
 	case "restore":
 		err = cmdRestore(ctx, args[1:], stdout, stderr)
+	case "keygen":
+		err = cmdKeygen(ctx, args[1:], stdout, stderr)
 	case "gen":
 		err = cmdGen(ctx, args[1:], stdout, stderr)
 	case "serve":

@@ -19,6 +19,7 @@ import (
 	"github.com/disclose-project/disclose/content"
 	"github.com/disclose-project/disclose/pipeline/ledger"
 	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/pipeline/record"
 	"github.com/disclose-project/disclose/pipeline/rulebook"
 	"github.com/disclose-project/disclose/pipeline/snapshot"
 	"github.com/disclose-project/disclose/pipeline/state"
@@ -45,6 +46,9 @@ type Config struct {
 	// marketplace, a hand-made case); others refuse the build when empty.
 	AllowEmpty []string
 	Version    string // the tool's version, recorded in the manifest
+	// SigningKey, when set, is a note signer key (disclose keygen): the
+	// build signs the checkpoint of the log of notices with it.
+	SigningKey string
 	Log        *slog.Logger
 	// Progress, when set, is told how far a long step has come (total ≤ 0:
 	// unknown).
@@ -150,6 +154,7 @@ func (b *night) run(ctx context.Context) (*Result, error) {
 	published := liveDigest(paths.out)
 	var sd *state.Dir
 	prev := &ledger.Ledger{}
+	prevLog := &record.Log{}
 	var prevManifest []byte
 	if cfg.State != "" {
 		if sd, err = state.Open(cfg.State, published, cfg.NewLedger); err != nil {
@@ -166,6 +171,9 @@ func (b *night) run(ctx context.Context) (*Result, error) {
 			return nil, err
 		}
 		if prevManifest, err = sd.Manifest(); err != nil {
+			return nil, err
+		}
+		if prevLog, err = sd.Log(); err != nil {
 			return nil, err
 		}
 		if !prev.Empty() && prevManifest == nil {
@@ -194,6 +202,7 @@ func (b *night) run(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	ev.Log = &record.Log{Entries: append(prevLog.Entries, record.Changes(prevLog.Statuses(), ev.Notices, snap.AsOf)...)}
 	loaded := time.Now()
 	b.rep.Timings["load_evaluate"] = time.Since(b.rep.started).Seconds()
 	if err := cfg.hook("loaded"); err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/disclose-project/disclose/pipeline/ledger"
 	"github.com/disclose-project/disclose/pipeline/model"
 	"github.com/disclose-project/disclose/pipeline/rating"
+	"github.com/disclose-project/disclose/pipeline/record"
 	"github.com/disclose-project/disclose/pipeline/report"
 	"github.com/disclose-project/disclose/pipeline/rulebook"
 	"github.com/disclose-project/disclose/pipeline/rules"
@@ -28,6 +29,8 @@ type Evaluation struct {
 	Changes ledger.Changes
 	// Ledger is tonight's ledger: what the state directory keeps.
 	Ledger *ledger.Ledger
+	// Log is the log of notices with tonight's entries appended.
+	Log *record.Log
 	// Departed are the providers with notices that are missing from
 	// tonight's export: their pages stay, from the ledger.
 	Departed []Departed

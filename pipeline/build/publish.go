@@ -9,10 +9,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/disclose-project/disclose/content"
 	"github.com/disclose-project/disclose/pipeline/ledger"
+	"github.com/disclose-project/disclose/pipeline/record"
 	"github.com/disclose-project/disclose/pipeline/report"
 	"github.com/disclose-project/disclose/pipeline/rulebook"
 	"github.com/disclose-project/disclose/pipeline/snapshot"
@@ -46,7 +48,7 @@ func publish(ctx context.Context, b *night, paths *paths, sd *state.Dir, ev *Eva
 	var stage *state.Stage
 	digest := ""
 	if sd != nil {
-		if stage, err = sd.Stage(ev.Ledger); err != nil {
+		if stage, err = sd.Stage(ev.Ledger, ev.Log); err != nil {
 			return err
 		}
 		defer func() {
@@ -146,6 +148,11 @@ func writeTree(ctx context.Context, cfg *Config, dir string, ev *Evaluation, dig
 	if err != nil {
 		return err
 	}
+	logOuts, err := writeLog(dl, cfg, ev)
+	if err != nil {
+		return err
+	}
+	outs = append(outs, logOuts...)
 	m, err := man()
 	if err != nil {
 		return err
@@ -159,6 +166,43 @@ func writeTree(ctx context.Context, cfg *Config, dir string, ev *Evaluation, dig
 		return fmt.Errorf("interrupted before the site was swapped in: %w", err)
 	}
 	return writeSite(dir, cfg, ev, outs, sums, dict)
+}
+
+// writeLog writes the log of notices into the downloads and, with a
+// signing key, its signed checkpoint.
+func writeLog(dir string, cfg *Config, ev *Evaluation) ([]report.Output, error) {
+	if err := os.WriteFile(filepath.Join(dir, "log.jsonl"), ev.Log.Bytes(), 0o644); err != nil {
+		return nil, fmt.Errorf("write log.jsonl: %w", err)
+	}
+	outs := []report.Output{{Name: "log.jsonl", Rows: int64(len(ev.Log.Entries)),
+		Zh: "公示日志：每条公示发布时的内容及其每次状态变更，按顺序追加，构成 Merkle 树（RFC 6962），任何删改都可被发现。",
+		En: "The log of notices: every notice as issued and every change of its status, appended in order to a Merkle tree (RFC 6962), so that no removal or rewrite goes unseen."}}
+	if cfg.SigningKey == "" {
+		return outs, nil
+	}
+	tree, err := ev.Log.Tree()
+	if err != nil {
+		return nil, fmt.Errorf("log: %w", err)
+	}
+	signed, err := record.Sign(record.Checkpoint(logOrigin(cfg, ev), tree), cfg.SigningKey)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "checkpoint"), signed, 0o644); err != nil {
+		return nil, fmt.Errorf("write checkpoint: %w", err)
+	}
+	return append(outs, report.Output{Name: "checkpoint", Rows: -1,
+		Zh: "公示日志的签名检查点：日志的条目数和根哈希，以 Ed25519 签名（note 格式）。",
+		En: "The signed checkpoint of the log of notices: its size and root hash, signed with Ed25519 (note format)."}), nil
+}
+
+// logOrigin names the log in its checkpoints: the site's address when it
+// has one, else the platform's name.
+func logOrigin(cfg *Config, ev *Evaluation) string {
+	if u := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(cfg.BaseURL, "https://"), "http://"), "/"); u != "" {
+		return u + "/notices"
+	}
+	return "disclose/" + ev.Snap.Platform + "/notices"
 }
 
 // writeSite renders the public pages into dir, after the downloads, whose

@@ -30,7 +30,7 @@ func Restore(stateDir, downloads string) (*Restored, error) {
 	if sd.HasLedger() {
 		return nil, fmt.Errorf("%w: state %s already holds a ledger; restore into an empty or missing folder", ErrRefused, stateDir)
 	}
-	st, err := sd.Stage(pub.Ledger)
+	st, err := sd.Stage(pub.Ledger, pub.Log)
 	if err != nil {
 		return nil, err
 	}

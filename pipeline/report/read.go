@@ -19,6 +19,7 @@ import (
 	"github.com/apache/arrow/go/v17/parquet/pqarrow"
 	"github.com/disclose-project/disclose/pipeline/ledger"
 	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/pipeline/record"
 )
 
 // ReadParquet reads back a table WriteParquet wrote, taking the columns
@@ -100,7 +101,8 @@ func ReadParquet(path string, cols []Col) (t *Table, err error) {
 // Published is what a build's downloads hold of its ledger.
 type Published struct {
 	Ledger   *ledger.Ledger
-	Manifest []byte // downloads/manifest.json
+	Log      *record.Log // log.jsonl
+	Manifest []byte      // downloads/manifest.json
 }
 
 // ReadPublished reads the ledger back from a published downloads folder:
@@ -109,7 +111,7 @@ type Published struct {
 // manifest's own hash for the newest). The files are checked against
 // SHA256SUMS first.
 func ReadPublished(dir string) (*Published, error) {
-	files := []string{"notices.parquet", "history.parquet", "releases.json", "manifest.json"}
+	files := []string{"notices.parquet", "history.parquet", "releases.json", "manifest.json", "log.jsonl"}
 	if err := checkSums(dir, files); err != nil {
 		return nil, err
 	}
@@ -169,7 +171,15 @@ func ReadPublished(dir string) (*Published, error) {
 		}
 		l.Builds = append(l.Builds, bd)
 	}
-	return &Published{Ledger: l, Manifest: man}, nil
+	lb, err := os.ReadFile(filepath.Join(dir, "log.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	log, err := record.Decode(lb, filepath.Join(dir, "log.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	return &Published{Ledger: l, Log: log, Manifest: man}, nil
 }
 
 // noticeOf turns a row of the notices table back into a notice.

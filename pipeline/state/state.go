@@ -5,7 +5,7 @@
 //
 //	CURRENT          names the committed generation, e.g. "gen-000042"
 //	STAGED           names the generation a build staged, until it is committed or discarded
-//	gen-NNNNNN/      one generation: notices.parquet, scores.parquet, builds.json, manifest.json
+//	gen-NNNNNN/      one generation: notices.parquet, scores.parquet, log.jsonl, builds.json, manifest.json
 //	LOCK             the holder's pid, while a build holds the directory
 //	quarantine.csv   by-products of a build, not part of the ledger
 //	changes.json
@@ -43,6 +43,7 @@ import (
 
 	"github.com/disclose-project/disclose/pipeline/ledger"
 	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/pipeline/record"
 )
 
 // ErrLocked is returned when another build holds the state directory.
@@ -53,6 +54,7 @@ const (
 	stagedFile   = "STAGED"
 	lockFile     = "LOCK"
 	manifestFile = "manifest.json"
+	logFile      = "log.jsonl"
 	genPrefix    = "gen-"
 	legacyGen    = "." // the generation of a ledger kept at the top of the directory
 )
@@ -281,6 +283,27 @@ func readParquet[T any](path string, read func(*os.File) (T, error)) (T, error) 
 	return read(f)
 }
 
+// Log reads the committed log of notices; a ledger kept before the log
+// was, gives an empty one (the next build logs every notice it holds).
+func (d *Dir) Log() (*record.Log, error) {
+	if d.current == "" {
+		return &record.Log{}, nil
+	}
+	p := filepath.Join(d.gen(d.current), logFile)
+	b, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &record.Log{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ledger.ErrDamaged, p, err)
+	}
+	l, err := record.Decode(b, p)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ledger.ErrDamaged, err)
+	}
+	return l, nil
+}
+
 // Manifest returns the last build's manifest.json, or nil when the
 // directory holds none.
 func (d *Dir) Manifest() ([]byte, error) {
@@ -327,9 +350,10 @@ type Stage struct {
 	digest string
 }
 
-// Stage writes tonight's ledger into a new generation beside the current
-// one. Nothing names it yet: a build that dies now leaves it to be swept.
-func (d *Dir) Stage(l *ledger.Ledger) (*Stage, error) {
+// Stage writes tonight's ledger and log into a new generation beside the
+// current one. Nothing names it yet: a build that dies now leaves it to be
+// swept.
+func (d *Dir) Stage(l *ledger.Ledger, log *record.Log) (*Stage, error) {
 	if d.lock == nil {
 		return nil, fmt.Errorf("state %s: not open for writing", d.path)
 	}
@@ -349,15 +373,16 @@ func (d *Dir) Stage(l *ledger.Ledger) (*Stage, error) {
 	if err := ledger.WriteScores(&sb, l.Scores); err != nil {
 		return nil, st.fail(fmt.Errorf("state %s: scores: %w", d.path, err))
 	}
+	lb := log.Bytes()
 	for _, f := range []struct {
 		name string
 		b    []byte
-	}{{ledger.NoticesFile, nb.Bytes()}, {ledger.ScoresFile, sb.Bytes()}} {
+	}{{ledger.NoticesFile, nb.Bytes()}, {ledger.ScoresFile, sb.Bytes()}, {logFile, lb}} {
 		if err := writeSynced(filepath.Join(dir, f.name), f.b); err != nil {
 			return nil, st.fail(fmt.Errorf("state %s: %w", d.path, err))
 		}
 	}
-	st.digest = digestOf(nb.Bytes(), sb.Bytes())
+	st.digest = digestOf(nb.Bytes(), sb.Bytes(), lb)
 	return st, nil
 }
 
@@ -366,7 +391,7 @@ func (st *Stage) fail(err error) error {
 	return err
 }
 
-// Digest is the SHA-256 of the staged ledger's notices and scores: the
+// Digest is the SHA-256 of the staged ledger's notices, scores and log: the
 // build publishes it in its manifest, which is how the next Open tells
 // whether this generation's site went live.
 func (st *Stage) Digest() string { return st.digest }
@@ -442,25 +467,25 @@ func (d *Dir) nextName() (string, error) {
 	return fmt.Sprintf("%s%06d", genPrefix, n+1), nil
 }
 
-// digest hashes a generation's notices and scores as Stage does.
+// digest hashes a generation's notices, scores and log as Stage does.
 func digest(dir string) (string, error) {
-	nb, err := os.ReadFile(filepath.Join(dir, ledger.NoticesFile))
-	if err != nil {
-		return "", err
+	var parts [][]byte
+	for _, f := range []string{ledger.NoticesFile, ledger.ScoresFile, logFile} {
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, b)
 	}
-	sb, err := os.ReadFile(filepath.Join(dir, ledger.ScoresFile))
-	if err != nil {
-		return "", err
-	}
-	return digestOf(nb, sb), nil
+	return digestOf(parts[0], parts[1], parts[2]), nil
 }
 
-func digestOf(notices, scores []byte) string {
+func digestOf(notices, scores, log []byte) string {
 	h := sha256.New()
 	for _, f := range []struct {
 		name string
 		b    []byte
-	}{{ledger.NoticesFile, notices}, {ledger.ScoresFile, scores}} {
+	}{{ledger.NoticesFile, notices}, {ledger.ScoresFile, scores}, {logFile, log}} {
 		fmt.Fprintf(h, "%s %d\n", f.name, len(f.b))
 		h.Write(f.b)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/disclose-project/disclose/pipeline/ledger"
 	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/pipeline/record"
 )
 
 func ledgerOf(ids ...string) *ledger.Ledger {
@@ -43,7 +44,7 @@ func commitNight(t *testing.T, path string, l *ledger.Ledger, stopAt string) str
 		t.Fatal(err)
 	}
 	defer d.Close()
-	st, err := d.Stage(l)
+	st, err := d.Stage(l, &record.Log{})
 	if err != nil {
 		t.Fatal(err)
 	}
