@@ -35,6 +35,7 @@ Commands:
   build      validate a snapshot, enforce the rule book, publish the site and downloads
   validate   check a snapshot and report what would be used and rejected
   restore    rebuild a lost state directory (the ledger) from published downloads
+  verify     recompute and check a published downloads folder on its own
   keygen     write a key pair for signing the log of notices
   gen        write a synthetic snapshot of a given size and seed
   serve      preview a built site on 127.0.0.1
@@ -87,6 +88,8 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, hook 
 		err = cmdValidate(ctx, args[1:], stdout, stderr)
 	case "restore":
 		err = cmdRestore(ctx, args[1:], stdout, stderr)
+	case "verify":
+		err = cmdVerify(ctx, args[1:], stdout, stderr)
 	case "keygen":
 		err = cmdKeygen(ctx, args[1:], stdout, stderr)
 	case "gen":
@@ -125,6 +128,8 @@ func exitCode(err error, stderr io.Writer) int {
 		return exitRefused
 	case errors.Is(err, ledger.ErrDamaged):
 		fmt.Fprintf(stderr, "disclose: %v\nthe ledger was left as it is; restore it from its backup (or disclose restore from the last published downloads)\n", err)
+		return exitFailed
+	case errors.Is(err, errUnverified):
 		return exitFailed
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintf(stderr, "disclose: %v\nnothing was published\n", err)

@@ -168,13 +168,19 @@ func writeTree(ctx context.Context, cfg *Config, dir string, ev *Evaluation, dig
 	return writeSite(dir, cfg, ev, outs, sums, dict)
 }
 
-// writeLog writes the log of notices into the downloads and, with a
-// signing key, its signed checkpoint.
+// writeLog writes the rule book and the log of notices into the
+// downloads and, with a signing key, the log's signed checkpoint.
 func writeLog(dir string, cfg *Config, ev *Evaluation) ([]report.Output, error) {
+	if err := os.WriteFile(filepath.Join(dir, "rulebook.json"), ev.Book.Source, 0o644); err != nil {
+		return nil, fmt.Errorf("write rulebook.json: %w", err)
+	}
 	if err := os.WriteFile(filepath.Join(dir, "log.jsonl"), ev.Log.Bytes(), 0o644); err != nil {
 		return nil, fmt.Errorf("write log.jsonl: %w", err)
 	}
-	outs := []report.Output{{Name: "log.jsonl", Rows: int64(len(ev.Log.Entries)),
+	outs := []report.Output{{Name: "rulebook.json", Rows: -1,
+		Zh: "生效中的规则书（机器可读，与引擎读取的字节完全相同）：每个参数、阈值、权重与期限；其 SHA-256 记于 manifest.json。",
+		En: "The rule book in force, in machine form, byte for byte as the engine read it: every parameter, threshold, weight and period; its SHA-256 is in manifest.json."},
+		{Name: "log.jsonl", Rows: int64(len(ev.Log.Entries)),
 		Zh: "公示日志：每条公示发布时的内容及其每次状态变更，按顺序追加，构成 Merkle 树（RFC 6962），任何删改都可被发现。",
 		En: "The log of notices: every notice as issued and every change of its status, appended in order to a Merkle tree (RFC 6962), so that no removal or rewrite goes unseen."}}
 	if cfg.SigningKey == "" {
@@ -256,7 +262,9 @@ func sumInputs(snap *snapshot.Snapshot) func() ([]report.FileSum, error) {
 }
 
 func manifest(ev *Evaluation, sums func() ([]report.FileSum, error)) (*report.Manifest, error) {
-	m := &report.Manifest{Tool: "disclose", ToolVersion: ev.version, RulebookVersion: ev.Book.Version, AsOf: ev.Snap.AsOf.String(), Platform: ev.Snap.Platform}
+	bookSum := sha256.Sum256(ev.Book.Source)
+	m := &report.Manifest{Tool: "disclose", ToolVersion: ev.version, RulebookVersion: ev.Book.Version, RulebookSHA256: hex.EncodeToString(bookSum[:]),
+		AsOf: ev.Snap.AsOf.String(), Platform: ev.Snap.Platform}
 	m.Inputs.Tables = map[string]report.TableCount{}
 	for name, t := range ev.Stats.Tables {
 		m.Inputs.Tables[name] = report.TableCount{Read: t.Read, Used: t.Used, Rejected: t.Rejected}

@@ -87,8 +87,9 @@ func NoticeID(f *model.Finding, issued model.Date) string {
 	return "N" + strings.ReplaceAll(issued.String(), "-", "") + "-" + hex.EncodeToString(h[:5])
 }
 
-// until returns the last day a measure issued on day d is in force.
-func until(book *rulebook.Book, measure string, d model.Date) model.Date {
+// Until returns the last day a measure issued on day d is in force
+// (NoDate: permanent).
+func Until(book *rulebook.Book, measure string, d model.Date) model.Date {
 	m := book.Measure(measure)
 	switch {
 	case m == nil || m.Permanent:
@@ -154,7 +155,7 @@ func Apply(prev []model.Notice, night Night, book *rulebook.Book) ([]model.Notic
 		}
 		n := model.Notice{ID: NoticeID(f, issued), Key: f.Key, ProviderID: f.ProviderID, RuleID: f.RuleID,
 			RuleVersion: f.RuleVersion, Measure: f.Measure, IssuedOn: issued,
-			EffectiveUntil: until(book, f.Measure, issued), AppealBy: issued + model.Date(book.AppealDays),
+			EffectiveUntil: Until(book, f.Measure, issued), AppealBy: issued + model.Date(book.AppealDays),
 			Status: model.InForce, RescindedOn: model.NoDate, Basis: f.Basis, FactsZh: f.FactsZh, FactsEn: f.FactsEn,
 			ProviderName: f.ProviderName, ProviderCategory: f.ProviderCategory, Origin: f.Origin(), Figures: f.Figures}
 		if !n.InForceOn(asOf) {

@@ -32,6 +32,9 @@ type Manifest struct {
 	Tool            string `json:"tool"`
 	ToolVersion     string `json:"tool_version"`
 	RulebookVersion string `json:"rulebook_version"`
+	// RulebookSHA256 is the SHA-256 of the rule book in force, published
+	// beside it as rulebook.json.
+	RulebookSHA256 string `json:"rulebook_sha256"`
 	AsOf            string `json:"as_of"`
 	Platform        string `json:"platform,omitempty"`
 	// LedgerSHA256 is the digest of the ledger the build committed with

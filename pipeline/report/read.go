@@ -20,6 +20,7 @@ import (
 	"github.com/disclose-project/disclose/pipeline/ledger"
 	"github.com/disclose-project/disclose/pipeline/model"
 	"github.com/disclose-project/disclose/pipeline/record"
+	"github.com/disclose-project/disclose/pipeline/rulebook"
 )
 
 // ReadParquet reads back a table WriteParquet wrote, taking the columns
@@ -98,6 +99,13 @@ func ReadParquet(path string, cols []Col) (t *Table, err error) {
 	return t, nil
 }
 
+// Schema lists every download table with its columns (and no rows), as a
+// build with this rule book writes them.
+func Schema(book *rulebook.Book) []*Table {
+	in := &Input{Book: book}
+	return append(Tables(in), HistoryTable(in))
+}
+
 // Published is what a build's downloads hold of its ledger.
 type Published struct {
 	Ledger   *ledger.Ledger
@@ -120,9 +128,7 @@ func ReadPublished(dir string) (*Published, error) {
 		return nil, err
 	}
 	l := &ledger.Ledger{}
-	for _, row := range nt.Rows {
-		l.Notices = append(l.Notices, noticeOf(nt, row))
-	}
+	l.Notices = NoticesOf(nt)
 	// notices.csv lists the newest first; the ledger keeps them by issue date and id.
 	ledger.Sort(l.Notices)
 	ht, err := ReadParquet(filepath.Join(dir, "history.parquet"), HistoryTable(&Input{}).Cols)
@@ -180,6 +186,16 @@ func ReadPublished(dir string) (*Published, error) {
 		return nil, err
 	}
 	return &Published{Ledger: l, Log: log, Manifest: man}, nil
+}
+
+// NoticesOf turns the rows of a notices table read back (ReadParquet)
+// into notices.
+func NoticesOf(t *Table) []model.Notice {
+	out := make([]model.Notice, 0, len(t.Rows))
+	for _, row := range t.Rows {
+		out = append(out, noticeOf(t, row))
+	}
+	return out
 }
 
 // noticeOf turns a row of the notices table back into a notice.

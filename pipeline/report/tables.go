@@ -135,6 +135,8 @@ var providerCols = []Col{
 	{Name: "incidents_365", Kind: KInt, Zh: "近365天客服失联次数", En: "Unreachable incidents in the last 365 days"},
 	{Name: "deduction_365", Kind: KMoney, Zh: "近365天扣除保证金合计（元）", En: "Deposit deducted in the last 365 days (CNY)"},
 	{Name: "measures", Kind: KText, Zh: "数据日生效中的处罚措施，以分号分隔（不含一次性扣款）", En: "Measures in force at the as-of date, ';'-separated (one-off deductions left out)"},
+	{Name: "tickets_assessable", Kind: KInt, Zh: "近90天可评估的售后工单数（首次响应或处理任一到期，每单计一次）：与 delivery_due 相加即评级所需的项目数", En: "Tickets assessable in the last 90 days (due for a first reply or a resolution, each counted once): with delivery_due, the items a rating needs"},
+	{Name: "platform_status", Kind: KEnum, Zh: "平台导出的状态：active 正常、suspended 暂停、cleared 已清退（公示状态 status 由它和生效中的处罚得出）", En: "The status in the platform's export: active, suspended or cleared (the published status is worked out from it and the measures in force)"},
 }
 
 func providersTable(in *Input) *Table {
@@ -159,7 +161,8 @@ func providersTable(in *Input) *Table {
 			num(f.DeliveryDue), num(f.DeliveryOnTime), num(f.ResponseDue), num(f.ResponseOnTime),
 			num(f.ResolutionDue), num(f.ResolutionOnTime), num(f.Checks), num(f.ChecksAnswered),
 			num(f.Orders90), num(f.ComplaintsUpheld90), num(f.Points365), num(f.Incidents365),
-			fen(f.Deduction365), txt(strings.Join(ledger.Measures(byProvider[p.ID], in.AsOf, in.Book), ";"))}
+			fen(f.Deduction365), txt(strings.Join(ledger.Measures(byProvider[p.ID], in.AsOf, in.Book), ";")),
+			num(f.TicketsAssessable), txt(p.Status)}
 		for _, d := range in.Book.Rating.Dimensions {
 			v := null()
 			for _, ds := range r.Dimensions {

@@ -157,6 +157,10 @@ type Book struct {
 	Inactivity    Inactivity   `json:"inactivity"`
 	StaffRules    []Rule       `json:"staff_rules"`
 	Rating        Rating       `json:"rating"`
+
+	// Source is the rule book as read, byte for byte: the rulebook.json
+	// download.
+	Source []byte `json:"-"`
 }
 
 // Load reads and checks the rule book from a content tree.
@@ -180,6 +184,7 @@ func Parse(data []byte) (*Book, error) {
 	if err := b.check(); err != nil {
 		return nil, fmt.Errorf("rule book %s: %w", Path, err)
 	}
+	b.Source = bytes.Clone(data)
 	return &b, nil
 }
 
