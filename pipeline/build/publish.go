@@ -181,8 +181,8 @@ func writeLog(dir string, cfg *Config, ev *Evaluation) ([]report.Output, error) 
 		Zh: "生效中的规则书（机器可读，与引擎读取的字节完全相同）：每个参数、阈值、权重与期限；其 SHA-256 记于 manifest.json。",
 		En: "The rule book in force, in machine form, byte for byte as the engine read it: every parameter, threshold, weight and period; its SHA-256 is in manifest.json."},
 		{Name: "log.jsonl", Rows: int64(len(ev.Log.Entries)),
-		Zh: "公示日志：每条公示发布时的内容及其每次状态变更，按顺序追加，构成 Merkle 树（RFC 6962），任何删改都可被发现。",
-		En: "The log of notices: every notice as issued and every change of its status, appended in order to a Merkle tree (RFC 6962), so that no removal or rewrite goes unseen."}}
+			Zh: "公示日志：每条公示发布时的内容及其每次状态变更，按顺序追加，构成 Merkle 树（RFC 6962），任何删改都可被发现。",
+			En: "The log of notices: every notice as issued and every change of its status, appended in order to a Merkle tree (RFC 6962), so that no removal or rewrite goes unseen."}}
 	if cfg.SigningKey == "" {
 		return outs, nil
 	}

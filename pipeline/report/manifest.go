@@ -35,8 +35,8 @@ type Manifest struct {
 	// RulebookSHA256 is the SHA-256 of the rule book in force, published
 	// beside it as rulebook.json.
 	RulebookSHA256 string `json:"rulebook_sha256"`
-	AsOf            string `json:"as_of"`
-	Platform        string `json:"platform,omitempty"`
+	AsOf           string `json:"as_of"`
+	Platform       string `json:"platform,omitempty"`
 	// LedgerSHA256 is the digest of the ledger the build committed with
 	// this site (empty for a build that keeps no ledger): how the next
 	// build tells whether this site went live.
