@@ -56,6 +56,7 @@ type Input struct {
 	Notices     []model.Notice
 	Commitments []model.Commitment
 	Services    []model.Service
+	Appeals     []model.Appeal // every appeal, whatever its outcome
 	History     []ledger.Score // every build's scores, this one included
 	Downloads   []Download
 	Dictionary  []Column

@@ -226,7 +226,7 @@ func writeSite(dir string, cfg *Config, ev *Evaluation, outs []report.Output, su
 	}
 	in := &site.Input{Book: ev.Book, AsOf: ev.Snap.AsOf, Zone: ev.Snap.Zone, Platform: ev.Snap.Platform,
 		Facts: ev.Result.Facts, Ratings: ev.Ratings, Notices: ev.Notices, Commitments: ev.Result.Commitments,
-		Services: ev.Result.Services, History: ev.Ledger.Scores, Downloads: dl}
+		Services: ev.Result.Services, Appeals: ev.Result.Appeals, History: ev.Ledger.Scores, Downloads: dl}
 	for _, d := range ev.Departed {
 		in.Departed = append(in.Departed, site.Departed(d))
 	}

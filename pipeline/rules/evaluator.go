@@ -166,6 +166,7 @@ type Evaluator struct {
 	providers []*acc
 	views     []serviceView           // by index in ref.Services (a nil a: a service of an unknown provider)
 	appeals   map[string]model.Appeal // "complaint:id" / "decision:id" -> the overturning appeal
+	all       []model.Appeal          // every appeal, whatever its outcome, for the site
 }
 
 // NewEvaluator returns an Evaluator for the rule book. clock converts in the
@@ -341,8 +342,15 @@ func (e *Evaluator) Decision(d *model.Decision) {
 	}
 }
 
-// Appeal notes an appeal that overturned its subject.
+// Appeal keeps every appeal (a small table: the site shows those pending
+// and decided beside the notices resting on their subjects) and notes one
+// that overturned its subject.
 func (e *Evaluator) Appeal(ap *model.Appeal) {
+	// Clone: a string read from Parquet shares the whole batch's buffer.
+	kept := model.Appeal{ID: strings.Clone(ap.ID), ProviderID: strings.Clone(ap.ProviderID), SubjectKind: strings.Clone(ap.SubjectKind),
+		SubjectID: strings.Clone(ap.SubjectID), FiledAt: ap.FiledAt, DecidedAt: ap.DecidedAt, Outcome: strings.Clone(ap.Outcome)}
+	e.all = append(e.all, kept)
+	ap = &kept
 	if ap.Outcome != "overturned" {
 		return
 	}

@@ -21,6 +21,9 @@ type Result struct {
 	// Overturned lists the complaints and decisions overturned on appeal
 	// ("complaint:Q1", "decision:D1") with the appeal's local decision date.
 	Overturned map[string]model.Date
+	// Appeals are every valid appeal, whatever its outcome, by subject
+	// (kind, id), then filing time and id.
+	Appeals []model.Appeal
 }
 
 // Finish computes every provider's findings once all rows have been seen.
@@ -42,6 +45,11 @@ func (e *Evaluator) Finish() *Result {
 	slices.SortFunc(res.Findings, func(a, b model.Finding) int {
 		return cmp.Or(strings.Compare(a.ProviderID, b.ProviderID), strings.Compare(a.RuleID, b.RuleID),
 			strings.Compare(a.Measure, b.Measure), strings.Compare(a.Key, b.Key))
+	})
+	res.Appeals = slices.Clone(e.all)
+	slices.SortFunc(res.Appeals, func(a, b model.Appeal) int {
+		return cmp.Or(strings.Compare(a.SubjectKind, b.SubjectKind), strings.Compare(a.SubjectID, b.SubjectID),
+			cmp.Compare(a.FiledAt, b.FiledAt), strings.Compare(a.ID, b.ID))
 	})
 	res.Commitments = e.ref.Commitments
 	res.Services = e.ref.Services

@@ -3,8 +3,10 @@ package rules
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/disclose-project/disclose/content"
 	"github.com/disclose-project/disclose/pipeline/model"
@@ -227,6 +229,31 @@ func TestAppealOverturns(t *testing.T) {
 	res := e.Finish()
 	if len(res.Findings) != 0 || res.Facts[0].Points365 != 0 {
 		t.Errorf("overturned complaint and decision still count: %+v, %d points", res.Findings, res.Facts[0].Points365)
+	}
+}
+
+func TestAppealsKeptWhateverTheOutcome(t *testing.T) {
+	e := newEval(t)
+	e.Complaint(&model.Complaint{ID: "Q1", ProviderID: "P1", Category: "poor_quality", Status: "upheld", DecidedAt: at("2025-05-01 10:00:00")})
+	id := []byte("A3")
+	for _, ap := range []*model.Appeal{
+		{ID: "A2", SubjectKind: "complaint", SubjectID: "Q1", Outcome: "upheld", FiledAt: at("2025-05-03 10:00:00"), DecidedAt: at("2025-05-10 10:00:00")},
+		{ID: unsafe.String(&id[0], len(id)), SubjectKind: "decision", SubjectID: "D9", Outcome: "pending", FiledAt: at("2025-05-02 10:00:00"), DecidedAt: model.NoInstant},
+		{ID: "A1", SubjectKind: "complaint", SubjectID: "Q1", Outcome: "pending", FiledAt: at("2025-05-02 10:00:00"), DecidedAt: model.NoInstant},
+	} {
+		e.Appeal(ap)
+	}
+	id[1] = 'X' // the reader's buffer is reused: the evaluator keeps copies
+	res := e.Finish()
+	var got []string
+	for _, ap := range res.Appeals {
+		got = append(got, ap.ID+" "+ap.Outcome)
+	}
+	if want := "A1 pending, A2 upheld, A3 pending"; strings.Join(got, ", ") != want {
+		t.Errorf("Appeals = %q, want %q", strings.Join(got, ", "), want)
+	}
+	if res.Facts[0].Points365 == 0 || len(res.Overturned) != 0 {
+		t.Errorf("an upheld or pending appeal changed the figures: %d points, overturned %v", res.Facts[0].Points365, res.Overturned)
 	}
 }
 
