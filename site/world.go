@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"io/fs"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/disclose-project/disclose/content"
@@ -64,7 +63,7 @@ func newWorld(in *Input, opt Options) (*world, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &world{in: in, opt: opt, ui: u, byID: map[string]*prov{},
+	w := &world{in: in, opt: opt, byID: map[string]*prov{},
 		md: goldmark.New(goldmark.WithExtensions(extension.Table))}
 	ratings := map[string]*model.Rating{}
 	for i := range in.Ratings {
@@ -127,6 +126,9 @@ func newWorld(in *Input, opt Options) (*world, error) {
 	}
 	w.summarise()
 	w.params = params(in)
+	if w.ui, err = u.fill(w.params); err != nil {
+		return nil, err
+	}
 	w.tmpl = map[string]*template.Template{}
 	for _, lang := range langs {
 		t, err := template.New("").Funcs(w.funcs(lang)).ParseFS(files, "templates/*.html")
@@ -170,45 +172,6 @@ func (w *world) summarise() {
 			w.rates = append(w.rates, *r)
 		}
 	}
-}
-
-// params are the rule book's parameters and the build's facts, by the
-// names the Markdown pages use as {{name}}.
-func params(in *Input) map[string]string {
-	b := in.Book
-	pct := func(f float64) string { return strconv.FormatFloat(100*f, 'f', -1, 64) + "%" }
-	p := map[string]string{
-		"as_of": in.AsOf.String(), "rulebook_version": b.Version, "timezone": in.Zone.String(),
-		"rates_days": strconv.Itoa(b.Windows.RatesDays), "points_days": strconv.Itoa(b.Windows.PointsDays),
-		"min_items": strconv.FormatInt(b.MinItems, 10), "appeal_days": strconv.Itoa(b.AppealDays),
-		"complaint_factor": strconv.FormatInt(b.Rating.ComplaintFactor, 10),
-		"max_points":       strconv.FormatInt(b.Rating.MaxPointsDeducted, 10),
-		"min_rated_items":  strconv.FormatInt(b.Rating.MinRatedItems, 10),
-		"delivery_warning": pct(b.Delivery.WarningBelow), "first_response_warning": pct(b.FirstResponse.WarningBelow),
-		"resolution_warning": pct(b.Resolution.WarningBelow),
-		"run_calls":          strconv.Itoa(b.Reachability.RunCalls), "run_hours": strconv.Itoa(b.Reachability.RunHours),
-		"reachability_points":    strconv.FormatInt(b.Reachability.Points, 10),
-		"reachability_deduction": b.Reachability.DeductionFen.String(),
-		"inactivity_joined_days": strconv.Itoa(b.Inactivity.JoinedDays),
-		"inactivity_window_days": strconv.Itoa(b.Inactivity.WindowDays),
-	}
-	if b.Delivery.DemotionBelow != nil {
-		p["delivery_demotion"] = pct(*b.Delivery.DemotionBelow)
-	}
-	if m := b.Measure("demotion"); m != nil {
-		p["demotion_days"] = strconv.Itoa(m.PeriodDays)
-	}
-	for _, f := range b.Floors {
-		p["floor_"+f.Kind] = strconv.FormatFloat(f.Target, 'f', -1, 64)
-	}
-	var zh, en strings.Builder
-	for _, c := range model.ComplaintCategoryEnum.Codes {
-		fmt.Fprintf(&zh, "| %s | %d |\n", model.ComplaintCategoryEnum.Label(c), b.Complaints.Points[c])
-		fmt.Fprintf(&en, "| %s | %d |\n", model.ComplaintCategoryEnum.LabelEn(c), b.Complaints.Points[c])
-	}
-	p["complaint_points_zh"] = strings.TrimSuffix(zh.String(), "\n")
-	p["complaint_points_en"] = strings.TrimSuffix(en.String(), "\n")
-	return p
 }
 
 // markdown renders content/<lang>/<name>.md with its {{parameters}}
