@@ -16,7 +16,9 @@ import (
 // followed in the templates by a table with the same figures. Every string
 // from the data goes through html.EscapeString.
 
-const barH, gap, labelW, chartW = 22, 8, 150, 560
+// The charts are drawn 440 units wide, so that at a phone's width their
+// 13-unit text still reads at about 10 px.
+const barH, gap, labelW, chartW = 22, 8, 120, 440
 
 func esc(s string) string { return html.EscapeString(s) }
 
@@ -71,23 +73,53 @@ func (w *world) gradeChart(lang string) template.HTML {
 	return bars("grades-"+lang, t("grade_chart"), strings.Join(desc, "; "), float64(max), bs)
 }
 
+// categoryChart draws the three on-time rates of each category as a group
+// of bars under a legend; each bar also says which rate it is, so that
+// colour never carries the meaning alone.
 func (w *world) categoryChart(lang string) template.HTML {
 	t := func(k string) string { return w.ui.get(lang, k) }
-	var bs []bar
-	var desc []string
-	for _, r := range w.rates[1:] {
-		name := model.CategoryEnum.Label(r.Key)
-		if lang == "en" {
-			name = model.CategoryEnum.LabelEn(r.Key)
-		}
-		v := 0.0
-		if r.Delivery[0] > 0 {
-			v = float64(r.Delivery[1]) / float64(r.Delivery[0])
-		}
-		bs = append(bs, bar{Label: name, Value: v, Text: pct(r.Delivery[1], r.Delivery[0]), Class: "b-rate"})
-		desc = append(desc, fmt.Sprintf("%s: %s", name, pct(r.Delivery[1], r.Delivery[0])))
+	rates := []struct{ which, key, class string }{
+		{"delivery", "delivery", "b-delivery"}, {"response", "first_response", "b-response"}, {"resolution", "resolution", "b-resolution"},
 	}
-	return bars("cats-"+lang, t("rates_by_category")+" · "+t("delivery"), strings.Join(desc, "; "), 1, bs)
+	const bh, bgap, ggap, legendH = 14, 3, 14, 30
+	groupH := len(rates)*(bh+bgap) - bgap
+	h := legendH + len(w.rates[1:])*(groupH+ggap) + ggap
+	id := "cats-" + lang
+	var b, desc strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart" role="img" aria-labelledby="%s-t %s-d" viewBox="0 0 %d %d" width="100%%" preserveAspectRatio="xMinYMin meet">`, id, id, chartW, h)
+	for j, r := range rates { // the legend, in the order of the bars
+		x := labelW + j*105
+		fmt.Fprintf(&b, `<rect x="%d" y="8" width="14" height="14" class="%s"/><text x="%d" y="20" class="val">%s</text>`, x, r.class, x+20, esc(t(r.key)))
+	}
+	plot := float64(chartW - labelW - 120)
+	for i, row := range w.rates[1:] {
+		name := model.CategoryEnum.Label(row.Key)
+		if lang == "en" {
+			name = model.CategoryEnum.LabelEn(row.Key)
+		}
+		y := legendH + ggap + i*(groupH+ggap)
+		fmt.Fprintf(&b, `<text x="%d" y="%d" class="lbl">%s</text>`, labelW-6, y+groupH/2+5, esc(name))
+		var parts []string
+		for j, r := range rates {
+			v := row.pair(r.which)
+			frac := 0.0
+			if v[0] > 0 {
+				frac = float64(v[1]) / float64(v[0])
+			}
+			by := y + j*(bh+bgap)
+			wdt := plot * frac
+			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%s" height="%d" class="%s"/>`, labelW, by, strconv.FormatFloat(wdt, 'f', 1, 64), bh, r.class)
+			fmt.Fprintf(&b, `<text x="%s" y="%d" class="val small">%s %s</text>`, strconv.FormatFloat(float64(labelW)+wdt+4, 'f', 1, 64), by+bh-3, esc(t(r.key)), esc(row.Pct(r.which)))
+			parts = append(parts, t(r.key)+" "+row.Pct(r.which))
+		}
+		if i > 0 {
+			desc.WriteString("; ")
+		}
+		desc.WriteString(name + ": " + strings.Join(parts, t("list_sep")))
+	}
+	b.WriteString(`</svg>`)
+	title := t("rates_by_category")
+	return template.HTML(strings.Replace(b.String(), ">", fmt.Sprintf(`><title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, esc(title), id, esc(desc.String())), 1))
 }
 
 func (w *world) dimChart(lang string, p *prov) template.HTML {
@@ -126,7 +158,7 @@ func (w *world) trendChart(lang string, p *prov) template.HTML {
 	if len(pts) < 2 {
 		return ""
 	}
-	const W, H, L, B = 560, 200, 40, 30
+	const W, H, L, B = chartW, 200, 40, 30
 	first, last := pts[0].d, pts[len(pts)-1].d
 	span := float64(last - first)
 	if span == 0 {

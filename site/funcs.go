@@ -121,6 +121,39 @@ func (w *world) funcs(lang string) template.FuncMap {
 		"dict":          dict,
 		"list":          list,
 		"ccat":          enum(model.ComplaintCategoryEnum),
+		"pct2":          pct2,
+		"nv":            func(n *model.Notice) *noticeView { return w.nv[n.ID] },
+		"vappeals":      func(v model.Violation) []appealView { return w.violationAppeals(&v) },
+		"reasons":       func(p *prov) []reasonLine { return w.reasons(lang, p) },
+		"scoresum":      func(p *prov) string { return w.scoreSum(lang, p) },
+		"measureabout":  func(id string) string { return w.ui.get(lang, "measure_about_"+id) },
+		// inforceuntil says how long a measure in force lasts: "至 2025-07-15".
+		"inforceuntil": func(d model.Date) string {
+			if d == model.NoDate {
+				return w.ui.get(lang, "until_permanent")
+			}
+			return fmt.Sprintf(w.ui.get(lang, "until_date"), d)
+		},
+		"untilday": func(d model.Date) string {
+			if d == model.NoDate {
+				return w.ui.get(lang, "until_permanent")
+			}
+			return d.String()
+		},
+		// day formats a date that may be missing.
+		"day": func(d model.Date) string {
+			if d == model.NoDate {
+				return w.ui.get(lang, "appeal_undated")
+			}
+			return d.String()
+		},
+		// subject names an appeal's subject kind inside a sentence.
+		"subject": func(kind string) string {
+			if en {
+				return strings.ToLower(model.SubjectKindEnum.LabelEn(kind))
+			}
+			return model.SubjectKindEnum.Label(kind)
+		},
 	}
 }
 

@@ -2,11 +2,13 @@ package site
 
 import (
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"io/fs"
 	neturl "net/url"
 	"strings"
 
+	"github.com/disclose-project/disclose/pipeline/model"
 	"github.com/disclose-project/disclose/pipeline/rulebook"
 )
 
@@ -22,6 +24,7 @@ type P struct {
 	AltZh     string // absolute or root-relative URLs of both versions, for hreflang
 	AltEn     string
 	Title     string
+	Desc      string // the page's description, for search results and shared links
 	Nav       string // which menu entry is current
 	W         *world
 	D         any
@@ -95,28 +98,34 @@ func (w *world) pages(lang string) ([]page, error) {
 	}
 	t := func(key string) string { return w.ui.get(lang, key) }
 	var out []page
+	desc := t("site_tagline")
 	add := func(url, tmpl, title, nav string, d any) {
 		file := prefix + url + "index.html"
 		if strings.HasSuffix(url, ".html") {
 			file = prefix + url
 		}
-		out = append(out, page{path: file, tmpl: tmpl, data: w.newP(lang, url, title, nav, d)})
+		p := w.newP(lang, url, title, nav, d)
+		p.Desc = desc
+		out = append(out, page{path: file, tmpl: tmpl, data: p})
 	}
 	add("", "home.html", t("site_name"), "home", nil)
+	desc = t("desc_providers")
 	add("providers/", "providers.html", t("nav_providers"), "providers", nil)
 	for _, p := range w.providers {
-		name := p.F.Provider.Name
-		if lang == "en" && p.F.Provider.NameEn != "" {
-			name = p.F.Provider.NameEn
-		}
+		name := w.providerName(lang, p.F.Provider)
+		desc = w.providerDesc(lang, p)
 		add("providers/"+p.Slug+"/", "provider.html", name, "providers", p)
 	}
+	desc = t("desc_notices")
 	add("notices/", "notices.html", t("nav_notices"), "notices", nil)
 	for _, n := range w.notices {
+		desc = w.noticeDesc(lang, n)
 		add("notices/"+Slug(n.ID)+"/", "notice.html", t("notice")+" "+n.ID, "notices", n)
 	}
+	desc = t("desc_commitments")
 	add("commitments/", "commitments.html", t("nav_commitments"), "commitments", nil)
 	rules := w.rulePages()
+	desc = t("desc_rules")
 	add("rules/", "rules.html", t("nav_rules"), "rules", rules)
 	for _, r := range rules {
 		body, err := w.markdown(lang, "rules/"+r.Rule.ID)
@@ -126,8 +135,9 @@ func (w *world) pages(lang string) ([]page, error) {
 		rp := *r
 		rp.Body = body
 		name := r.Rule.Zh.Name
+		desc = r.Rule.Zh.Summary
 		if lang == "en" {
-			name = r.Rule.En.Name
+			name, desc = r.Rule.En.Name, r.Rule.En.Summary
 		}
 		add("rules/"+Slug(r.Rule.ID)+"/", "rule.html", name, "rules", &rp)
 	}
@@ -138,9 +148,12 @@ func (w *world) pages(lang string) ([]page, error) {
 		if err != nil {
 			return nil, err
 		}
+		desc = t("desc_" + tp.name)
 		add(tp.name+"/", tp.tmpl, t("nav_"+tp.name), tp.nav, &TextPage{Body: body, Name: tp.name})
 	}
+	desc = t("desc_downloads")
 	add("downloads/", "downloads.html", t("nav_downloads"), "downloads", nil)
+	desc = t("not_found_text")
 	add("404.html", "404.html", t("not_found"), "", nil)
 	feed, err := w.feed(lang)
 	if err != nil {
@@ -183,10 +196,11 @@ func (w *world) files(paths []string) ([]page, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The search index: [id, page, name, English name, category, grade, score].
+	// The search index: [id, page, name, English name, category, grade,
+	// score, published status].
 	idx := make([][]string, 0, len(w.providers))
 	for _, p := range w.providers {
-		idx = append(idx, []string{p.F.Provider.ID, p.Slug, p.F.Provider.Name, p.F.Provider.NameEn, p.F.Provider.Category, p.R.Grade, p.R.ScoreText()})
+		idx = append(idx, []string{p.F.Provider.ID, p.Slug, p.F.Provider.Name, p.F.Provider.NameEn, p.F.Provider.Category, p.R.Grade, p.R.ScoreText(), p.Status})
 	}
 	b, err := json.Marshal(idx)
 	if err != nil {
@@ -200,4 +214,72 @@ func (w *world) files(paths []string) ([]page, error) {
 	}
 	out = append(out, page{path: "robots.txt", raw: []byte(robots)})
 	return out, nil
+}
+
+// providerName is a provider's name in one language.
+func (w *world) providerName(lang string, p *model.Provider) string {
+	if lang == "en" && p.NameEn != "" {
+		return p.NameEn
+	}
+	return p.Name
+}
+
+// providerDesc is a provider page's description, what a shared link shows:
+// the grade, the score, the status and the measures in force.
+func (w *world) providerDesc(lang string, p *prov) string {
+	t := func(k string) string { return w.ui.get(lang, k) }
+	grade := w.gradeText(lang, p.R.Grade)
+	if p.R.Scored {
+		grade = fmt.Sprintf(t("desc_grade_score"), grade, p.R.ScoreText())
+	}
+	measures := ""
+	if len(p.Measures) > 0 {
+		names := make([]string, len(p.Measures))
+		for i, m := range p.Measures {
+			names[i] = w.measureName(lang, m)
+		}
+		measures = fmt.Sprintf(t("desc_measures"), strings.Join(names, t("list_sep")))
+	}
+	return fmt.Sprintf(t("desc_provider"), w.providerName(lang, p.F.Provider), grade, w.statusName(lang, p.Status), measures, w.in.AsOf)
+}
+
+// noticeDesc is a notice page's description.
+func (w *world) noticeDesc(lang string, n *model.Notice) string {
+	who := n.ProviderID
+	if p := w.byID[n.ProviderID]; p != nil {
+		who = w.providerName(lang, p.F.Provider)
+	}
+	rule := n.RuleID
+	if r := w.in.Book.Rule(n.RuleID); r != nil {
+		rule = r.Zh.Name
+		if lang == "en" {
+			rule = r.En.Name
+		}
+	}
+	return fmt.Sprintf(w.ui.get(lang, "desc_notice"), n.ID, who, rule, w.measureName(lang, n.Measure), w.ui.get(lang, "status_"+n.Status))
+}
+
+func (w *world) gradeText(lang, g string) string {
+	switch g {
+	case model.Unrated, model.Cleared:
+		return w.ui.get(lang, g)
+	}
+	return g
+}
+
+func (w *world) measureName(lang, id string) string {
+	if m := w.in.Book.Measure(id); m != nil {
+		if lang == "en" {
+			return m.En
+		}
+		return m.Zh
+	}
+	return id
+}
+
+func (w *world) statusName(lang, s string) string {
+	if lang == "en" {
+		return model.ProviderStatusEnum.LabelEn(s)
+	}
+	return model.ProviderStatusEnum.Label(s)
 }

@@ -26,6 +26,8 @@ func (w *world) CategoryCodes() []string  { return model.CategoryEnum.Codes }
 func (w *world) AppealDays() int          { return w.in.Book.AppealDays }
 func (w *world) MinRatedItems() int64     { return w.in.Book.Rating.MinRatedItems }
 func (w *world) Downloads() []Download    { return w.in.Downloads }
+func (w *world) Zone() string             { return w.in.Zone.String() }
+func (w *world) Statuses() []string       { return model.ProviderStatusEnum.Codes }
 func (w *world) Dictionary() []Column     { return w.in.Dictionary }
 func (w *world) ScoreText(s ledger.Score) string {
 	if !s.Scored {

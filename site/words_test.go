@@ -3,10 +3,14 @@ package site
 import (
 	"io/fs"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/disclose-project/disclose/content"
+	"golang.org/x/net/html"
 )
 
 func TestFillString(t *testing.T) {
@@ -64,6 +68,160 @@ func TestNoNumberTypedIntoUI(t *testing.T) {
 		for _, s := range v {
 			if rest := digitsOK.ReplaceAllString(s, ""); strings.ContainsAny(rest, "0123456789") {
 				t.Errorf("content/ui.json: %s: %q types a number (use a {parameter} of the rule book)", key, s)
+			}
+		}
+	}
+}
+
+// TestNoStaleNumbers builds the site with every window, period and limit of
+// the rule book changed and reads every page: no old value may be left
+// beside a unit in the text a reader sees.
+func TestNoStaleNumbers(t *testing.T) {
+	book := loadBook(t)
+	changed := *book
+	changed.Windows.RatesDays, changed.Windows.PointsDays = 73, 311
+	changed.MinItems, changed.AppealDays = 23, 11
+	changed.Rating.MaxPointsDeducted, changed.Rating.MinRatedItems = 37, 13
+	changed.Inactivity.JoinedDays, changed.Inactivity.WindowDays = 71, 72
+	changed.Floors = slices.Clone(book.Floors)
+	for i := range changed.Floors {
+		changed.Floors[i].Target += 1
+	}
+	changed.Measures = slices.Clone(book.Measures)
+	for i := range changed.Measures {
+		if changed.Measures[i].PeriodDays > 0 {
+			changed.Measures[i].PeriodDays += 7 - i
+		}
+	}
+	var old []string
+	for _, n := range []int{book.Windows.RatesDays, book.Windows.PointsDays, int(book.MinItems), book.AppealDays,
+		int(book.Rating.MaxPointsDeducted), int(book.Rating.MinRatedItems), book.Inactivity.JoinedDays, book.Inactivity.WindowDays} {
+		old = append(old, strconv.Itoa(n))
+	}
+	for _, m := range book.Measures {
+		if m.PeriodDays > 0 {
+			old = append(old, strconv.Itoa(m.PeriodDays))
+		}
+	}
+	for _, f := range book.Floors {
+		old = append(old, strconv.FormatFloat(f.Target, 'f', -1, 64))
+	}
+	// The rule book's own summaries are its text, not the site's: the one
+	// of inactivity names its window in words of its own.
+	summaries := map[string]bool{}
+	for _, r := range book.Rules() {
+		summaries[r.Zh.Summary], summaries[r.En.Summary] = true, true
+	}
+	slices.Sort(old)
+	old = slices.Compact(old)
+	n := `(?:` + strings.Join(old, "|") + `)`
+	// A number that is a count of days, points or items, or a limit.
+	stale := regexp.MustCompile(`(?:^|[^0-9.:-])` + n + `\s?(?:天|日|days?|分|points?|项|items?|orders and tickets)|(?:近|last|most|max|最多扣|少于|fewer than)\s?` + n + `(?:$|[^0-9.])`)
+	pages := buildSite(t, fixture(t, &changed))
+	if len(pages) < 20 {
+		t.Fatalf("only %d pages", len(pages))
+	}
+	for name, doc := range pages {
+		for _, s := range textNodes(doc) {
+			if m := stale.FindString(s); m != "" && !summaries[s] {
+				t.Errorf("%s: %q: %q left over from the rule book's defaults", name, s, m)
+			}
+		}
+	}
+}
+
+// textNodes lists the text a reader sees of a page, node by node, and the
+// texts of its description, labels and titles.
+func textNodes(doc *html.Node) []string {
+	var out []string
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		switch n.Type {
+		case html.TextNode:
+			if s := strings.TrimSpace(n.Data); s != "" {
+				out = append(out, s)
+			}
+		case html.ElementNode:
+			if n.Data == "script" || n.Data == "style" {
+				return
+			}
+			for _, a := range n.Attr {
+				if a.Key == "content" || a.Key == "data-label" || a.Key == "title" || a.Key == "placeholder" || a.Key == "aria-label" || strings.HasPrefix(a.Key, "data-") && strings.ContainsFunc(a.Val, unicode.IsSpace) {
+					out = append(out, a.Val)
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return out
+}
+
+// latin are the words in Latin letters a Chinese page may show: names of
+// formats and programs, and symbols of the formula.
+var latin = regexp.MustCompile(`\b(?:English|Atom|JavaScript|Excel|CSV|JSON|Parquet|SHA256SUMS|sha256sum|SHA|UTC|Asia/Shanghai|max|min|k|p|x|n|u|T)\b`)
+
+// TestWordsInTheirLanguage fails on English in a Chinese string of
+// content/ui.json and on Chinese letters or punctuation in an English one.
+func TestWordsInTheirLanguage(t *testing.T) {
+	u, err := loadUI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, v := range u {
+		zh := latin.ReplaceAllString(regexp.MustCompile(`%\[\d\][ds]|%[ds]|\{[a-z0-9_]+\}`).ReplaceAllString(v[0], ""), "")
+		if regexp.MustCompile(`[A-Za-z]{2,}`).MatchString(zh) && key != "other_lang" && key != "other_lang_name" {
+			t.Errorf("content/ui.json: %s: Chinese %q holds English", key, v[0])
+		}
+		if strings.ContainsFunc(v[1], func(r rune) bool {
+			return unicode.Is(unicode.Han, r) || strings.ContainsRune("、，。：；（）《》“”！？", r)
+		}) &&
+			key != "other_lang" && key != "other_lang_name" {
+			t.Errorf("content/ui.json: %s: English %q holds Chinese", key, v[1])
+		}
+	}
+}
+
+// TestTemplatesHoldNoWords fails on a word typed into a template: every
+// word comes from content/.
+func TestTemplatesHoldNoWords(t *testing.T) {
+	actions := regexp.MustCompile(`(?s)\{\{.*?\}\}`)
+	// A word, or punctuation that differs between the languages (a colon,
+	// a list's comma).
+	word := regexp.MustCompile(`[\p{Han}]|[A-Za-z]{2,}|[:;,!?]\s|[、，。：；！？]`)
+	names, err := fs.Glob(files, "templates/*.html")
+	if err != nil || len(names) == 0 {
+		t.Fatal(names, err)
+	}
+	for _, name := range names {
+		b, _ := fs.ReadFile(files, name)
+		src := strings.NewReplacer("<noscript>", "", "</noscript>", "").Replace(actions.ReplaceAllString(string(b), ""))
+		z := html.NewTokenizer(strings.NewReader(src))
+		for {
+			tt := z.Next()
+			if tt == html.ErrorToken {
+				break
+			}
+			tok := z.Token()
+			var texts []string
+			switch tt {
+			case html.TextToken:
+				texts = append(texts, tok.Data)
+			case html.StartTagToken, html.SelfClosingTagToken:
+				for _, a := range tok.Attr {
+					if a.Key == "title" || a.Key == "alt" || a.Key == "placeholder" || a.Key == "aria-label" || a.Key == "data-label" {
+						texts = append(texts, a.Val)
+					}
+				}
+			}
+			for _, s := range texts {
+				// The formula's symbols and the name of the hash are the same in both languages.
+				s = strings.NewReplacer("(x/n)", "", "SHA-256", "", "DOCTYPE html", "").Replace(s)
+				if m := word.FindString(s); m != "" {
+					t.Errorf("%s: %q is typed into the template (put it in content/ui.json)", name, strings.TrimSpace(s))
+				}
 			}
 		}
 	}

@@ -26,7 +26,12 @@ type prov struct {
 	Services    []*model.Service
 	History     []ledger.Score // oldest first
 	Measures    []string       // measures in force at as-of (ledger.Measures)
-	Banner      string         // "suspended", "cleared" or ""
+	Status      string         // the published status: active, suspended or cleared
+	InForce     []inForce      // each of Measures with the notice that keeps it in force longest
+	Suspension  *inForce       // the suspension in force, if any
+	Clearance   *inForce       // the clearance in force, if any
+	OffSale     *inForce       // the most severe measure in force that takes the services off sale, if any
+	Sales       []sale         // each of Services: on sale or why not
 }
 
 // rateRow is one line of the on-time figures: items due and on time.
@@ -51,6 +56,9 @@ type world struct {
 	rates     []rateRow // the platform first, then each category
 	month     int       // notices issued in the as-of month
 	inForce   int
+	appeals   map[string][]appealView // by subject: "complaint:Q1"
+	nv        map[string]*noticeView  // by notice id
+	statuses  map[string]int          // providers by published status
 }
 
 type gradeCount struct {
@@ -117,13 +125,9 @@ func newWorld(in *Input, opt Options) (*world, error) {
 	for _, p := range w.providers {
 		slices.SortStableFunc(p.History, func(a, b ledger.Score) int { return cmp.Compare(a.AsOf, b.AsOf) })
 		p.Measures = ledger.Measures(p.Notices, in.AsOf, in.Book)
-		switch {
-		case p.F.Provider.Status == "cleared" || p.R.Grade == model.Cleared:
-			p.Banner = "cleared"
-		case p.F.Provider.Status == "suspended":
-			p.Banner = "suspended"
-		}
+		w.settleStatus(p)
 	}
+	w.settleAppeals()
 	w.summarise()
 	w.params = params(in)
 	if w.ui, err = u.fill(w.params); err != nil {
@@ -142,8 +146,10 @@ func newWorld(in *Input, opt Options) (*world, error) {
 
 func (w *world) summarise() {
 	counts := map[string]int{}
+	w.statuses = map[string]int{}
 	for _, p := range w.providers {
 		counts[p.R.Grade]++
+		w.statuses[p.Status]++
 	}
 	for _, g := range w.in.Book.Rating.Grades {
 		w.grades = append(w.grades, gradeCount{g.Grade, counts[g.Grade]})
