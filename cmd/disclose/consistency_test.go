@@ -1,0 +1,341 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/site"
+	"golang.org/x/net/html"
+)
+
+// TestPublishedConsistency builds generated snapshots of several seeds and
+// the states fixture (suspended by the platform and by a notice, cleared
+// both ways, hidden, delisted and disabled services, pending and decided
+// appeals, a notice rescinded and its recomputed successor) and checks that
+// every provider's status, grade, score, measures and services agree across
+// its pages in both languages, the providers list and its filter, the
+// search index, providers.csv and the JSON download; and that each notice's
+// appeal box agrees with notices.csv.
+func TestPublishedConsistency(t *testing.T) {
+	for _, seed := range []string{"1", "2", "3"} {
+		t.Run("seed "+seed, func(t *testing.T) {
+			dir := t.TempDir()
+			snap, out := filepath.Join(dir, "snap"), filepath.Join(dir, "public")
+			if code, msg := runCLI(t, "gen", "--out", snap, "--seed", seed, "--providers", "60", "--orders", "12000"); code != 0 {
+				t.Fatalf("gen: exit %d: %s", code, msg)
+			}
+			if code, msg := runCLI(t, "build", "--snapshot", snap, "--out", out, "--quiet", "--quarantine", filepath.Join(dir, "q.csv"), "--max-reject", "100%"); code != 0 {
+				t.Fatalf("build: exit %d: %s", code, msg)
+			}
+			checkConsistency(t, out)
+		})
+	}
+	t.Run("states", func(t *testing.T) {
+		out := buildStates(t)
+		seen := checkConsistency(t, out)
+		for _, want := range []string{"status active", "status suspended", "status cleared", "measure hidden", "measure delisted", "measure disabled",
+			"measure suspension", "measure clearance", "box open", "box closed", "box pending", "box decided", "sale off cleared", "sale off suspended",
+			"sale off measure", "sale off state", "sale on"} {
+			if !seen[want] {
+				t.Errorf("the states fixture shows no %s", want)
+			}
+		}
+	})
+}
+
+// checkConsistency checks one published tree and returns the states it met.
+func checkConsistency(t *testing.T, out string) map[string]bool {
+	t.Helper()
+	seen := map[string]bool{}
+	csvRows := readCSV(t, filepath.Join(out, "downloads", "providers.csv"))
+	byID := map[string]map[string]string{}
+	for _, r := range csvRows {
+		byID[r["provider_id"]] = r
+		seen["status "+r["status"]] = true
+		for _, m := range splitMeasures(r["measures"]) {
+			seen["measure "+m] = true
+		}
+	}
+	// The JSON download.
+	jsons, _ := filepath.Glob(filepath.Join(out, "downloads", "disclosure-*.json"))
+	var doc struct {
+		AsOf   string `json:"as_of"`
+		Tables struct {
+			Providers []map[string]any `json:"providers"`
+		} `json:"tables"`
+	}
+	for _, j := range jsons {
+		if strings.HasSuffix(j, ".schema.json") {
+			continue
+		}
+		b, err := os.ReadFile(j)
+		if err != nil || json.Unmarshal(b, &doc) != nil {
+			t.Fatalf("%s: %v", j, err)
+		}
+	}
+	if len(doc.Tables.Providers) != len(csvRows) {
+		t.Fatalf("JSON has %d providers, providers.csv %d", len(doc.Tables.Providers), len(csvRows))
+	}
+	for _, p := range doc.Tables.Providers {
+		id := fmt.Sprint(p["provider_id"])
+		c := byID[id]
+		score := ""
+		if p["score"] != nil {
+			score = fmt.Sprintf("%.1f", p["score"])
+		}
+		if c == nil || p["status"] != c["status"] || p["grade"] != c["grade"] || score != c["score"] || p["measures"] != c["measures"] {
+			t.Errorf("%s: JSON says %v %v %v %v, providers.csv %v", id, p["status"], p["grade"], score, p["measures"], c)
+		}
+	}
+	// The search index.
+	var idx [][]string
+	b, err := os.ReadFile(filepath.Join(out, "assets", "search.json"))
+	if err != nil || json.Unmarshal(b, &idx) != nil {
+		t.Fatalf("search index: %v", err)
+	}
+	for _, e := range idx {
+		if c := byID[e[0]]; c == nil || len(e) < 8 || e[5] != c["grade"] || e[6] != c["score"] || e[7] != c["status"] {
+			t.Errorf("search index %v, providers.csv %v", e, c)
+		}
+	}
+	notices := readCSV(t, filepath.Join(out, "downloads", "notices.csv"))
+	for _, lang := range []string{"zh", "en"} {
+		prefix := map[string]string{"zh": "", "en": "en/"}[lang]
+		label := func(status string) string {
+			if lang == "en" {
+				return model.ProviderStatusEnum.LabelEn(status)
+			}
+			return model.ProviderStatusEnum.Label(status)
+		}
+		// The providers list and its filter.
+		list := parsePage(t, filepath.Join(out, prefix+"providers", "index.html"))
+		rows := findAll(list, func(n *html.Node) bool { return n.Data == "tr" && hasAttr(n, "data-status") })
+		if len(rows) != len(csvRows) {
+			t.Errorf("%sproviders/: %d rows, providers.csv %d", prefix, len(rows), len(csvRows))
+		}
+		counts := map[string]int{}
+		for _, r := range rows {
+			a := findAll(r, func(n *html.Node) bool { return n.Data == "a" })[0]
+			slug := path.Base(strings.TrimSuffix(getAttr(a, "href"), "/"))
+			c := csvBySlug(csvRows, slug)
+			if c == nil {
+				t.Errorf("%sproviders/: a row links to %q, no provider of providers.csv", prefix, getAttr(a, "href"))
+				continue
+			}
+			counts[getAttr(r, "data-status")]++
+			cells := findAll(r, func(n *html.Node) bool { return n.Data == "td" })
+			if getAttr(r, "data-status") != c["status"] || getAttr(r, "data-grade") != c["grade"] || nodeText(cells[2]) != label(c["status"]) || nodeText(cells[3]) != c["score"] {
+				t.Errorf("%sproviders/: %s row says %s %s %q %q; providers.csv %s %s %s", prefix, c["provider_id"], getAttr(r, "data-status"),
+					getAttr(r, "data-grade"), nodeText(cells[2]), nodeText(cells[3]), c["status"], c["grade"], c["score"])
+			}
+		}
+		var options []string
+		for _, o := range findAll(list, func(n *html.Node) bool {
+			return n.Data == "option" && n.Parent != nil && getAttr(n.Parent, "data-f") == "status"
+		}) {
+			options = append(options, getAttr(o, "value"))
+		}
+		if !slices.Equal(options, []string{"", "active", "suspended", "cleared"}) {
+			t.Errorf("%sproviders/: the status filter offers %q", prefix, options)
+		}
+		for _, r := range csvRows {
+			counts[r["status"]]--
+		}
+		for s, n := range counts {
+			if n != 0 {
+				t.Errorf("%sproviders/: filtering by %s finds %+d rows against providers.csv", prefix, s, n)
+			}
+		}
+		// Each provider's page.
+		for _, c := range csvRows {
+			name := prefix + "providers/" + site.Slug(c["provider_id"]) + "/"
+			page := parsePage(t, filepath.Join(out, filepath.FromSlash(name), "index.html"))
+			st := findAll(page, func(n *html.Node) bool { return hasAttr(n, "data-provider-status") })
+			if len(st) != 1 || getAttr(st[0], "data-provider-status") != c["status"] || !strings.Contains(nodeText(st[0]), label(c["status"])) {
+				t.Errorf("%s: status block %d, %q; providers.csv %s", name, len(st), texts(st), c["status"])
+			}
+			badge := findAll(page, func(n *html.Node) bool {
+				return n.Data == "span" && strings.HasPrefix(getAttr(n, "class"), "badge") && n.Parent != nil && getAttr(n.Parent, "class") == "score"
+			})
+			if len(badge) != 1 || !gradeShown(nodeText(badge[0]), c["grade"]) {
+				t.Errorf("%s: grade badge %q, providers.csv %s", name, texts(badge), c["grade"])
+			}
+			var measures []string
+			for _, li := range findAll(page, func(n *html.Node) bool { return n.Data == "li" && hasAttr(n, "data-measure") }) {
+				measures = append(measures, getAttr(li, "data-measure"))
+			}
+			if !slices.Equal(measures, splitMeasures(c["measures"])) {
+				t.Errorf("%s: measures in force %q, providers.csv %q", name, measures, c["measures"])
+			}
+			offSale := c["status"] != "active" || slices.ContainsFunc(measures, func(m string) bool { return m == "hidden" || m == "delisted" || m == "disabled" })
+			for _, r := range findAll(page, func(n *html.Node) bool { return n.Data == "tr" && hasAttr(n, "data-sale") }) {
+				sale, why := getAttr(r, "data-sale"), getAttr(r, "data-why")
+				seen[strings.TrimSpace("sale "+sale+" "+why)] = true
+				switch {
+				case offSale && sale == "on":
+					t.Errorf("%s: a service of a provider %s with measures %q is shown on sale: %q", name, c["status"], c["measures"], nodeText(r))
+				case c["status"] != "active" && why != c["status"]:
+					t.Errorf("%s: service %q: off sale because %q, the provider is %s", name, nodeText(r), why, c["status"])
+				case c["status"] == "active" && offSale && why != "measure":
+					t.Errorf("%s: service %q: off sale because %q, with measures %q", name, nodeText(r), why, c["measures"])
+				case !offSale && why != "" && why != "state":
+					t.Errorf("%s: service %q: off sale because %q, but nothing takes it off", name, nodeText(r), why)
+				}
+			}
+			desc := metaContent(page, "description")
+			if !strings.Contains(desc, label(c["status"])) || c["score"] != "" && !strings.Contains(desc, c["score"]) {
+				t.Errorf("%s: description %q lacks the status %s or score %s", name, desc, c["status"], c["score"])
+			}
+			var ids []string
+			for _, a := range findAll(page, func(n *html.Node) bool {
+				return n.Data == "a" && n.Parent != nil && n.Parent.Data == "th" && strings.Contains(getAttr(n, "href"), "notices/")
+			}) {
+				ids = append(ids, nodeText(a))
+			}
+			var want []string
+			for _, n := range notices {
+				if n["provider_id"] == c["provider_id"] {
+					want = append(want, n["notice_id"])
+				}
+			}
+			slices.Sort(ids)
+			slices.Sort(want)
+			if !slices.Equal(ids, want) {
+				t.Errorf("%s: notices %q, notices.csv %q", name, ids, want)
+			}
+		}
+		// Each notice's appeal box.
+		for _, n := range notices {
+			name := prefix + "notices/" + site.Slug(n["notice_id"]) + "/"
+			page := parsePage(t, filepath.Join(out, filepath.FromSlash(name), "index.html"))
+			box := findAll(page, func(n *html.Node) bool { return n.Data == "section" && hasAttr(n, "data-appeal") })
+			if len(box) != 1 {
+				t.Errorf("%s: %d appeal boxes", name, len(box))
+				continue
+			}
+			state := getAttr(box[0], "data-appeal")
+			seen["box "+state] = true
+			open := doc.AsOf <= n["appeal_by"] && n["status"] != "rescinded"
+			switch {
+			case state == "open" && !open, state == "closed" && doc.AsOf <= n["appeal_by"], state == "rescinded" && n["status"] != "rescinded":
+				t.Errorf("%s: appeal box %s, notice %s, appeal by %s, as of %s", name, state, n["status"], n["appeal_by"], doc.AsOf)
+			}
+			if (state == "open") != strings.Contains(nodeText(box[0]), n["appeal_by"]+" 23:59:59") && state != "closed" {
+				t.Errorf("%s: appeal box %s reads %q", name, state, nodeText(box[0]))
+			}
+		}
+	}
+	return seen
+}
+
+func csvBySlug(rows []map[string]string, slug string) map[string]string {
+	for _, r := range rows {
+		if site.Slug(r["provider_id"]) == slug {
+			return r
+		}
+	}
+	return nil
+}
+
+func splitMeasures(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ";")
+}
+
+// gradeShown reports whether a badge's text shows the grade of
+// providers.csv ("A", or the words for unrated and cleared).
+func gradeShown(badge, grade string) bool {
+	switch grade {
+	case "unrated":
+		return badge == "数据不足" || badge == "Not rated"
+	case "cleared":
+		return badge == "已清退" || badge == "Cleared"
+	}
+	return strings.HasSuffix(badge, " "+grade) || badge == grade
+}
+
+func parsePage(t *testing.T, path string) *html.Node {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	n, err := html.Parse(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return n
+}
+
+func findAll(n *html.Node, match func(*html.Node) bool) []*html.Node {
+	var out []*html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && match(n) {
+			out = append(out, n)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return out
+}
+
+func hasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+func getAttr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func nodeText(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+func texts(ns []*html.Node) []string {
+	var out []string
+	for _, n := range ns {
+		out = append(out, nodeText(n))
+	}
+	return out
+}
+
+func metaContent(doc *html.Node, name string) string {
+	for _, m := range findAll(doc, func(n *html.Node) bool { return n.Data == "meta" && getAttr(n, "name") == name }) {
+		return getAttr(m, "content")
+	}
+	return ""
+}
