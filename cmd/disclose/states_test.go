@@ -47,9 +47,14 @@ func (b *browser) js(t *testing.T, expr string, out any) {
 	}
 }
 
+// loaded waits until the page and its deferred script have run.
+func loaded() chromedp.Action {
+	return chromedp.Poll(`document.readyState === "complete"`, nil)
+}
+
 func (b *browser) open(t *testing.T, path string) {
 	t.Helper()
-	if err := chromedp.Run(b.ctx, chromedp.Navigate(b.host+"/"+path), chromedp.WaitReady("body")); err != nil {
+	if err := chromedp.Run(b.ctx, chromedp.Navigate(b.host+"/"+path), loaded()); err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
 }
@@ -213,7 +218,7 @@ func TestStatesInBrowser(t *testing.T) {
 			if results != 21 {
 				t.Errorf("%d px %s: home search lists %d lines, want 20 and the link to all", width, lang, results)
 			}
-			err = chromedp.Run(b.ctx, chromedp.Click("[data-all-link]", chromedp.ByQuery), chromedp.WaitReady("#providers", chromedp.ByQuery),
+			err = chromedp.Run(b.ctx, chromedp.Click("[data-all-link]", chromedp.ByQuery), chromedp.WaitVisible("form.filters", chromedp.ByQuery), loaded(),
 				chromedp.Evaluate(`Array.from(document.querySelectorAll("#providers tbody tr")).filter(r => !r.hidden).length`, &shown))
 			if err != nil || shown != 25 {
 				t.Errorf("%d px %s: all matches of the home search: %d rows (%v), want 25", width, lang, shown, err)
