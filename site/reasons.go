@@ -78,6 +78,11 @@ func (w *world) reasons(lang string, p *prov) []reasonLine {
 			if kind := dimKind[d.ID]; kind != "" {
 				text += t("reason_then") + w.promise(lang, p, kind)
 			}
+			// The cost is that of the smoothed value: say it where it
+			// differs from the rate shown ("100.0%, yet −0.5").
+			if pctf(d.Smoothed) != pct(d.X, d.N) {
+				text += fmt.Sprintf(t("reason_smoothed"), pctf(d.Smoothed))
+			}
 		}
 		out = append(out, reasonLine{Text: text, Cost: cost(lost), lost: lost})
 	}
