@@ -355,7 +355,7 @@ func TestSiteInBrowser(t *testing.T) {
 }
 
 // TestSiteValidHTML builds the shipped sample and checks every page with
-// the Nu HTML Checker (vnu).
+// the Nu HTML Checker (vnu), and those of the hostile and states builds.
 func TestSiteValidHTML(t *testing.T) {
 	vnu := toolFile(t, "the Nu HTML Checker", "node_modules/vnu-jar/build/dist/vnu.jar")
 	java := need(t, "java", func() string { p, _ := exec.LookPath("java"); return p })
@@ -364,8 +364,8 @@ func TestSiteValidHTML(t *testing.T) {
 		t.Fatalf("build: exit %d: %s", code, msg)
 	}
 	checkLinks(t, treeBytes(t, out))
-	hostile := buildHostile(t)
-	cmd := exec.Command(java, "-jar", vnu, "--errors-only", "--skip-non-html", out, hostile)
+	hostile, states := buildHostile(t), buildStates(t)
+	cmd := exec.Command(java, "-jar", vnu, "--errors-only", "--skip-non-html", out, hostile, states)
 	msg, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Errorf("vnu: %v\n%s", err, msg)
