@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -17,6 +18,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/disclose-project/disclose/site"
 )
+
+var screenshots = flag.Bool("screenshots", false, "TestStatesInBrowser: write screenshots of every kind of page to .artifacts/screenshots")
 
 // buildStates builds testdata/states.txtar on its two nights into a site
 // and returns the published tree's directory.
@@ -68,8 +71,9 @@ func (b *browser) open(t *testing.T, path string) {
 // decided); the providers list's search box is one line high, its filters
 // live in the address and say when nothing matches, the home search offers
 // all its matches; the cells that decide things stay within the viewport;
-// no page asks for anything that is not there (the favicon). Then it takes
-// screenshots of every kind of page at 375 px and 1280 px.
+// no page asks for anything that is not there (the favicon); the pages of
+// each state pass axe-core. With -screenshots it also photographs every
+// kind of page at 375 px and 1280 px.
 func TestStatesInBrowser(t *testing.T) {
 	out := buildStates(t)
 	h, err := siteHandler(out)
@@ -292,7 +296,11 @@ func TestStatesInBrowser(t *testing.T) {
 	}
 
 	// Screenshots of every kind of page, in both languages, at a phone's
-	// width and a desktop's, for a person to look at.
+	// width and a desktop's, for a person to look at (-screenshots: they
+	// take longer than the checks above).
+	if !*screenshots {
+		return
+	}
 	shots := filepath.Join("..", "..", ".artifacts", "screenshots")
 	pages := map[string]string{"home": "", "providers": "providers/", "provider-rated": "providers/P1/", "provider-platform-suspended": "providers/P2/",
 		"provider-cleared": "providers/P5/", "provider-hidden": "providers/P7/", "notices": "notices/",
