@@ -26,6 +26,10 @@ type noticeView struct {
 	// Box is the state of the appeal box: "pending", "decided",
 	// "rescinded", "open" (as-of ≤ appeal_by) or "closed".
 	Box string
+	// Open is whether the appeal route is offered: the window is open
+	// (as-of ≤ appeal_by), the notice stands and no appeal is being heard.
+	// Closed is whether the window has closed.
+	Open, Closed bool
 	// AppealEnd is the last second of the appeal window, in the snapshot's
 	// zone: the end of the appeal_by day.
 	AppealEnd string
@@ -75,6 +79,8 @@ func (w *world) settleAppeals() {
 		}
 		v.AppealEnd = n.AppealBy.String() + " " + end.Format("15:04:05")
 		v.Offset = "UTC" + end.Format("-07:00")
+		v.Open = w.in.AsOf <= n.AppealBy && n.Status != model.Rescinded && len(v.Pending) == 0
+		v.Closed = w.in.AsOf > n.AppealBy && n.Status != model.Rescinded
 		switch {
 		case len(v.Pending) > 0:
 			v.Box = "pending"

@@ -21,16 +21,18 @@ func TestAppealBoxes(t *testing.T) {
 		saysZh      []string
 		link        string // data-link of the link to the other notice, and where it leads
 		to          string
+		route       bool // whether the appeal route is offered
 	}{
 		{"N-P1-WARN", "open", []string{"The appeal window ends at 2025-07-13 23:59:59 (Asia/Shanghai, UTC+08:00), the end of its last day."},
-			[]string{"申诉期截至 2025-07-13 23:59:59（Asia/Shanghai，UTC+08:00）止"}, "", ""},
+			[]string{"申诉期截至 2025-07-13 23:59:59（Asia/Shanghai，UTC+08:00）止"}, "", "", true},
 		{"N-P4-HIDDEN", "pending", []string{"Under appeal", "On 2025-06-27 the provider appealed against complaint Q41 (appeal A41)"},
-			[]string{"申诉中", "服务商已于 2025-06-27 对投诉 Q41 提出申诉"}, "", ""},
+			[]string{"申诉中", "服务商已于 2025-06-27 对投诉 Q41 提出申诉"}, "", "", false},
 		{"N-P4-DEMOTION", "decided", []string{"The appeal A42 against complaint Q42 was decided on 2025-06-27: overturned"},
-			[]string{"于 2025-06-27 审结：撤销"}, "replaced-by", "N-P4-WARN"},
-		{"N-P4-WARN", "open", nil, nil, "replaces", "N-P4-DEMOTION"},
+			[]string{"于 2025-06-27 审结：撤销"}, "replaced-by", "N-P4-WARN", false},
+		{"N-P4-WARN", "decided", []string{"decided on 2025-06-28: upheld", "The appeal window ends at 2025-07-12 23:59:59"},
+			[]string{"于 2025-06-28 审结：维持原认定", "申诉期截至 2025-07-12 23:59:59"}, "replaces", "N-P4-DEMOTION", true},
 		{"N-P4-DEPOSIT", "closed", []string{"The appeal window ended at 2025-05-16 23:59:59 (Asia/Shanghai, UTC+08:00)"},
-			[]string{"申诉期已于 2025-05-16 23:59:59（Asia/Shanghai，UTC+08:00）结束"}, "", ""},
+			[]string{"申诉期已于 2025-05-16 23:59:59（Asia/Shanghai，UTC+08:00）结束"}, "", "", false},
 	} {
 		for _, lang := range []string{"", "en/"} {
 			name := lang + "notices/" + tc.notice + "/index.html"
@@ -50,6 +52,10 @@ func TestAppealBoxes(t *testing.T) {
 				if !strings.Contains(text(box), s) {
 					t.Errorf("%s: appeal box says %q, want it to say %q", name, text(box), s)
 				}
+			}
+			offered := len(find(box, withAttr("data-route", ""))) == 1
+			if offered != tc.route {
+				t.Errorf("%s: the appeal route offered: %v", name, offered)
 			}
 			route := uiText(t, in, strings.TrimSuffix(lang, "/"), "appeal_route")
 			if h := text(find(box, func(n *html.Node) bool { return n.Data == "h2" })[0]); (h == route) != (tc.box == "open") {

@@ -47,7 +47,8 @@ func instant(zone *time.Location, s string) model.Instant {
 //	P2 suspended by the platform, no notice
 //	P3 cleared by the platform
 //	P4 services hidden by a points notice; a demotion notice rescinded on
-//	   appeal and replaced by a warning issued that day; a deposit
+//	   appeal and replaced by a warning issued that day (its own appeal
+//	   upheld while the window is still open); a deposit
 //	   deduction whose appeal window has closed
 //	P5 suspended by a notice in force, though the export says active
 //	P6 cleared by a clearance of long ago, though the export says active
@@ -109,6 +110,7 @@ func fixture(t *testing.T, book *rulebook.Book) *Input {
 		{ID: "A2", ProviderID: "P1", SubjectKind: "decision", SubjectID: "D1", FiledAt: instant(zone, "2025-06-06 10:00"), DecidedAt: instant(zone, "2025-06-09 10:00"), Outcome: "upheld"},
 		{ID: "A41", ProviderID: "P4", SubjectKind: "complaint", SubjectID: "Q41", FiledAt: instant(zone, "2025-06-27 10:00"), DecidedAt: model.NoInstant, Outcome: "pending"},
 		{ID: "A42", ProviderID: "P4", SubjectKind: "complaint", SubjectID: "Q42", FiledAt: instant(zone, "2025-06-12 10:00"), DecidedAt: instant(zone, "2025-06-27 09:00"), Outcome: "overturned"},
+		{ID: "A43", ProviderID: "P4", SubjectKind: "complaint", SubjectID: "Q43", FiledAt: instant(zone, "2025-06-27 12:00"), DecidedAt: instant(zone, "2025-06-28 09:00"), Outcome: "upheld"},
 	}
 	cleared := map[string]bool{"P3": true, "P6": true}
 	ratings := rating.Rate(facts, book, cleared)
