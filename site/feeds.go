@@ -81,8 +81,13 @@ func (w *world) feed(lang string) ([]byte, error) {
 			facts = n.FactsEn
 		}
 		url := prefix + "notices/" + Slug(n.ID) + "/"
+		title := fmt.Sprintf("%s · %s · %s", name, rulename(n.RuleID), measure(n.Measure))
+		if n.Continues != "" {
+			// A renewal is the same breach going on, not a new offence.
+			title += " · " + fmt.Sprintf(t("renewal_of"), n.Continues)
+		}
 		f.Entry = append(f.Entry, atomEntry{
-			Title:   atomText{Body: fmt.Sprintf("%s · %s · %s", name, rulename(n.RuleID), measure(n.Measure))},
+			Title:   atomText{Body: title},
 			ID:      w.feedID(url),
 			Updated: w.stamp(n.IssuedOn),
 			Link:    []atomLink{{Href: w.abs(url), Rel: "alternate", Type: "text/html"}},

@@ -116,6 +116,10 @@ func (w *world) pages(lang string) ([]page, error) {
 		desc = w.providerDesc(lang, p)
 		add("providers/"+p.Slug+"/", "provider.html", name, "providers", p)
 	}
+	for _, p := range w.departed {
+		desc = fmt.Sprintf(t("desc_departed"), p.F.Provider.Name)
+		add("providers/"+p.Slug+"/", "departed.html", p.F.Provider.Name, "providers", p)
+	}
 	desc = t("desc_notices")
 	add("notices/", "notices.html", t("nav_notices"), "notices", nil)
 	for _, n := range w.notices {

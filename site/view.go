@@ -21,6 +21,8 @@ func (w *world) Notices() []*model.Notice { return w.notices }
 func (w *world) Grades() []gradeCount     { return w.grades }
 func (w *world) Rates() []rateRow         { return w.rates }
 func (w *world) Month() int               { return w.month }
+func (w *world) Renewed() int             { return w.renewed }
+func (w *world) Departed() []*prov        { return w.departed }
 func (w *world) InForce() int             { return w.inForce }
 func (w *world) CategoryCodes() []string  { return model.CategoryEnum.Codes }
 func (w *world) AppealDays() int          { return w.in.Book.AppealDays }

@@ -32,6 +32,9 @@ type prov struct {
 	Clearance   *inForce       // the clearance in force, if any
 	OffSale     *inForce       // the most severe measure in force that takes the services off sale, if any
 	Sales       []sale         // each of Services: on sale or why not
+	// Departed is set for a provider with notices that tonight's export
+	// lacks: its page shows its record, named as its latest notice names it.
+	Departed bool
 }
 
 // rateRow is one line of the on-time figures: items due and on time.
@@ -54,7 +57,9 @@ type world struct {
 	notices   []*model.Notice // newest first
 	grades    []gradeCount
 	rates     []rateRow // the platform first, then each category
-	month     int       // notices issued in the as-of month
+	month     int       // new notices issued in the as-of month
+	renewed   int       // renewals issued in the as-of month
+	departed  []*prov   // providers with notices that tonight's export lacks
 	inForce   int
 	appeals   map[string][]appealView // by subject: "complaint:Q1"
 	nv        map[string]*noticeView  // by notice id
@@ -85,6 +90,12 @@ func newWorld(in *Input, opt Options) (*world, error) {
 		w.providers = append(w.providers, p)
 		w.byID[f.Provider.ID] = p
 	}
+	for _, d := range in.Departed {
+		p := &prov{F: &model.Facts{Provider: &model.Provider{ID: d.ID, Name: d.Name, Category: d.Category}},
+			R: &model.Rating{ProviderID: d.ID}, Slug: Slug(d.ID), Departed: true}
+		w.departed = append(w.departed, p)
+		w.byID[d.ID] = p
+	}
 	for i := range in.Notices {
 		n := &in.Notices[i]
 		w.notices = append(w.notices, n)
@@ -100,7 +111,11 @@ func newWorld(in *Input, opt Options) (*world, error) {
 			w.inForce++
 		}
 		if n.IssuedOn.String()[:7] == in.AsOf.String()[:7] {
-			w.month++
+			if n.Continues != "" {
+				w.renewed++
+			} else {
+				w.month++
+			}
 		}
 	}
 	for i := range in.Commitments {

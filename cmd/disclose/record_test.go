@@ -24,6 +24,7 @@ import (
 	"github.com/apache/arrow/go/v17/parquet/file"
 	"github.com/apache/arrow/go/v17/parquet/pqarrow"
 	"github.com/disclose-project/disclose/pipeline/build"
+	"github.com/xuri/excelize/v2"
 )
 
 // TestMain lets a test run the command in a child process, to kill it,
@@ -645,5 +646,87 @@ func TestLegacyState(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(state, "CURRENT")); err != nil {
 		t.Errorf("no CURRENT after the commit: %v", err)
+	}
+}
+
+// TestDepartedProvider removes a provider with notices from the second
+// night's export: its page stays, under the name its notices keep, marked
+// as not in the export and listed on the providers page; its notices keep
+// its name; changes.json lists it as departed.
+func TestDepartedProvider(t *testing.T) {
+	dir := t.TempDir()
+	mustBuild(t, nightArgs(dir, 0))
+	out := filepath.Join(dir, "public")
+	// The provider with the most notices.
+	rows := readCSV(t, filepath.Join(out, "downloads", "notices.csv"))
+	count := map[string]int{}
+	name := map[string]string{}
+	for _, r := range rows {
+		count[r["provider_id"]]++
+		name[r["provider_id"]] = r["provider_name"]
+	}
+	gone := ""
+	for id, n := range count {
+		if gone == "" || n > count[gone] || (n == count[gone] && id < gone) {
+			gone = id
+		}
+	}
+	snap := filepath.Join(dir, "snap")
+	copyTree(t, "../../data/sample", snap, func(string) bool { return true })
+	wb, err := excelize.OpenFile(filepath.Join(snap, "reference.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells, err := wb.GetRows("providers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	removed := false
+	for i, r := range cells {
+		if len(r) > 0 && r[0] == gone {
+			if err := wb.RemoveRow("providers", i+1); err != nil {
+				t.Fatal(err)
+			}
+			removed = true
+			break
+		}
+	}
+	if !removed {
+		t.Fatalf("provider %s not found in the sample's providers sheet", gone)
+	}
+	if err := wb.Save(); err != nil {
+		t.Fatal(err)
+	}
+	wb.Close()
+	mustBuild(t, replaceArg(nightArgs(dir, 1), "--snapshot", snap))
+	for _, lang := range []string{"", "en/"} {
+		page, err := os.ReadFile(filepath.Join(out, lang+"providers", gone, "index.html"))
+		if err != nil {
+			t.Fatalf("%sproviders/%s/ is gone: %v", lang, gone, err)
+		}
+		text := string(page)
+		if !strings.Contains(text, name[gone]) || !strings.Contains(text, `data-provider-status="departed"`) {
+			t.Errorf("%sproviders/%s/ does not name %s as not in the export", lang, gone, name[gone])
+		}
+		list, _ := os.ReadFile(filepath.Join(out, lang+"providers", "index.html"))
+		if !strings.Contains(string(list), `id="departed"`) || !strings.Contains(string(list), "providers/"+gone+"/") {
+			t.Errorf("%sproviders/ does not list %s as not in the export", lang, gone)
+		}
+	}
+	for _, r := range readCSV(t, filepath.Join(out, "downloads", "notices.csv")) {
+		if r["provider_id"] == gone && r["provider_name"] != name[gone] {
+			t.Errorf("notice %s names %q, want %q", r["notice_id"], r["provider_name"], name[gone])
+		}
+	}
+	var ch build.Changes
+	b, err := os.ReadFile(filepath.Join(dir, "state", "changes.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &ch); err != nil {
+		t.Fatal(err)
+	}
+	if len(ch.Departed) != 1 || ch.Departed[0].ProviderID != gone || ch.Departed[0].Name != name[gone] {
+		t.Errorf("changes.json departed = %+v, want %s %s", ch.Departed, gone, name[gone])
 	}
 }
