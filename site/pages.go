@@ -126,6 +126,8 @@ func (w *world) pages(lang string) ([]page, error) {
 		desc = w.noticeDesc(lang, n)
 		add("notices/"+Slug(n.ID)+"/", "notice.html", t("notice")+" "+n.ID, "notices", n)
 	}
+	desc = t("desc_changes")
+	add("changes/", "changes.html", t("nav_changes"), "changes", nil)
 	desc = t("desc_commitments")
 	add("commitments/", "commitments.html", t("nav_commitments"), "commitments", nil)
 	rules := w.rulePages()
@@ -164,6 +166,11 @@ func (w *world) pages(lang string) ([]page, error) {
 		return nil, err
 	}
 	out = append(out, page{path: prefix + "notices/feed.xml", raw: feed})
+	cfeed, err := w.changesFeed(lang)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, page{path: prefix + "changes/feed.xml", raw: cfeed})
 	return out, nil
 }
 

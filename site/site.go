@@ -62,6 +62,9 @@ type Input struct {
 	Dictionary  []Column
 	// Departed are providers with notices that tonight's export lacks.
 	Departed []Departed
+	// Tonight is what changed against the previous build (nil: nothing
+	// known, as in a build without a ledger).
+	Tonight *Tonight
 }
 
 // Departed is a provider the ledger holds notices for but tonight's export

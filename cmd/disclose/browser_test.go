@@ -231,7 +231,7 @@ func TestSiteInBrowser(t *testing.T) {
 	}
 	notices := readCSV(t, filepath.Join(out, "downloads", "notices.csv"))
 	pages := []string{"notices/" + site.Slug(notices[0]["notice_id"]) + "/", "", "providers/", "providers/_2e._2fevil/", "providers/P2/", "providers/P_203_2fx/", "notices/", "commitments/",
-		"rules/", "rules/delivery/", "rules/spot-check/", "methodology/", "downloads/", "about/", "appeals/", "no/such/page/"}
+		"rules/", "rules/delivery/", "rules/spot-check/", "methodology/", "downloads/", "about/", "appeals/", "changes/", "no/such/page/"}
 	for _, lang := range []string{"", "en/"} {
 		for _, p := range pages {
 			u := srv.URL + "/" + lang + p

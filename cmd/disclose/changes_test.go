@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/disclose-project/disclose/pipeline/build"
@@ -75,5 +77,52 @@ func TestChangesRenewal(t *testing.T) {
 	n2 := got[1].Notices
 	if len(n2.Issued) != 0 || len(n2.Renewed) != 1 || len(n2.Expired) != 1 || n2.Renewed[0].Continues != n2.Expired[0].ID {
 		t.Errorf("night 2: issued %v, renewed %v, expired %v", n2.Issued, n2.Renewed, n2.Expired)
+	}
+}
+
+// TestChangesPage builds the ledger case's nights and reads /changes/ and
+// its feed in both languages: each night lists what changed with its
+// cause.
+func TestChangesPage(t *testing.T) {
+	a := loadArchive(t, "testdata/cases/ledger.txtar")
+	dir := t.TempDir()
+	out := filepath.Join(dir, "public")
+	want := map[int][]string{
+		1: {`data-kind="issued" data-cause="new_data"`, `data-kind="issued" data-cause="data_or_time"`},
+		3: {`data-kind="rescinded" data-cause="appeal"`},
+		4: {`data-kind="expired" data-cause="period_ended"`},
+	}
+	for n := 1; n <= 4; n++ {
+		buildNight(t, a, n, dir, "--out", out, "--state", filepath.Join(dir, "state"), "--max-reject", "100%", "--max-drop", "100%", "--quiet")
+		for _, lang := range []string{"", "en/"} {
+			page, err := os.ReadFile(filepath.Join(out, lang+"changes", "index.html"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range want[n] {
+				if !strings.Contains(string(page), w) {
+					t.Errorf("night %d: %schanges/ does not hold %s", n, lang, w)
+				}
+			}
+			if n == 2 && strings.Contains(string(page), "data-kind=") {
+				t.Errorf("night 2 changed nothing, but %schanges/ lists changes", lang)
+			}
+			feed, err := os.ReadFile(filepath.Join(out, lang+"changes", "feed.xml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var f struct {
+				Entries []struct {
+					Title   string `xml:"title"`
+					Summary string `xml:"summary"`
+				} `xml:"entry"`
+			}
+			if err := xml.Unmarshal(feed, &f); err != nil {
+				t.Fatalf("night %d: %schanges/feed.xml: %v", n, lang, err)
+			}
+			if got := strings.Count(string(page), "data-kind="); len(f.Entries) != got {
+				t.Errorf("night %d: %schanges/feed.xml has %d entries, the page %d", n, lang, len(f.Entries), got)
+			}
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/disclose-project/disclose/pipeline/ledger"
 	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/site"
 )
 
 // Changes is what changed tonight, for operators to alert on; written as
@@ -29,6 +30,9 @@ type Changes struct {
 	// export lacks.
 	Departed []ProviderRef `json:"departed"`
 	Tables   []TableChange `json:"tables"`
+	// RulebookChanged says the rule book's version differs from the
+	// previous build's.
+	RulebookChanged bool `json:"rulebook_changed"`
 }
 
 // NoticeChange names a notice that was issued, renewed, expired or
@@ -106,6 +110,11 @@ func (c *Changes) record(ev *Evaluation, prev *ledger.Ledger) {
 	}
 	if last != model.NoDate {
 		c.Previous = last.String()
+		for _, b := range prev.Builds {
+			if b.AsOf == last && b.RulebookVersion != "" && b.RulebookVersion != ev.Book.Version {
+				c.RulebookChanged = true
+			}
+		}
 		before := map[string]string{}
 		for _, s := range prev.Scores {
 			if s.AsOf == last {
@@ -150,4 +159,24 @@ func (c *Changes) write(path string) error {
 		os.MkdirAll(dir, 0o755)
 	}
 	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// site is what the /changes/ page shows of tonight's changes.
+func (c *Changes) site() *site.Tonight {
+	ids := func(ns []NoticeChange) []string {
+		out := make([]string, len(ns))
+		for i, n := range ns {
+			out[i] = n.ID
+		}
+		return out
+	}
+	t := &site.Tonight{Previous: c.Previous, Issued: ids(c.Notices.Issued), Renewed: ids(c.Notices.Renewed),
+		Expired: ids(c.Notices.Expired), Rescinded: ids(c.Notices.Rescinded), RulebookChanged: c.RulebookChanged}
+	for _, g := range c.Grades {
+		t.Grades = append(t.Grades, site.GradeChange{ProviderID: g.ProviderID, From: g.From, To: g.To})
+	}
+	for _, d := range c.Departed {
+		t.Departed = append(t.Departed, d.ProviderID)
+	}
+	return t
 }

@@ -70,7 +70,7 @@ func publish(ctx context.Context, b *night, paths *paths, sd *state.Dir, ev *Eva
 			os.RemoveAll(tmp)
 		}
 	}()
-	if err := writeTree(ctx, cfg, tmp, ev, digest); err != nil {
+	if err := writeTree(ctx, cfg, tmp, ev, b.tonight, digest); err != nil {
 		return err
 	}
 	if err := cfg.hook("written"); err != nil {
@@ -124,7 +124,7 @@ func publish(ctx context.Context, b *night, paths *paths, sd *state.Dir, ev *Eva
 }
 
 // writeTree writes the downloads and then the site into dir.
-func writeTree(ctx context.Context, cfg *Config, dir string, ev *Evaluation, digest string) error {
+func writeTree(ctx context.Context, cfg *Config, dir string, ev *Evaluation, tonight *Changes, digest string) error {
 	dl := filepath.Join(dir, "downloads")
 	in := &report.Input{Book: ev.Book, AsOf: ev.Snap.AsOf, Facts: ev.Result.Facts, Ratings: ev.Ratings, Notices: ev.Notices,
 		Commitments: ev.Result.Commitments, History: ev.Ledger.Scores, Builds: ev.Ledger.Builds}
@@ -165,7 +165,7 @@ func writeTree(ctx context.Context, cfg *Config, dir string, ev *Evaluation, dig
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("interrupted before the site was swapped in: %w", err)
 	}
-	return writeSite(dir, cfg, ev, outs, sums, dict)
+	return writeSite(dir, cfg, ev, tonight, outs, sums, dict)
 }
 
 // writeLog writes the rule book and the log of notices into the
@@ -214,7 +214,7 @@ func logOrigin(cfg *Config, ev *Evaluation) string {
 // writeSite renders the public pages into dir, after the downloads, whose
 // files the downloads page lists with their sizes and checksums, and whose
 // columns with the dictionary.
-func writeSite(dir string, cfg *Config, ev *Evaluation, outs []report.Output, sums []report.FileSum, dict []report.Entry) error {
+func writeSite(dir string, cfg *Config, ev *Evaluation, tonight *Changes, outs []report.Output, sums []report.FileSum, dict []report.Entry) error {
 	byName := map[string]report.FileSum{}
 	for _, s := range sums {
 		byName[s.Path] = s
@@ -229,6 +229,9 @@ func writeSite(dir string, cfg *Config, ev *Evaluation, outs []report.Output, su
 		Services: ev.Result.Services, Appeals: ev.Result.Appeals, History: ev.Ledger.Scores, Downloads: dl}
 	for _, d := range ev.Departed {
 		in.Departed = append(in.Departed, site.Departed(d))
+	}
+	if tonight != nil {
+		in.Tonight = tonight.site()
 	}
 	for _, e := range dict {
 		in.Dictionary = append(in.Dictionary, site.Column(e))
