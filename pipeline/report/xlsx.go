@@ -48,22 +48,21 @@ func long(name string) bool {
 }
 
 // colWidths are the widths of a sheet's columns in characters: wide
-// enough for the widest value (sentences wrap in a fixed width, names are
-// cut at a limit) and for the header: on one line, or on two above
+// enough for the widest value, up to a limit (beyond it sentences wrap,
+// names are cut), and for the header: on one line, or on two above
 // numbers.
 func colWidths(t *Table, cols []sheetCol) []float64 {
 	out := make([]float64, len(cols))
 	for i, c := range cols {
-		if long(c.Name) {
-			out[i] = 48
-			continue
-		}
 		w := 0.0
 		for _, row := range t.Rows {
 			w = max(w, textWidth(display(c, row[c.src])))
 		}
 		limit := 30.0
-		if c.Kind != KText {
+		switch {
+		case long(c.Name):
+			limit = 48
+		case c.Kind != KText:
 			limit = 24
 		}
 		out[i] = max(min(w+2, limit), headerWidth(c.Name, numeric(c)), 6)
