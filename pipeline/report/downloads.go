@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -177,9 +178,13 @@ const SumsFile = "SHA256SUMS"
 
 // Seal writes manifest.json (with every download's size, SHA-256 and row
 // count) and then SHA256SUMS over every file, the manifest included. It
-// returns outs (which list both) and the sums of every file, SHA256SUMS
-// last: a file cannot list its own checksum, but the downloads page can.
+// returns outs with those two moved last (files written after Downloads,
+// such as the log of notices, come before them), and the sums of every
+// file, SHA256SUMS last: a file cannot list its own checksum, but the
+// downloads page can.
 func Seal(dir string, outs []Output, m *Manifest) ([]Output, []FileSum, error) {
+	last := func(o Output) bool { return o.Name == "manifest.json" || o.Name == SumsFile }
+	outs = append(slices.DeleteFunc(slices.Clone(outs), last), slices.DeleteFunc(slices.Clone(outs), func(o Output) bool { return !last(o) })...)
 	rows := map[string]int64{}
 	for _, o := range outs {
 		rows[o.Name] = o.Rows

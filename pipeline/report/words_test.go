@@ -67,6 +67,11 @@ func build(t *testing.T, in *Input) (string, []Output, []Entry, []FileSum) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A file the build writes after the downloads, as it does the log.
+	if err := os.WriteFile(filepath.Join(dir, "log.jsonl"), []byte("{}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	outs = append(outs, Output{Name: "log.jsonl", Rows: 1, Zh: "日志", En: "Log"})
 	outs, sums, err := Seal(dir, outs, m)
 	if err != nil {
 		t.Fatal(err)
@@ -343,6 +348,9 @@ func TestServicesAndLabels(t *testing.T) {
 // the file itself cannot list.
 func TestSeal(t *testing.T) {
 	dir, outs, _, sums := build(t, smallInput(shippedBook(t)))
+	if n := len(outs); n < 3 || outs[n-3].Name != "log.jsonl" || outs[n-2].Name != "manifest.json" || outs[n-1].Name != SumsFile {
+		t.Errorf("the downloads page does not list manifest.json and SHA256SUMS last: %v", outs)
+	}
 	bySum := map[string]FileSum{}
 	for _, s := range sums {
 		bySum[s.Path] = s
