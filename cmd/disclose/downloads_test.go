@@ -88,7 +88,7 @@ func TestDownloads(t *testing.T) {
 	contract := "provider_id,name,category,status,grade,score,delivery_due,delivery_on_time,response_due,response_on_time,resolution_due,resolution_on_time,checks,checks_answered,orders_90,complaints_upheld_90,points_365,incidents_365,deduction_365,measures"
 	for file, want := range map[string]string{
 		// outputs.md: the first twenty keep their order; more may follow.
-		"providers.csv":  contract + ",region,joined_on,deposit",
+		"providers.csv":  contract + ",tickets_assessable,platform_status,region,joined_on,deposit",
 		"notices.csv":    "notice_id,provider_id,rule_id,rule_version,measure,issued_on,effective_until,status,appeal_by,facts_zh,facts_en,provider_name,origin,rescinded_on,rescind_reason,continues,",
 		"violations.csv": "provider_id,rule_id,due,points,deduction,ref,facts_zh,facts_en,provider_name,provider_category,complaint_category",
 		"services.csv":   "service_id,provider_id,provider_name,title,category,price,listed_on,state,on_sale",
