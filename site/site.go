@@ -40,9 +40,9 @@ type Download struct {
 	WhatEn string
 }
 
-// Column is one entry of the data dictionary.
+// Column is one entry of the data dictionary (report.Entry).
 type Column struct {
-	Table, Name, Type, Zh, En string
+	Table, Name, TypeZh, TypeEn, Zh, En string
 }
 
 // Input is everything the site shows.

@@ -84,7 +84,7 @@ func evaluated(b *testing.B) (*Config, *Evaluation) {
 // Parquet, manifest, checksums) for 5,000 providers.
 func BenchmarkDownloads(b *testing.B) {
 	_, ev := evaluated(b)
-	in := &report.Input{Book: ev.Book, AsOf: ev.Snap.AsOf, Facts: ev.Result.Facts, Ratings: ev.Ratings, Notices: ev.Notices, Commitments: ev.Result.Commitments}
+	in := &report.Input{Book: ev.Book, AsOf: ev.Snap.AsOf, Facts: ev.Result.Facts, Ratings: ev.Ratings, Notices: ev.Notices, Commitments: ev.Result.Commitments, Services: ev.Result.Services}
 	m, err := manifest(ev, sumInputs(ev.Snap))
 	if err != nil {
 		b.Fatal(err)

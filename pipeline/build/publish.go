@@ -127,7 +127,7 @@ func publish(ctx context.Context, b *night, paths *paths, sd *state.Dir, ev *Eva
 func writeTree(ctx context.Context, cfg *Config, dir string, ev *Evaluation, tonight *Changes, digest string) error {
 	dl := filepath.Join(dir, "downloads")
 	in := &report.Input{Book: ev.Book, AsOf: ev.Snap.AsOf, Facts: ev.Result.Facts, Ratings: ev.Ratings, Notices: ev.Notices,
-		Commitments: ev.Result.Commitments, History: ev.Ledger.Scores, Builds: ev.Ledger.Builds}
+		Commitments: ev.Result.Commitments, Services: ev.Result.Services, History: ev.Ledger.Scores, Builds: ev.Ledger.Builds}
 	meta := report.Meta{AsOf: ev.Snap.AsOf.String(), Platform: ev.Snap.Platform, Tool: "disclose", ToolVersion: cfg.Version, RulebookVersion: ev.Book.Version}
 	start := time.Now()
 	// The inputs are hashed for the manifest while the downloads that do

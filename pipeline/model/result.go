@@ -123,6 +123,7 @@ type Violation struct {
 	Points     int64
 	Deduction  Fen
 	Ref        string // the complaint, decision or third unanswered check
+	Category   string // a complaint's category; "" for other violations
 	FactsZh    string
 	FactsEn    string
 }

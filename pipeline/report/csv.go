@@ -16,12 +16,6 @@ func Neutral(s string) string {
 	return s
 }
 
-// NeutralRule says what Neutral does, for the data dictionary.
-const (
-	NeutralRuleZh = "CSV 中以 =、+、-、@、制表符或回车开头的单元格前加一个英文单引号，防止电子表格把它当作公式执行。"
-	NeutralRuleEn = "In the CSV files a cell that begins with =, +, -, @, a tab or a carriage return gets a leading apostrophe, so that spreadsheets never run it as a formula."
-)
-
 // WriteCSV writes a table's contract columns as RFC 4180 CSV (CRLF between
 // records), UTF-8 with a BOM, one header row, every cell neutralised. Line
 // breaks inside a cell are kept as they are (encoding/csv would turn LF

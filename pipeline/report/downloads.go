@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 )
 
 // Output is one file of the downloads directory, with what it holds.
@@ -13,44 +16,90 @@ type Output struct {
 	Zh, En string
 }
 
-// Downloads writes every download into dir: the four tables as CSV and
+// Downloads writes every download into dir: the tables as CSV and
 // Parquet, the summary as Parquet, everything as one JSON document with its
-// JSON Schema, and the regulators' workbook. It returns the files written,
-// in the order the downloads page lists them, and the data dictionary of
-// their columns. The manifest and SHA256SUMS come after, once every file
-// exists (see Seal).
+// JSON Schema, the grade history (CSV and Parquet) and releases.json, and
+// the regulators' workbook. It returns the files it lists
+// on the downloads page, in that order (manifest.json and SHA256SUMS
+// last: Seal writes them once every other file exists), and the data
+// dictionary of their columns.
+//
+// Every word of the downloads comes from content/dictionary.json and
+// content/licence.json (in.Content), with the rule book's values filled
+// in; a word the dictionary lacks is an error, so is a {param} it cannot
+// fill.
 //
 // The workbook, which shows the manifest, is written last, so that the
 // manifest (the inputs' hashes) can still be in the making while the
 // other files are written.
 func Downloads(dir string, in *Input, meta Meta, manifest func() (*Manifest, error)) ([]Output, []Entry, error) {
-	outs, tables, sum, err := downloads(dir, in, meta, manifest)
-	if err != nil {
-		return nil, nil, err
-	}
-	return outs, append(Dictionary(tables, sum), historyDictionary(HistoryTable(in))...), nil
-}
-
-func downloads(dir string, in *Input, meta Meta, manifest func() (*Manifest, error)) ([]Output, []*Table, *Summary, error) {
-	fail := func(err error) ([]Output, []*Table, *Summary, error) { return nil, nil, nil, err }
+	fail := func(err error) ([]Output, []Entry, error) { return nil, nil, err }
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fail(err)
 	}
-	tables := Tables(in)
+	w, err := loadWords(in.Content)
+	if err != nil {
+		return fail(err)
+	}
+	lic, err := LoadLicence(in.Content, meta.Platform, in.AsOf.String())
+	if err != nil {
+		return fail(err)
+	}
+	meta.Licence = lic
+	p := bookParams(in.Book, w).with(map[string]string{"as_of": in.AsOf.String(), "platform": meta.Platform})
+	tabs := tables(in, w)
 	sum := Summarise(in)
-	all := append(tables, sum.Table())
+	all := append(tabs, sum.Table())
+	hist := HistoryTable(in)
+	for _, t := range append(all, hist) {
+		if err := w.fill(t, p); err != nil {
+			return fail(err)
+		}
+	}
+	dict, err := w.dictionary(append(all, hist), p)
+	if err != nil {
+		return fail(err)
+	}
+	var names, data []string
+	for _, t := range tabs {
+		data = append(data, t.Name)
+	}
+	names = append(append([]string{"README"}, data...), "summary", "dictionary")
+	p = p.with(map[string]string{"sheets_zh": strings.Join(names, w.ListZh), "sheets_en": strings.Join(names, w.ListEn),
+		"sheet_count": strconv.Itoa(len(names)), "sheets_data_zh": strings.Join(data, w.ListZh), "sheets_data_en": strings.Join(data, w.ListEn)})
+	file := func(key string, extra map[string]string) (Bilingual, error) {
+		b, err := p.with(extra).bilingual(w.Files[key])
+		if err != nil {
+			return b, fmt.Errorf("content/%s: files.%s: %w", DictionaryPath, key, err)
+		}
+		return b, nil
+	}
+	out := func(name string, rows int64, key string, t *Table) (Output, error) {
+		var extra map[string]string
+		if t != nil {
+			extra = map[string]string{"what_zh": t.Zh, "what_en": t.En}
+		}
+		b, err := file(key, extra)
+		return Output{Name: name, Rows: rows, Zh: b.Zh, En: b.En}, err
+	}
+
 	stem := "disclosure-" + in.AsOf.String()
 	xlsx := stem + ".xlsx"
-	outs := []Output{{Name: xlsx, Rows: -1,
-		Zh: "监管工作簿：README、providers、commitments、notices、violations、summary（含图表）、dictionary 七个工作表。",
-		En: "The regulators' workbook: sheets README, providers, commitments, notices, violations, summary (with charts) and dictionary."}}
-	for _, t := range tables {
+	o, err := out(xlsx, -1, "xlsx", nil)
+	if err != nil {
+		return fail(err)
+	}
+	outs := []Output{o}
+	for _, t := range tabs {
 		if err := WriteCSV(filepath.Join(dir, t.Name+".csv"), t); err != nil {
 			return fail(err)
 		}
-		outs = append(outs, Output{Name: t.Name + ".csv", Rows: int64(len(t.Rows)), Zh: t.Zh + "（CSV，UTF-8 带 BOM）", En: t.En + " (CSV, UTF-8 with BOM)"})
+		o, err := out(t.Name+".csv", int64(len(t.Rows)), "csv", t)
+		if err != nil {
+			return fail(err)
+		}
+		outs = append(outs, o)
 	}
-	hist := HistoryTable(in)
 	if err := WriteCSV(filepath.Join(dir, "history.csv"), hist); err != nil {
 		return fail(err)
 	}
@@ -60,45 +109,82 @@ func downloads(dir string, in *Input, meta Meta, manifest func() (*Manifest, err
 	if err := WriteReleases(filepath.Join(dir, "releases.json"), in.Builds, in.AsOf); err != nil {
 		return fail(err)
 	}
-	outs = append(outs,
-		Output{Name: "history.csv", Rows: int64(len(hist.Rows)), Zh: hist.Zh + "（CSV，UTF-8 带 BOM）", En: hist.En + " (CSV, UTF-8 with BOM)"},
-		Output{Name: "history.parquet", Rows: int64(len(hist.Rows)), Zh: hist.Zh + "（Parquet，带类型）", En: hist.En + " (typed Parquet)"},
-		Output{Name: "releases.json", Rows: int64(len(in.Builds)), Zh: "台账中的每次构建（最新在前）：数据截至日、工具与规则书版本、该次 manifest.json 的 SHA-256。",
-			En: "Every build in the ledger, newest first: as-of date, tool and rule-book versions, the SHA-256 of its manifest.json."})
+	for _, f := range []struct {
+		name string
+		rows int64
+		key  string
+		t    *Table
+	}{{"history.csv", int64(len(hist.Rows)), "csv", hist}, {"history.parquet", int64(len(hist.Rows)), "parquet", hist},
+		{"releases.json", int64(len(in.Builds)), "releases", nil}} {
+		o, err := out(f.name, f.rows, f.key, f.t)
+		if err != nil {
+			return fail(err)
+		}
+		outs = append(outs, o)
+	}
 	js, schema := stem+".json", stem+".schema.json"
 	if err := WriteJSON(filepath.Join(dir, js), meta, all); err != nil {
 		return fail(err)
 	}
-	if err := WriteSchema(filepath.Join(dir, schema), schema, all); err != nil {
+	title := w.SchemaTitle.En + " / " + w.SchemaTitle.Zh
+	if err := WriteSchema(filepath.Join(dir, schema), schema, title, all); err != nil {
 		return fail(fmt.Errorf("write %s: %w", schema, err))
 	}
 	var rows int64
 	for _, t := range all {
 		rows += int64(len(t.Rows))
 	}
-	outs = append(outs, Output{Name: js, Rows: rows, Zh: "以上全部表格合为一个 JSON 文档（行数为各表合计）。", En: "All the tables above in one JSON document (rows: all tables together)."},
-		Output{Name: schema, Rows: -1, Zh: "该 JSON 文档的 JSON Schema（draft 2020-12）。", En: "The JSON Schema (draft 2020-12) of that document."})
+	for _, f := range []struct {
+		name string
+		rows int64
+		key  string
+	}{{js, rows, "json"}, {schema, -1, "schema"}} {
+		o, err := out(f.name, f.rows, f.key, nil)
+		if err != nil {
+			return fail(err)
+		}
+		outs = append(outs, o)
+	}
 	for _, t := range all {
 		if err := WriteParquet(filepath.Join(dir, t.Name+".parquet"), t); err != nil {
 			return fail(err)
 		}
-		outs = append(outs, Output{Name: t.Name + ".parquet", Rows: int64(len(t.Rows)), Zh: t.Zh + "（Parquet，带类型）", En: t.En + " (typed Parquet)"})
+		o, err := out(t.Name+".parquet", int64(len(t.Rows)), "parquet", t)
+		if err != nil {
+			return fail(err)
+		}
+		outs = append(outs, o)
+	}
+	for _, f := range []struct{ name, key string }{{"manifest.json", "manifest"}, {SumsFile, "sums"}} {
+		o, err := out(f.name, -1, f.key, nil)
+		if err != nil {
+			return fail(err)
+		}
+		outs = append(outs, o)
 	}
 	m, err := manifest()
 	if err != nil {
 		return fail(err)
 	}
-	if err := WriteXLSX(filepath.Join(dir, xlsx), &Workbook{Tables: tables, Summary: sum, Manifest: m, AsOf: in.AsOf}); err != nil {
+	if err := writeXLSX(filepath.Join(dir, xlsx), &workbook{Tables: tabs, Summary: sum, Manifest: m, AsOf: in.AsOf,
+		Licence: lic, Dictionary: dict, words: w, params: p}); err != nil {
 		return fail(err)
 	}
-	return outs, tables, sum, nil
+	return outs, dict, nil
 }
+
+// SumsFile is the checksums file, which lists every other file.
+const SumsFile = "SHA256SUMS"
 
 // Seal writes manifest.json (with every download's size, SHA-256 and row
 // count) and then SHA256SUMS over every file, the manifest included. It
-// returns outs with those two added, and the sums of all files but
-// SHA256SUMS.
+// returns outs with those two moved last (files written after Downloads,
+// such as the log of notices, come before them), and the sums of every
+// file, SHA256SUMS last: a file cannot list its own checksum, but the
+// downloads page can.
 func Seal(dir string, outs []Output, m *Manifest) ([]Output, []FileSum, error) {
+	last := func(o Output) bool { return o.Name == "manifest.json" || o.Name == SumsFile }
+	outs = append(slices.DeleteFunc(slices.Clone(outs), last), slices.DeleteFunc(slices.Clone(outs), func(o Output) bool { return !last(o) })...)
 	rows := map[string]int64{}
 	for _, o := range outs {
 		rows[o.Name] = o.Rows
@@ -121,19 +207,11 @@ func Seal(dir string, outs []Output, m *Manifest) ([]Output, []FileSum, error) {
 		return nil, nil, err
 	}
 	if err := WriteSums(dir, all); err != nil {
-		return nil, nil, fmt.Errorf("write SHA256SUMS: %w", err)
+		return nil, nil, fmt.Errorf("write %s: %w", SumsFile, err)
 	}
-	outs = append(outs,
-		Output{Name: "manifest.json", Rows: -1, Zh: "来源与完整性：工具与规则书版本、数据截至日、每个输入文件和下载文件的 SHA-256 与行数。",
-			En: "Provenance and integrity: tool and rule-book versions, as-of date, SHA-256 and row counts of every input and download."},
-		Output{Name: "SHA256SUMS", Rows: -1, Zh: "全部下载文件的 SHA-256 校验和。", En: "SHA-256 checksums of every download."})
-	return outs, all, nil
-}
-
-func historyDictionary(t *Table) []Entry {
-	var out []Entry
-	for _, c := range t.Cols {
-		out = append(out, Entry{Table: "history.csv / parquet", Name: c.Name, Type: c.Kind.Name(), Zh: c.Zh, En: c.En})
+	self, err := Sum(filepath.Join(dir, SumsFile), SumsFile)
+	if err != nil {
+		return nil, nil, fmt.Errorf("write %s: %w", SumsFile, err)
 	}
-	return out
+	return outs, append(all, self), nil
 }

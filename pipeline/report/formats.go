@@ -26,6 +26,9 @@ type Meta struct {
 	Tool            string `json:"tool"`
 	ToolVersion     string `json:"tool_version"`
 	RulebookVersion string `json:"rulebook_version"`
+	// Licence is the licence and terms of reuse of the data; Downloads
+	// sets it from content/licence.json.
+	Licence *Licence `json:"licence,omitempty"`
 }
 
 // jsonValue writes one cell as JSON: money as a number with two decimals,
@@ -40,7 +43,7 @@ func jsonValue(w *bufio.Writer, c Col, v Value) {
 		w.WriteString(strconv.FormatInt(v.I, 10))
 	case KMoney:
 		w.WriteString(model.Fen(v.I).String())
-	case KScore, KRate, KDecimal:
+	case KScore, KRate, KDecimal, KNumber, KBool:
 		w.WriteString(Text(c, v))
 	case KDate:
 		w.WriteString(`"` + model.Date(v.I).String() + `"`)
@@ -82,8 +85,9 @@ func WriteJSON(path string, meta Meta, tables []*Table) error {
 	})
 }
 
-// WriteSchema writes the JSON Schema (draft 2020-12) of the JSON document.
-func WriteSchema(path, id string, tables []*Table) error {
+// WriteSchema writes the JSON Schema (draft 2020-12) of the JSON document,
+// with the given title.
+func WriteSchema(path, id, title string, tables []*Table) error {
 	kind := func(c Col) map[string]any {
 		desc := c.En + " / " + c.Zh
 		switch c.Kind {
@@ -97,6 +101,8 @@ func WriteSchema(path, id string, tables []*Table) error {
 			return map[string]any{"type": []string{"number", "null"}, "minimum": 0, "maximum": 1, "description": desc}
 		case KScore:
 			return map[string]any{"type": []string{"number", "null"}, "minimum": 0, "maximum": 100, "description": desc}
+		case KBool:
+			return map[string]any{"type": "boolean", "description": desc}
 		}
 		return map[string]any{"type": []string{"number", "null"}, "description": desc}
 	}
@@ -115,8 +121,8 @@ func WriteSchema(path, id string, tables []*Table) error {
 	}
 	schema := map[string]any{
 		"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": id,
-		"title": "Provider accountability register: disclosure", "type": "object",
-		"required":             []string{"as_of", "platform", "tool", "tool_version", "rulebook_version", "tables"},
+		"title": title, "type": "object",
+		"required":             []string{"as_of", "platform", "tool", "tool_version", "rulebook_version", "licence", "tables"},
 		"additionalProperties": false,
 		"properties": map[string]any{
 			"as_of":            map[string]any{"type": "string", "format": "date"},
@@ -124,6 +130,7 @@ func WriteSchema(path, id string, tables []*Table) error {
 			"tool":             map[string]any{"type": "string"},
 			"tool_version":     map[string]any{"type": "string"},
 			"rulebook_version": map[string]any{"type": "string"},
+			"licence":          licenceSchema(),
 			"tables":           map[string]any{"type": "object", "properties": props, "required": names, "additionalProperties": false},
 		},
 	}
@@ -132,6 +139,17 @@ func WriteSchema(path, id string, tables []*Table) error {
 		return err
 	}
 	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// licenceSchema is the schema of the JSON document's licence.
+func licenceSchema() map[string]any {
+	str := map[string]any{"type": "string"}
+	text := map[string]any{"type": "object", "additionalProperties": false,
+		"required":   []string{"title", "licence", "terms", "attribution"},
+		"properties": map[string]any{"title": str, "licence": str, "terms": str, "attribution": str}}
+	return map[string]any{"type": "object", "additionalProperties": false,
+		"required":   []string{"id", "name", "url", "zh", "en"},
+		"properties": map[string]any{"id": str, "name": str, "url": map[string]any{"type": "string", "format": "uri"}, "zh": text, "en": text}}
 }
 
 var (
@@ -149,8 +167,10 @@ func arrowType(k Kind) arrow.DataType {
 		return arrow.FixedWidthTypes.Date32
 	case KScore:
 		return scoreType
-	case KRate, KDecimal:
+	case KRate, KDecimal, KNumber:
 		return arrow.PrimitiveTypes.Float64
+	case KBool:
+		return arrow.FixedWidthTypes.Boolean
 	}
 	return arrow.BinaryTypes.String
 }
@@ -160,7 +180,7 @@ func arrowType(k Kind) arrow.DataType {
 func WriteParquet(path string, t *Table) error {
 	fields := make([]arrow.Field, len(t.Cols))
 	for i, c := range t.Cols {
-		fields[i] = arrow.Field{Name: c.Name, Type: arrowType(c.Kind), Nullable: c.Kind != KText && c.Kind != KEnum}
+		fields[i] = arrow.Field{Name: c.Name, Type: arrowType(c.Kind), Nullable: c.Kind != KText && c.Kind != KEnum && c.Kind != KBool}
 	}
 	sc := arrow.NewSchema(fields, nil)
 	b := array.NewRecordBuilder(memory.DefaultAllocator, sc)
@@ -180,8 +200,10 @@ func WriteParquet(path string, t *Table) error {
 				fb.(*array.Decimal128Builder).Append(decimal128.FromI64(v.I))
 			case KDate:
 				fb.(*array.Date32Builder).Append(arrow.Date32(v.I))
-			case KRate, KDecimal:
+			case KRate, KDecimal, KNumber:
 				fb.(*array.Float64Builder).Append(v.F)
+			case KBool:
+				fb.(*array.BooleanBuilder).Append(v.B)
 			default:
 				fb.(*array.StringBuilder).Append(v.S)
 			}

@@ -12,17 +12,16 @@ import (
 )
 
 // HistoryTable is every provider's grade, score and published status in
-// every build the ledger holds: history.csv and history.parquet.
+// every build the ledger holds: history.csv and history.parquet (unnamed:
+// see words.fill).
 func HistoryTable(in *Input) *Table {
-	t := &Table{Name: "history", Zh: "每次构建中每个服务商的评级、得分和公示状态（台账中的全部构建）。",
-		En: "Every provider's grade, score and published status in every build the ledger holds.",
-		Cols: []Col{
-			{Name: "provider_id", Kind: KText, Zh: "服务商编号", En: "Provider id"},
-			{Name: "as_of", Kind: KDate, Zh: "该次构建的数据截至日", En: "The build's as-of date"},
-			{Name: "grade", Kind: KEnum, Zh: "评级 A–E；unrated 数据不足；cleared 已清退", En: "Grade A–E; unrated (too few data); cleared"},
-			{Name: "score", Kind: KScore, Zh: "得分 0–100，一位小数；未评级时为空", En: "Score 0–100 with one decimal; empty when not rated"},
-			{Name: "status", Kind: KEnum, Zh: "公示状态：active 正常、suspended 暂停、cleared 已清退；早期记录中可能为空", En: "Published status: active, suspended or cleared; empty in early records that did not keep it"},
-		}}
+	t := &Table{Name: "history", Cols: []Col{
+		{Name: "provider_id", Kind: KText},
+		{Name: "as_of", Kind: KDate},
+		{Name: "grade", Kind: KEnum},
+		{Name: "score", Kind: KScore},
+		{Name: "status", Kind: KEnum},
+	}}
 	hs := slices.Clone(in.History)
 	slices.SortFunc(hs, func(a, b ledger.Score) int {
 		if a.ProviderID != b.ProviderID {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -84,8 +85,10 @@ func ReadParquet(path string, cols []Col) (t *Table, err error) {
 					row[i] = num(int64(a.(*array.Decimal128).Value(r).LowBits()))
 				case KDate:
 					row[i] = date(model.Date(a.(*array.Date32).Value(r)))
-				case KRate, KDecimal:
+				case KRate, KDecimal, KNumber:
 					row[i] = dec(a.(*array.Float64).Value(r))
+				case KBool:
+					row[i] = boolean(a.(*array.Boolean).Value(r))
 				default:
 					row[i] = txt(a.(*array.String).Value(r))
 				}
@@ -100,10 +103,29 @@ func ReadParquet(path string, cols []Col) (t *Table, err error) {
 }
 
 // Schema lists every download table with its columns (and no rows), as a
-// build with this rule book writes them.
+// build with this rule book writes them: named (orders_90 under a 90-day
+// window), without the words.
 func Schema(book *rulebook.Book) []*Table {
 	in := &Input{Book: book}
-	return append(Tables(in), HistoryTable(in))
+	ts := append(tables(in, &words{}), HistoryTable(in))
+	for _, t := range ts {
+		for i := range t.Cols {
+			t.Cols[i].Name = ColumnName(book, t.Cols[i].Name, t.Cols[i].params)
+		}
+	}
+	return ts
+}
+
+// ColumnName is the name of a column declared as name, which may hold
+// {rates_days} or {points_days} (orders_{rates_days}), under the rule book
+// b; extra are the column's own {param}s. A name with no {param} is itself.
+func ColumnName(b *rulebook.Book, name string, extra map[string]string) string {
+	p := params{"rates_days": strconv.Itoa(b.Windows.RatesDays), "points_days": strconv.Itoa(b.Windows.PointsDays)}
+	s, err := p.with(extra).expand(name)
+	if err != nil {
+		return name
+	}
+	return s
 }
 
 // Published is what a build's downloads hold of its ledger.
@@ -123,7 +145,7 @@ func ReadPublished(dir string) (*Published, error) {
 	if err := checkSums(dir, files); err != nil {
 		return nil, err
 	}
-	nt, err := ReadParquet(filepath.Join(dir, "notices.parquet"), noticesTable(&Input{}).Cols)
+	nt, err := ReadParquet(filepath.Join(dir, "notices.parquet"), noticesTable(&Input{}, newIndex(&Input{})).Cols)
 	if err != nil {
 		return nil, err
 	}

@@ -22,16 +22,15 @@ type Summary struct {
 }
 
 // Table returns the summary in long form (one row per month and category)
-// for the JSON and Parquet downloads.
+// for the JSON and Parquet downloads, unnamed (see words.fill).
 func (s *Summary) Table() *Table {
-	t := &Table{Name: "summary", Zh: "按月、按服务商类目汇总：当月公示数、当月认定的违规数与积分。", En: "Monthly figures by provider category: notices issued, violations counted from the month and their points.",
-		Cols: []Col{
-			{Name: "month", Kind: KText, Zh: "月份（YYYY-MM）", En: "Month (YYYY-MM)"},
-			{Name: "category", Kind: KEnum, Zh: "服务商类目", En: "Provider category"},
-			{Name: "notices_issued", Kind: KInt, Zh: "当月发布的违规公示数", En: "Notices issued in the month"},
-			{Name: "violations", Kind: KInt, Zh: "当月认定的违规数", En: "Violations counted from the month"},
-			{Name: "points", Kind: KInt, Zh: "这些违规的积分合计", En: "Their points"},
-		}}
+	t := &Table{Name: "summary", Cols: []Col{
+		{Name: "month", Kind: KText},
+		{Name: "category", Kind: KEnum},
+		{Name: "notices_issued", Kind: KInt},
+		{Name: "violations", Kind: KInt},
+		{Name: "points", Kind: KInt},
+	}}
 	for m := range s.Months {
 		for c := range s.Categories {
 			t.Rows = append(t.Rows, []Value{txt(s.Months[m]), txt(s.Categories[c]), num(s.Notices[m][c]), num(s.Violations[m][c]), num(s.Points[m][c])})

@@ -97,7 +97,7 @@ func (e *Evaluator) provider(a *acc) []model.Finding {
 		f.Points365 += pts
 		basis = append(basis, "complaint:"+c.ID)
 		f.Violations = append(f.Violations, model.Violation{ProviderID: p.ID, RuleID: b.Complaints.Rule.ID, Due: due,
-			Points: pts, Ref: c.ID,
+			Points: pts, Ref: c.ID, Category: c.Category,
 			FactsZh: fmt.Sprintf("投诉%s（%s）经核实成立，%s认定。", c.ID, model.ComplaintCategoryEnum.Label(c.Category), due),
 			FactsEn: fmt.Sprintf("Complaint %s (%s) upheld on %s.", c.ID, strings.ToLower(model.ComplaintCategoryEnum.LabelEn(c.Category)), due)})
 	}

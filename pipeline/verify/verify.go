@@ -362,12 +362,13 @@ func checkRatings(f *folder, res *Result) {
 		return
 	}
 	need := []string{"provider_id", "status", "grade", "score", "delivery_due", "delivery_on_time", "response_due", "response_on_time",
-		"resolution_due", "resolution_on_time", "checks", "checks_answered", "orders_90", "complaints_upheld_90", "points_365",
-		"measures", "tickets_assessable", "platform_status"}
-	c := map[string]int{}
+		"resolution_due", "resolution_on_time", "checks", "checks_answered", "orders_{rates_days}", "complaints_upheld_{rates_days}",
+		"points_{points_days}", "measures", "tickets_assessable", "platform_status"}
+	c := map[string]int{} // by the name as declared: the windows' columns are named by the rule book
 	for _, n := range need {
-		if c[n] = col(pt, n); c[n] < 0 {
-			res.add("file providers.parquet", "no column %s, which the recomputation needs", n)
+		name := report.ColumnName(f.book, n, nil)
+		if c[n] = col(pt, name); c[n] < 0 {
+			res.add("file providers.parquet", "no column %s, which the recomputation needs", name)
 			return
 		}
 	}
@@ -378,7 +379,7 @@ func checkRatings(f *folder, res *Result) {
 			DeliveryDue: i("delivery_due"), DeliveryOnTime: i("delivery_on_time"), ResponseDue: i("response_due"),
 			ResponseOnTime: i("response_on_time"), ResolutionDue: i("resolution_due"), ResolutionOnTime: i("resolution_on_time"),
 			TicketsAssessable: i("tickets_assessable"), Checks: i("checks"), ChecksAnswered: i("checks_answered"),
-			Orders90: i("orders_90"), ComplaintsUpheld90: i("complaints_upheld_90"), Points365: i("points_365")})
+			Orders90: i("orders_{rates_days}"), ComplaintsUpheld90: i("complaints_upheld_{rates_days}"), Points365: i("points_{points_days}")})
 	}
 	// A clearance in force clears a provider for good; a provider the
 	// export lists as cleared is cleared too.

@@ -98,6 +98,11 @@ func sameCell(c report.Col, v report.Value, raw string) bool {
 	case report.KDate:
 		f, ok := num()
 		return ok && model.Date(int64(f)-excelEpoch) == model.Date(v.I)
+	case report.KBool:
+		return raw == map[bool]string{true: "1", false: "0"}[v.B]
+	case report.KNumber:
+		f, ok := num()
+		return ok && f == v.F
 	case report.KRate, report.KDecimal:
 		f, ok := num()
 		return ok && math.Abs(f-v.F) <= 1e-12*math.Max(1, math.Abs(v.F))

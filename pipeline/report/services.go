@@ -1,0 +1,69 @@
+package report
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/disclose-project/disclose/pipeline/model"
+)
+
+// takesOffSale reports whether a measure in force takes a provider's
+// services off sale: services hidden (服务隐藏), delisted (服务下架) or
+// disabled (服务禁用).
+func takesOffSale(measure string) bool {
+	switch measure {
+	case "hidden", "delisted", "disabled":
+		return true
+	}
+	return false
+}
+
+// OnSale reports whether a service is shown as on sale: only when its
+// state in the export is on_shelf, its provider's published status
+// (model.Rating.Status) is active, and none of the provider's measures in
+// force (ledger.Measures) takes its services off sale. Pages that show a
+// service's state should ask the same question here.
+func OnSale(state, status string, measures []string) bool {
+	if state != "on_shelf" || status != model.StatusActive {
+		return false
+	}
+	for _, m := range measures {
+		if takesOffSale(m) {
+			return false
+		}
+	}
+	return true
+}
+
+func servicesTable(in *Input, ix *index) *Table {
+	l := &ix.labels
+	t := &Table{Name: "services", Cols: []Col{
+		{Name: "service_id", Kind: KText},
+		{Name: "provider_id", Kind: KText},
+		{Name: "provider_name", Kind: KText},
+		{Name: "title", Kind: KText},
+		{Name: "category", Kind: KEnum, Label: l.category("category_zh")},
+		{Name: "price", Kind: KMoney},
+		{Name: "listed_on", Kind: KDate},
+		{Name: "state", Kind: KEnum, Label: l.serviceState()},
+		{Name: "on_sale", Kind: KBool},
+	}}
+	ss := slices.Clone(in.Services)
+	slices.SortStableFunc(ss, func(a, b model.Service) int {
+		return cmp.Or(strings.Compare(a.ProviderID, b.ProviderID), strings.Compare(a.ID, b.ID))
+	})
+	for _, s := range ss {
+		status := ""
+		if i, ok := ix.facts[s.ProviderID]; ok {
+			status = in.Ratings[i].Status
+		}
+		price := fen(s.Price)
+		if !s.HasPrice {
+			price = null()
+		}
+		t.Rows = append(t.Rows, []Value{txt(s.ID), txt(s.ProviderID), txt(ix.provider(in, s.ProviderID).Name), txt(s.Title),
+			txt(s.Category), price, date(s.ListedOn), txt(s.State), boolean(OnSale(s.State, status, ix.measures(in, s.ProviderID)))})
+	}
+	return t
+}
