@@ -88,6 +88,11 @@ func evaluate(ctx context.Context, b *night, book *rulebook.Book, snap *snapshot
 	}
 	ev.Notices, ev.Changes = ledger.Apply(prev.Notices, ledger.Night{AsOf: snap.AsOf, Findings: res.Findings,
 		Overturned: res.Overturned, Providers: providers}, book)
+	// A rerun of the night reports what the night changed: its first
+	// build's changes, and whatever the rerun changes besides.
+	if prev.Tonight != nil && prev.Tonight.AsOf == snap.AsOf {
+		ev.Changes = prev.Tonight.Changes.Merge(ev.Changes)
+	}
 	// A clearance finding, or a clearance notice still in force (a notice
 	// whose basis was rescinded leaves none behind), clears the provider:
 	// clearance is permanent.
@@ -106,7 +111,8 @@ func evaluate(ctx context.Context, b *night, book *rulebook.Book, snap *snapshot
 	ledger.Publish(res.Facts, ev.Ratings, ev.Notices, snap.AsOf, book)
 	ev.Departed = departed(res.Facts, ev.Notices)
 	ev.Ledger = &ledger.Ledger{Notices: ev.Notices, Scores: ledger.Record(prev.Scores, snap.AsOf, ev.Ratings),
-		Builds: ledger.RecordBuild(prev.Builds, ledger.Build{AsOf: snap.AsOf, ToolVersion: cfg.Version, RulebookVersion: book.Version})}
+		Tonight: &ledger.Tonight{AsOf: snap.AsOf, Changes: ev.Changes},
+		Builds:  ledger.RecordBuild(prev.Builds, ledger.Build{AsOf: snap.AsOf, ToolVersion: cfg.Version, RulebookVersion: book.Version})}
 	return ev, nil
 }
 

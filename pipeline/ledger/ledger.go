@@ -44,6 +44,9 @@ type Ledger struct {
 	Notices []model.Notice
 	Scores  []Score
 	Builds  []Build // by as-of date
+	// Tonight is what the last night changed (nil in ledgers kept before
+	// it was recorded, or rebuilt from the downloads).
+	Tonight *Tonight
 }
 
 // LastBuild is the as-of date of the ledger's latest build, or NoDate.
@@ -62,10 +65,34 @@ func (l *Ledger) Empty() bool { return len(l.Notices) == 0 && len(l.Scores) == 0
 
 // Changes says what a build did to the ledger.
 type Changes struct {
-	Issued    []string // notices for findings that had none (new offences)
-	Renewed   []string // notices that continue one whose period ended while the finding held
-	Expired   []string
-	Rescinded []string
+	Issued    []string `json:"issued"`  // notices for findings that had none (new offences)
+	Renewed   []string `json:"renewed"` // notices that continue one whose period ended while the finding held
+	Expired   []string `json:"expired"`
+	Rescinded []string `json:"rescinded"`
+}
+
+// Merge adds to c the changes of later that c does not hold: a rerun of a
+// night keeps what the night's first build changed.
+func (c Changes) Merge(later Changes) Changes {
+	union := func(a, b []string) []string {
+		out := slices.Clone(a)
+		for _, id := range b {
+			if !slices.Contains(out, id) {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	return Changes{Issued: union(c.Issued, later.Issued), Renewed: union(c.Renewed, later.Renewed),
+		Expired: union(c.Expired, later.Expired), Rescinded: union(c.Rescinded, later.Rescinded)}
+}
+
+// Tonight is what the builds of one as-of date changed in the ledger,
+// against the ledger of the build before that date: kept so that a rerun
+// of the night reports what the night changed, as its first build did.
+type Tonight struct {
+	AsOf    model.Date
+	Changes Changes
 }
 
 // Night is what one build brings to the ledger.

@@ -31,6 +31,7 @@ const (
 	NoticesFile = "notices.parquet"
 	ScoresFile  = "scores.parquet"
 	BuildsFile  = "builds.json"
+	TonightFile = "tonight.json"
 )
 
 var (
@@ -384,4 +385,31 @@ func writeRecord(w io.Writer, rec arrow.Record) error {
 		err = cerr
 	}
 	return err
+}
+
+// tonightJSON is Tonight as tonight.json keeps it.
+type tonightJSON struct {
+	AsOf    string  `json:"as_of"`
+	Changes Changes `json:"changes"`
+}
+
+// EncodeTonight writes what the last night changed as tonight.json keeps it.
+func EncodeTonight(t *Tonight) []byte {
+	out, _ := json.MarshalIndent(tonightJSON{AsOf: t.AsOf.String(), Changes: t.Changes}, "", "  ")
+	return append(out, '\n')
+}
+
+// ReadTonight reads tonight.json.
+func ReadTonight(b []byte, name string) (*Tonight, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var raw tonightJSON
+	if err := dec.Decode(&raw); err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrDamaged, name, err)
+	}
+	d, err := model.ParseDate(raw.AsOf)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: as_of: %v", ErrDamaged, name, err)
+	}
+	return &Tonight{AsOf: d, Changes: raw.Changes}, nil
 }

@@ -5,7 +5,7 @@
 //
 //	CURRENT          names the committed generation, e.g. "gen-000042"
 //	STAGED           names the generation a build staged, until it is committed or discarded
-//	gen-NNNNNN/      one generation: notices.parquet, scores.parquet, log.jsonl, builds.json, manifest.json
+//	gen-NNNNNN/      one generation: notices.parquet, scores.parquet, log.jsonl, tonight.json, builds.json, manifest.json
 //	LOCK             the holder's pid, while a build holds the directory
 //	quarantine.csv   by-products of a build, not part of the ledger
 //	changes.json
@@ -259,6 +259,13 @@ func (d *Dir) Ledger() (*ledger.Ledger, error) {
 	if l.Scores, err = readParquet(sp, func(f *os.File) ([]ledger.Score, error) { return ledger.ReadScores(f, sp) }); err != nil {
 		return nil, err
 	}
+	if b, err := os.ReadFile(filepath.Join(dir, ledger.TonightFile)); err == nil {
+		if l.Tonight, err = ledger.ReadTonight(b, filepath.Join(dir, ledger.TonightFile)); err != nil {
+			return nil, err
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w: %v", ledger.ErrDamaged, err)
+	}
 	b, err := os.ReadFile(bp)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -374,10 +381,17 @@ func (d *Dir) Stage(l *ledger.Ledger, log *record.Log) (*Stage, error) {
 		return nil, st.fail(fmt.Errorf("state %s: scores: %w", d.path, err))
 	}
 	lb := log.Bytes()
-	for _, f := range []struct {
+	files := []struct {
 		name string
 		b    []byte
-	}{{ledger.NoticesFile, nb.Bytes()}, {ledger.ScoresFile, sb.Bytes()}, {logFile, lb}} {
+	}{{ledger.NoticesFile, nb.Bytes()}, {ledger.ScoresFile, sb.Bytes()}, {logFile, lb}}
+	if l.Tonight != nil {
+		files = append(files, struct {
+			name string
+			b    []byte
+		}{ledger.TonightFile, ledger.EncodeTonight(l.Tonight)})
+	}
+	for _, f := range files {
 		if err := writeSynced(filepath.Join(dir, f.name), f.b); err != nil {
 			return nil, st.fail(fmt.Errorf("state %s: %w", d.path, err))
 		}
