@@ -128,6 +128,8 @@ func (w *world) pages(lang string) ([]page, error) {
 	}
 	desc = t("desc_changes")
 	add("changes/", "changes.html", t("nav_changes"), "changes", nil)
+	desc = t("desc_transparency")
+	add("transparency/", "transparency.html", t("nav_transparency"), "transparency", nil)
 	desc = t("desc_commitments")
 	add("commitments/", "commitments.html", t("nav_commitments"), "commitments", nil)
 	rules := w.rulePages()

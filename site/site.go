@@ -65,6 +65,8 @@ type Input struct {
 	// Tonight is what changed against the previous build (nil: nothing
 	// known, as in a build without a ledger).
 	Tonight *Tonight
+	// Transparency is the monthly enforcement figures (transparency.csv).
+	Transparency []TransparencyRow
 }
 
 // Departed is a provider the ledger holds notices for but tonight's export

@@ -127,7 +127,8 @@ func publish(ctx context.Context, b *night, paths *paths, sd *state.Dir, ev *Eva
 func writeTree(ctx context.Context, cfg *Config, dir string, ev *Evaluation, tonight *Changes, digest string) error {
 	dl := filepath.Join(dir, "downloads")
 	in := &report.Input{Book: ev.Book, AsOf: ev.Snap.AsOf, Facts: ev.Result.Facts, Ratings: ev.Ratings, Notices: ev.Notices,
-		Commitments: ev.Result.Commitments, Services: ev.Result.Services, History: ev.Ledger.Scores, Builds: ev.Ledger.Builds}
+		Commitments: ev.Result.Commitments, Services: ev.Result.Services, History: ev.Ledger.Scores, Builds: ev.Ledger.Builds,
+		Appeals: ev.Result.Appeals, Decisions: ev.Result.Decisions, Clock: ev.Snap.Clock()}
 	meta := report.Meta{AsOf: ev.Snap.AsOf.String(), Platform: ev.Snap.Platform, Tool: "disclose", ToolVersion: cfg.Version, RulebookVersion: ev.Book.Version}
 	start := time.Now()
 	// The inputs are hashed for the manifest while the downloads that do
@@ -165,7 +166,8 @@ func writeTree(ctx context.Context, cfg *Config, dir string, ev *Evaluation, ton
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("interrupted before the site was swapped in: %w", err)
 	}
-	return writeSite(dir, cfg, ev, tonight, outs, sums, dict)
+	tr := report.TransparencyTable(in)
+	return writeSite(dir, cfg, ev, tonight, tr, outs, sums, dict)
 }
 
 // writeLog writes the rule book and the log of notices into the
@@ -214,7 +216,7 @@ func logOrigin(cfg *Config, ev *Evaluation) string {
 // writeSite renders the public pages into dir, after the downloads, whose
 // files the downloads page lists with their sizes and checksums, and whose
 // columns with the dictionary.
-func writeSite(dir string, cfg *Config, ev *Evaluation, tonight *Changes, outs []report.Output, sums []report.FileSum, dict []report.Entry) error {
+func writeSite(dir string, cfg *Config, ev *Evaluation, tonight *Changes, tr *report.Table, outs []report.Output, sums []report.FileSum, dict []report.Entry) error {
 	byName := map[string]report.FileSum{}
 	for _, s := range sums {
 		byName[s.Path] = s
@@ -232,6 +234,17 @@ func writeSite(dir string, cfg *Config, ev *Evaluation, tonight *Changes, outs [
 	}
 	if tonight != nil {
 		in.Tonight = tonight.site()
+	}
+	if tr != nil {
+		for _, r := range tr.Rows {
+			med := ""
+			if !r[11].Null {
+				med = report.Text(tr.Cols[11], r[11])
+			}
+			in.Transparency = append(in.Transparency, site.TransparencyRow{Month: r[0].S, RuleID: r[1].S, Measure: r[2].S, Origin: r[3].S,
+				Issued: r[4].I, Renewed: r[5].I, Expired: r[6].I, Rescinded: r[7].I, AppealsReceived: r[8].I, AppealsDecided: r[9].I,
+				AppealsOverturned: r[10].I, MedianDays: med})
+		}
 	}
 	for _, e := range dict {
 		in.Dictionary = append(in.Dictionary, site.Column(e))

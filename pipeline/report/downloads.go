@@ -51,12 +51,13 @@ func Downloads(dir string, in *Input, meta Meta, manifest func() (*Manifest, err
 	sum := Summarise(in)
 	all := append(tabs, sum.Table())
 	hist := HistoryTable(in)
-	for _, t := range append(all, hist) {
+	tr := TransparencyTable(in)
+	for _, t := range append(all, hist, tr) {
 		if err := w.fill(t, p); err != nil {
 			return fail(err)
 		}
 	}
-	dict, err := w.dictionary(append(all, hist), p)
+	dict, err := w.dictionary(append(all, hist, tr), p)
 	if err != nil {
 		return fail(err)
 	}
@@ -109,13 +110,16 @@ func Downloads(dir string, in *Input, meta Meta, manifest func() (*Manifest, err
 	if err := WriteReleases(filepath.Join(dir, "releases.json"), in.Builds, in.AsOf); err != nil {
 		return fail(err)
 	}
+	if err := WriteCSV(filepath.Join(dir, "transparency.csv"), tr); err != nil {
+		return fail(err)
+	}
 	for _, f := range []struct {
 		name string
 		rows int64
 		key  string
 		t    *Table
 	}{{"history.csv", int64(len(hist.Rows)), "csv", hist}, {"history.parquet", int64(len(hist.Rows)), "parquet", hist},
-		{"releases.json", int64(len(in.Builds)), "releases", nil}} {
+		{"releases.json", int64(len(in.Builds)), "releases", nil}, {"transparency.csv", int64(len(tr.Rows)), "csv", tr}} {
 		o, err := out(f.name, f.rows, f.key, f.t)
 		if err != nil {
 			return fail(err)

@@ -14,9 +14,10 @@ const SummaryMonths = 12
 // Summary is the monthly figures by provider category: notices issued in
 // the month, and violations (with their points) that count from it.
 type Summary struct {
-	Months     []string // "YYYY-MM", oldest first
-	Categories []string // category codes
-	Notices    [][]int64
+	Months     []string  // "YYYY-MM", oldest first
+	Categories []string  // category codes
+	Notices    [][]int64 // new notices (new offences)
+	Renewed    [][]int64 // renewals: a breach going on past its notice's period
 	Violations [][]int64
 	Points     [][]int64
 }
@@ -30,10 +31,12 @@ func (s *Summary) Table() *Table {
 		{Name: "notices_issued", Kind: KInt},
 		{Name: "violations", Kind: KInt},
 		{Name: "points", Kind: KInt},
+		{Name: "notices_renewed", Kind: KInt},
 	}}
 	for m := range s.Months {
 		for c := range s.Categories {
-			t.Rows = append(t.Rows, []Value{txt(s.Months[m]), txt(s.Categories[c]), num(s.Notices[m][c]), num(s.Violations[m][c]), num(s.Points[m][c])})
+			t.Rows = append(t.Rows, []Value{txt(s.Months[m]), txt(s.Categories[c]), num(s.Notices[m][c]), num(s.Violations[m][c]),
+				num(s.Points[m][c]), num(s.Renewed[m][c])})
 		}
 	}
 	return t
@@ -61,7 +64,7 @@ func Summarise(in *Input) *Summary {
 		}
 		return g
 	}
-	s.Notices, s.Violations, s.Points = grid(), grid(), grid()
+	s.Notices, s.Renewed, s.Violations, s.Points = grid(), grid(), grid(), grid()
 	category := map[string]int{}
 	for _, f := range in.Facts {
 		category[f.Provider.ID] = cat[f.Provider.Category]
@@ -72,8 +75,15 @@ func Summarise(in *Input) *Summary {
 	}
 	for _, n := range in.Notices {
 		c, known := category[n.ProviderID]
+		if k, ok := cat[n.ProviderCategory]; ok {
+			c, known = k, true // as issued: also a provider missing from tonight's export
+		}
 		if m, ok := month(n.IssuedOn); ok && known {
-			s.Notices[m][c]++
+			if n.Continues != "" {
+				s.Renewed[m][c]++
+			} else {
+				s.Notices[m][c]++
+			}
 		}
 	}
 	for _, f := range in.Facts {

@@ -130,6 +130,9 @@ type Input struct {
 	History     []ledger.Score // every build's scores in the ledger, this one's included
 	Builds      []ledger.Build // every build in the ledger, by as-of date
 	Services    []model.Service
+	Appeals     []model.Appeal   // every valid appeal
+	Decisions   []model.Decision // every valid staff decision, what appeals on decisions were about
+	Clock       *model.Clock     // the snapshot's zone: appeals' local dates
 	// Content is the content tree (dictionary.json, licence.json); nil
 	// means the embedded one.
 	Content fs.FS

@@ -109,7 +109,7 @@ func TestDictionaryWords(t *testing.T) {
 	}
 
 	in := smallInput(book)
-	all := append(tables(in, w), Summarise(in).Table(), HistoryTable(in))
+	all := append(tables(in, w), Summarise(in).Table(), HistoryTable(in), TransparencyTable(in))
 	for _, tab := range all {
 		used := map[string]bool{}
 		for _, c := range tab.Cols {

@@ -338,7 +338,10 @@ func (e *Evaluator) Complaint(c *model.Complaint) {
 // Decision keeps a staff decision; whether it counts depends on appeals.
 func (e *Evaluator) Decision(d *model.Decision) {
 	if a := e.acc(d.ProviderID); a != nil {
-		a.decisions = append(a.decisions, *d)
+		// Clone: a string read from Parquet may share its batch's buffer.
+		a.decisions = append(a.decisions, model.Decision{ID: strings.Clone(d.ID), ProviderID: strings.Clone(d.ProviderID),
+			RuleID: strings.Clone(d.RuleID), DecidedAt: d.DecidedAt, Measure: strings.Clone(d.Measure), Points: d.Points,
+			Deduction: d.Deduction, Facts: strings.Clone(d.Facts)})
 	}
 }
 

@@ -24,6 +24,9 @@ type Result struct {
 	// Appeals are every valid appeal, whatever its outcome, by subject
 	// (kind, id), then filing time and id.
 	Appeals []model.Appeal
+	// Decisions are every valid staff decision, overturned or not, by id:
+	// what an appeal on a decision was about.
+	Decisions []model.Decision
 }
 
 // Finish computes every provider's findings once all rows have been seen.
@@ -37,6 +40,7 @@ func (e *Evaluator) Finish() *Result {
 		res.Overturned[key] = d
 	}
 	for _, a := range e.providers {
+		res.Decisions = append(res.Decisions, a.decisions...)
 		a.settle()
 		res.Findings = append(res.Findings, e.provider(a)...)
 		res.Facts = append(res.Facts, &a.facts)
@@ -46,6 +50,7 @@ func (e *Evaluator) Finish() *Result {
 		return cmp.Or(strings.Compare(a.ProviderID, b.ProviderID), strings.Compare(a.RuleID, b.RuleID),
 			strings.Compare(a.Measure, b.Measure), strings.Compare(a.Key, b.Key))
 	})
+	slices.SortFunc(res.Decisions, func(a, b model.Decision) int { return strings.Compare(a.ID, b.ID) })
 	res.Appeals = slices.Clone(e.all)
 	slices.SortFunc(res.Appeals, func(a, b model.Appeal) int {
 		return cmp.Or(strings.Compare(a.SubjectKind, b.SubjectKind), strings.Compare(a.SubjectID, b.SubjectID),

@@ -24,6 +24,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/disclose-project/disclose/pipeline/ledger"
@@ -90,6 +91,7 @@ func Run(opt Options) (*Result, error) {
 	checkFormats(cur, res)
 	checkRatings(cur, res)
 	checkNotices(cur, res)
+	checkTransparency(cur, res)
 	tree := checkLog(cur, res)
 	if opt.PublicKey != "" {
 		res.Checkpoint = true
@@ -485,6 +487,70 @@ func dateOr(d model.Date) string {
 		return "(permanent)"
 	}
 	return d.String()
+}
+
+// checkTransparency wants the monthly figures' notices issued and renewed
+// to add up to the notices published, month by month, rule by rule.
+func checkTransparency(f *folder, res *Result) {
+	rows, err := readCSV(filepath.Join(f.dir, "transparency.csv"))
+	if err != nil {
+		res.add("file transparency.csv", "%v", err)
+		return
+	}
+	if len(rows) == 0 {
+		res.add("file transparency.csv", "empty")
+		return
+	}
+	idx := map[string]int{}
+	for i, h := range rows[0] {
+		idx[h] = i
+	}
+	for _, h := range []string{"month", "rule_id", "measure", "origin", "issued", "renewed"} {
+		if _, ok := idx[h]; !ok {
+			res.add("file transparency.csv", "no column %s", h)
+			return
+		}
+	}
+	type key struct{ month, rule, measure, origin string }
+	want := map[key][2]int64{}
+	for i := range f.notices {
+		n := &f.notices[i]
+		k := key{n.IssuedOn.String()[:7], n.RuleID, n.Measure, n.Origin}
+		c := want[k]
+		if n.Continues == "" {
+			c[0]++
+		} else {
+			c[1]++
+		}
+		want[k] = c
+	}
+	got := map[key][2]int64{}
+	for _, r := range rows[1:] {
+		if len(r) < len(rows[0]) {
+			res.add("file transparency.csv", "a row of %d cells", len(r))
+			return
+		}
+		k := key{r[idx["month"]], r[idx["rule_id"]], r[idx["measure"]], r[idx["origin"]]}
+		is, err1 := strconv.ParseInt(r[idx["issued"]], 10, 64)
+		re, err2 := strconv.ParseInt(r[idx["renewed"]], 10, 64)
+		if err1 != nil || err2 != nil {
+			res.add("file transparency.csv", "%v: issued %q, renewed %q", k, r[idx["issued"]], r[idx["renewed"]])
+			return
+		}
+		c := got[k]
+		got[k] = [2]int64{c[0] + is, c[1] + re}
+	}
+	for k, w := range want {
+		if got[k] != w {
+			res.add("file transparency.csv", "%s %s %s %s: %d issued and %d renewed, but notices.parquet has %d and %d",
+				k.month, k.rule, k.measure, k.origin, got[k][0], got[k][1], w[0], w[1])
+		}
+	}
+	for k, g := range got {
+		if _, ok := want[k]; !ok && (g[0] != 0 || g[1] != 0) {
+			res.add("file transparency.csv", "%s %s %s %s: %d issued and %d renewed, but notices.parquet has none", k.month, k.rule, k.measure, k.origin, g[0], g[1])
+		}
+	}
 }
 
 // checkLog wants the log to account for every notice: one issued entry
