@@ -160,7 +160,11 @@ func (w *world) pages(lang string) ([]page, error) {
 		add(tp.name+"/", tp.tmpl, t("nav_"+tp.name), tp.nav, &TextPage{Body: body, Name: tp.name})
 	}
 	desc = t("desc_downloads")
-	add("downloads/", "downloads.html", t("nav_downloads"), "downloads", nil)
+	check, err := w.markdown(lang, "check")
+	if err != nil {
+		return nil, err
+	}
+	add("downloads/", "downloads.html", t("nav_downloads"), "downloads", &TextPage{Body: check, Name: "check"})
 	desc = t("not_found_text")
 	add("404.html", "404.html", t("not_found"), "", nil)
 	feed, err := w.feed(lang)
