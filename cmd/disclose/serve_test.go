@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -58,4 +59,101 @@ func TestServe(t *testing.T) {
 			t.Errorf("GET %s: %s %q %q, want %s %q %q", tc.path, resp.Status, resp.Header.Get("Content-Type"), body, tc.status, tc.ctype, tc.body)
 		}
 	}
+}
+
+// TestServeStaysOnSite asks for folders under names that a careless
+// redirect would send to another host.
+func TestServeStaysOnSite(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"index.html", "404.html", "providers/index.html"} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(name), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h, err := siteHandler(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"//evil.example/..", "//evil.example/../providers", "/providers", `/\evil.example/../providers`} {
+		req := httptest.NewRequest(http.MethodGet, "http://127.0.0.1"+path, nil)
+		req.URL.Path = path
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		loc := rec.Header().Get("Location")
+		if rec.Code == http.StatusMovedPermanently && (!strings.HasPrefix(loc, "/") || strings.HasPrefix(loc, "//") || strings.HasPrefix(loc, `/\`)) {
+			t.Errorf("GET %s redirects to %q, off the site", path, loc)
+		}
+	}
+}
+
+// TestServeFollowsRebuilds starts the preview server, rebuilds the site
+// under it, and wants the new site served, not the removed one.
+func TestServeFollowsRebuilds(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "public")
+	if code, msg := runCLI(t, "build", "--snapshot", "../../data/sample", "--out", out, "--quiet", "--as-of", "2025-06-29", "--max-reject", "100%"); code != 0 {
+		t.Fatalf("first build: exit %d: %s", code, msg)
+	}
+	h, err := siteHandler(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	get := func() string {
+		resp, err := http.Get(srv.URL + "/downloads/manifest.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.Status + " " + string(b)
+	}
+	if first := get(); !strings.Contains(first, `"as_of": "2025-06-29"`) {
+		t.Fatalf("before the rebuild: %.80s", first)
+	}
+	if code, msg := runCLI(t, "build", "--snapshot", "../../data/sample", "--out", out, "--quiet", "--max-reject", "100%"); code != 0 {
+		t.Fatalf("rebuild: exit %d: %s", code, msg)
+	}
+	if after := get(); !strings.HasPrefix(after, "200") || !strings.Contains(after, `"as_of": "2025-06-30"`) {
+		t.Errorf("after the rebuild the server answers %.80s", after)
+	}
+}
+
+// TestModes builds under a umask that would keep everyone else out: the
+// published tree is 0644 files and 0755 folders all the same.
+func TestModes(t *testing.T) {
+	old := syscall.Umask(0o077)
+	defer syscall.Umask(old)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "public")
+	if code, msg := runCLI(t, "build", "--snapshot", "../../data/sample", "--out", out, "--quiet"); code != 0 {
+		t.Fatalf("build: exit %d: %s", code, msg)
+	}
+	n := 0
+	filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		want := os.FileMode(0o644)
+		if d.IsDir() {
+			want = 0o755
+		}
+		if info.Mode().Perm() != want && n < 5 {
+			t.Errorf("%s: mode %v, want %v", p, info.Mode().Perm(), want)
+			n++
+		}
+		return nil
+	})
 }
