@@ -138,7 +138,7 @@ func TestModes(t *testing.T) {
 		t.Fatalf("build: exit %d: %s", code, msg)
 	}
 	n := 0
-	filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -156,4 +156,7 @@ func TestModes(t *testing.T) {
 		}
 		return nil
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
