@@ -286,7 +286,7 @@ func decodeColumns(b *Batch, t *Table, src Source, want []bool, idx []int, fen [
 				v.Present = true
 				v.reset(b.Len, col.Type)
 				for i := 0; i < b.Len; i++ {
-					setText(v, i, col, fen[c], pv, clock)
+					setText(v, i, col, fen[c], pv, clock, 0)
 				}
 			}
 			continue
@@ -440,7 +440,7 @@ func decodeArrow(v *Vec, col model.Column, arr arrow.Array, fen bool, clock *mod
 				v.State[i] = Null
 				continue
 			}
-			setText(v, i, col, fen, str(i), clock)
+			setText(v, i, col, fen, str(i), clock, 0)
 		}
 		return nil
 	}

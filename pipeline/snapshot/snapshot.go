@@ -68,8 +68,9 @@ type Snapshot struct {
 
 	books map[string]*workbook // open workbooks, by path; see Close
 	// viaArrow reads every Parquet file through arrow records, never
-	// directly (for tests that compare the two readers).
-	viaArrow bool
+	// directly, and viaExcelize every sheet through excelize, never with
+	// the sheet reader (for tests that compare the two readers).
+	viaArrow, viaExcelize bool
 }
 
 // RowCount returns a table's row count from its Parquet files' metadata,
