@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -35,6 +36,15 @@ func (p *parquetFile) Close() { p.pf.Close() }
 
 func openParquet(path string) (p *parquetFile, err error) {
 	return openParquetWith(func(opt file.ReadOption) (*file.Reader, error) { return file.OpenParquetFile(path, false, opt) })
+}
+
+// parquet opens a Parquet file of the snapshot, by its path in the
+// snapshot (from memory, for a snapshot a test holds there).
+func (s *Snapshot) parquet(name string) (*parquetFile, error) {
+	if b, ok := s.mem[name]; ok {
+		return openParquetWith(func(opt file.ReadOption) (*file.Reader, error) { return file.NewParquetReader(bytes.NewReader(b), opt) })
+	}
+	return openParquet(filepath.Join(s.Dir, name))
 }
 
 func openParquetWith(open func(file.ReadOption) (*file.Reader, error)) (p *parquetFile, err error) {
@@ -107,7 +117,7 @@ func nested(t arrow.DataType) bool {
 }
 
 func (s *Snapshot) parquetHeader(src Source) ([]string, error) {
-	p, err := openParquet(filepath.Join(s.Dir, src.Path))
+	p, err := s.parquet(src.Path)
 	if err != nil {
 		return nil, snapErr("%s: %v", src.Path, err)
 	}
@@ -126,7 +136,7 @@ func (p *parquetFile) header() []string {
 }
 
 func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want []bool, fn func(*Batch) error) (err error) {
-	p, err := openParquet(filepath.Join(s.Dir, src.Path))
+	p, err := s.parquet(src.Path)
 	if err != nil {
 		return snapErr("%s: %v", src.Path, err)
 	}

@@ -72,6 +72,8 @@ type Snapshot struct {
 	// directly, and viaExcelize every sheet through excelize, never with
 	// the sheet reader (for tests that compare the two readers).
 	viaArrow, viaExcelize bool
+	// mem holds files by path, for a snapshot a test holds in memory.
+	mem map[string][]byte
 }
 
 // RowCount returns a table's row count from its Parquet files' metadata,
@@ -86,7 +88,7 @@ func (s *Snapshot) RowCount(name string) int64 {
 		if src.Sheet != "" {
 			return 0
 		}
-		p, err := openParquet(filepath.Join(s.Dir, src.Path))
+		p, err := s.parquet(src.Path)
 		if err != nil {
 			return 0
 		}

@@ -163,7 +163,13 @@ func (s *Snapshot) book(name string) (*workbook, error) {
 	if w, ok := s.books[name]; ok {
 		return w, nil
 	}
-	w, err := openWorkbook(filepath.Join(s.Dir, name))
+	var w *workbook
+	var err error
+	if b, ok := s.mem[name]; ok {
+		w, err = openWorkbookBytes(b)
+	} else {
+		w, err = openWorkbook(filepath.Join(s.Dir, name))
+	}
 	if err != nil {
 		return nil, err
 	}
