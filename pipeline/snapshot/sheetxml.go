@@ -607,7 +607,9 @@ func (x *xmlScan) startTag(name string) (self, ok bool) {
 		}
 		attr := x.data[start:x.pos]
 		x.skipSpace()
-		if len(attr) == 0 || x.pos+1 >= len(x.data) || x.data[x.pos] != '=' {
+		// A name starts with a letter, '_' or ':', as encoding/xml (so
+		// excelize) wants: an attribute "9" ends excelize's reading.
+		if len(attr) == 0 || !isNameStart(attr[0]) || x.pos+1 >= len(x.data) || x.data[x.pos] != '=' {
 			return false, false
 		}
 		x.pos++
@@ -630,6 +632,10 @@ func (x *xmlScan) startTag(name string) (self, ok bool) {
 		}
 		x.attrs = append(x.attrs, xmlAttr{attr, raw})
 	}
+}
+
+func isNameStart(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == ':'
 }
 
 func isNameByte(c byte) bool {

@@ -219,6 +219,7 @@ func TestSheetReaderForms(t *testing.T) {
 		{"bad style", header + `<row r="2"><c r="A2" s="x"><v>1</v></c><c r="B2"><v>2</v></c></row>`, sst, false},
 		{"lower-case reference", header + `<row r="2"><c r="b2"><v>1</v></c></row>`, sst, false},
 		{"a prologue of invalid UTF-8", "<worksheet xmlns=\"x\xde\"><sheetData>" + header + `<row r="2"><c r="A2"><v>1</v></c></row></sheetData></worksheet>`, sst, false},
+		{"an attribute whose name starts with a digit", header + `<row r="2"><c 9="A2"><v>1</v></c></row>`, sst, false},
 		{"a prologue cut short", `<worksheet xmlns="x"><sheetPr <sheetData>` + header + `</sheetData></worksheet>`, sst, false},
 	}
 	for _, tc := range cases {
