@@ -116,6 +116,7 @@ func (w *world) changesFeed(lang string) ([]byte, error) {
 		if c.Provider != nil {
 			name = fm["pname"].(func(*model.Provider) string)(c.Provider.F.Provider)
 		}
+		name = isolate(name)
 		var title, url string
 		switch c.Kind {
 		case "grade":

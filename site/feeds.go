@@ -81,7 +81,7 @@ func (w *world) feed(lang string) ([]byte, error) {
 			facts = n.FactsEn
 		}
 		url := prefix + "notices/" + Slug(n.ID) + "/"
-		title := fmt.Sprintf("%s · %s · %s", name, rulename(n.RuleID), measure(n.Measure))
+		title := fmt.Sprintf("%s · %s · %s", isolate(name), rulename(n.RuleID), measure(n.Measure))
 		if n.Continues != "" {
 			// A renewal is the same breach going on, not a new offence.
 			title += " · " + fmt.Sprintf(t("renewal_of"), n.Continues)
@@ -91,7 +91,7 @@ func (w *world) feed(lang string) ([]byte, error) {
 			ID:      w.feedID(url),
 			Updated: w.stamp(n.IssuedOn),
 			Link:    []atomLink{{Href: w.abs(url), Rel: "alternate", Type: "text/html"}},
-			Summary: atomText{Type: "text", Body: fmt.Sprintf("%s %s: %s (%s)", n.ID, n.IssuedOn, facts, t("status_"+n.Status))},
+			Summary: atomText{Type: "text", Body: fmt.Sprintf("%s %s: %s (%s)", n.ID, n.IssuedOn, isolate(facts), t("status_"+n.Status))},
 		})
 	}
 	var buf bytes.Buffer
@@ -104,6 +104,12 @@ func (w *world) feed(lang string) ([]byte, error) {
 	buf.WriteString("\n")
 	return buf.Bytes(), nil
 }
+
+// isolate wraps the export's text for a feed's plain text, as <bdi> does on
+// a page: between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE, so that
+// a right-to-left mark or override in a name cannot reorder the words
+// around it.
+func isolate(s string) string { return "\u2068" + s + "\u2069" }
 
 // feedID is a permanent IRI for a page: its URL when the base URL is known,
 // else a tag URI that does not depend on where the site is hosted.

@@ -67,6 +67,12 @@ type Column struct {
 	Type     Type
 	Required bool
 	Enum     *Enum
+	// Max is the largest value of an int or number column (see Bounds).
+	Max int64
+	// Private marks a column that is never published (a merchant id, a
+	// complaint's summary): its text is read as it is, without the checks
+	// of text that reaches the register.
+	Private bool
 }
 
 // Table describes one table of the snapshot.
@@ -191,7 +197,7 @@ func Tables() []*Table {
 			{Name: "provider_id", Type: TypeID, Required: true},
 			{Name: "service_id", Type: TypeID},
 			{Name: "kind", Type: TypeEnum, Required: true, Enum: CommitmentKindEnum},
-			{Name: "target", Type: TypeNumber, Required: true},
+			{Name: "target", Type: TypeNumber, Required: true, Max: MaxTarget},
 			{Name: "effective_from", Type: TypeDate, Required: true},
 			{Name: "effective_to", Type: TypeDate},
 			{Name: "text", Type: TypeText},
@@ -204,7 +210,7 @@ func Tables() []*Table {
 			{Name: "order_id", Type: TypeID, Required: true},
 			{Name: "provider_id", Type: TypeID, Required: true},
 			{Name: "service_id", Type: TypeID, Required: true},
-			{Name: "merchant_id", Type: TypeID},
+			{Name: "merchant_id", Type: TypeID, Private: true},
 			{Name: "ordered_at", Type: TypeTime, Required: true},
 			{Name: "amount", Type: TypeMoney, Required: true},
 			{Name: "promised_by", Type: TypeTime},
@@ -227,7 +233,7 @@ func Tables() []*Table {
 			{Name: "category", Type: TypeEnum, Required: true, Enum: ComplaintCategoryEnum},
 			{Name: "status", Type: TypeEnum, Required: true, Enum: ComplaintStatusEnum},
 			{Name: "decided_at", Type: TypeTime},
-			{Name: "summary", Type: TypeText},
+			{Name: "summary", Type: TypeText, Private: true},
 		}},
 		{Name: TDecisions, Key: "decision_id", Optional: true, Columns: []Column{
 			{Name: "decision_id", Type: TypeID, Required: true},
@@ -235,7 +241,7 @@ func Tables() []*Table {
 			{Name: "rule_id", Type: TypeID, Required: true},
 			{Name: "decided_at", Type: TypeTime, Required: true},
 			{Name: "measure", Type: TypeEnum, Required: true, Enum: MeasureEnum},
-			{Name: "points", Type: TypeInt},
+			{Name: "points", Type: TypeInt, Max: MaxPoints},
 			{Name: "deduction", Type: TypeMoney},
 			{Name: "facts", Type: TypeText},
 		}},

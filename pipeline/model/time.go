@@ -35,7 +35,7 @@ func DateOf(y int, m time.Month, d int) Date {
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse("2006-01-02", s)
 	if err != nil {
-		return 0, fmt.Errorf("date %q: want YYYY-MM-DD", s)
+		return 0, fmt.Errorf("date %s: want YYYY-MM-DD", Clip(s))
 	}
 	return Date(t.Unix() / 86400), nil
 }

@@ -419,7 +419,7 @@ func decodeLeaf(v *Vec, col model.Column, lf leaf, lv *leafValues, fen bool, clo
 	case leafString:
 		for i := 0; i < n; i++ {
 			if lv.valid[i] {
-				setText(v, i, col, fen, lv.str[i], clock)
+				setText(v, i, col, fen, lv.str[i], clock, 0)
 			}
 		}
 	case leafInt:

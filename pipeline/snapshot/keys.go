@@ -3,7 +3,6 @@ package snapshot
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"unsafe"
 
 	"github.com/apache/arrow/go/v17/parquet"
@@ -79,7 +78,7 @@ func (s *Snapshot) parquetKeys(ctx context.Context, t *Table, src Source, c int,
 	if s.viaArrow {
 		return false, nil
 	}
-	p, err := openParquet(filepath.Join(s.Dir, src.Path))
+	p, err := s.parquet(src.Path)
 	if err != nil {
 		return false, nil
 	}

@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -34,6 +35,19 @@ type parquetFile struct {
 func (p *parquetFile) Close() { p.pf.Close() }
 
 func openParquet(path string) (p *parquetFile, err error) {
+	return openParquetWith(func(opt file.ReadOption) (*file.Reader, error) { return file.OpenParquetFile(path, false, opt) })
+}
+
+// parquet opens a Parquet file of the snapshot, by its path in the
+// snapshot (from memory, for a snapshot a test holds there).
+func (s *Snapshot) parquet(name string) (*parquetFile, error) {
+	if b, ok := s.mem[name]; ok {
+		return openParquetWith(func(opt file.ReadOption) (*file.Reader, error) { return file.NewParquetReader(bytes.NewReader(b), opt) })
+	}
+	return openParquet(filepath.Join(s.Dir, name))
+}
+
+func openParquetWith(open func(file.ReadOption) (*file.Reader, error)) (p *parquetFile, err error) {
 	defer func() { // arrow can panic on corrupt metadata: make it an error
 		if r := recover(); r != nil {
 			p, err = nil, fmt.Errorf("corrupt Parquet file: %v", r)
@@ -44,9 +58,23 @@ func openParquet(path string) (p *parquetFile, err error) {
 	props := parquet.NewReaderProperties(memory.DefaultAllocator)
 	props.BufferedStreamEnabled = true
 	props.BufferSize = 1 << 20
-	pf, err := file.OpenParquetFile(path, false, file.WithReadProps(props))
+	pf, err := open(file.WithReadProps(props))
 	if err != nil {
 		return nil, err
+	}
+	// The Parquet schema is what the file holds; the arrow schema that
+	// arrow's writers store beside it ("ARROW:schema") only repeats it in
+	// arrow's terms, and arrow's reader trusts its lengths: a corrupt one
+	// of a few hundred bytes has it allocate gigabytes. It is not read.
+	if md := pf.MetaData(); md.FileMetaData != nil {
+		kvs := md.FileMetaData.KeyValueMetadata
+		keep := kvs[:0:0]
+		for _, kv := range kvs {
+			if kv != nil && kv.Key != "ARROW:schema" {
+				keep = append(keep, kv)
+			}
+		}
+		md.FileMetaData.KeyValueMetadata = keep
 	}
 	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: parquetBatch}, memory.DefaultAllocator)
 	if err != nil {
@@ -64,6 +92,19 @@ func openParquet(path string) (p *parquetFile, err error) {
 			return nil, fmt.Errorf("column %s: nested type %s is not supported", f.Name, f.Type)
 		}
 	}
+	// Every column chunk's metadata is read here, where a panic of
+	// arrow's over a corrupt one becomes an error: arrow reads them again
+	// on goroutines of its own, where it would end the process.
+	md := pf.MetaData()
+	for rg := range pf.NumRowGroups() {
+		g := md.RowGroup(rg)
+		for j := range md.Schema.NumColumns() {
+			if _, err := g.ColumnChunk(j); err != nil {
+				pf.Close()
+				return nil, fmt.Errorf("row group %d: column %d: %v", rg, j, err)
+			}
+		}
+	}
 	return &parquetFile{pf: pf, fr: fr, schema: sc}, nil
 }
 
@@ -76,7 +117,7 @@ func nested(t arrow.DataType) bool {
 }
 
 func (s *Snapshot) parquetHeader(src Source) ([]string, error) {
-	p, err := openParquet(filepath.Join(s.Dir, src.Path))
+	p, err := s.parquet(src.Path)
 	if err != nil {
 		return nil, snapErr("%s: %v", src.Path, err)
 	}
@@ -95,7 +136,7 @@ func (p *parquetFile) header() []string {
 }
 
 func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want []bool, fn func(*Batch) error) (err error) {
-	p, err := openParquet(filepath.Join(s.Dir, src.Path))
+	p, err := s.parquet(src.Path)
 	if err != nil {
 		return snapErr("%s: %v", src.Path, err)
 	}
@@ -286,7 +327,7 @@ func decodeColumns(b *Batch, t *Table, src Source, want []bool, idx []int, fen [
 				v.Present = true
 				v.reset(b.Len, col.Type)
 				for i := 0; i < b.Len; i++ {
-					setText(v, i, col, fen[c], pv, clock)
+					setText(v, i, col, fen[c], pv, clock, 0)
 				}
 			}
 			continue
@@ -359,10 +400,16 @@ func compatible(col model.Column, dt arrow.DataType, fen bool) error {
 	case model.TypeDate:
 		ok = id == arrow.DATE32 || id == arrow.DATE64 || id == arrow.TIMESTAMP
 	case model.TypeTime:
-		ok = id == arrow.TIMESTAMP || id == arrow.DATE32 || id == arrow.DATE64
+		// A DATE is not a time: it would put every event at midnight.
+		ok = id == arrow.TIMESTAMP
 	}
 	if !ok {
 		return fmt.Errorf("want %s, got %s", wantName(col.Type, fen), dt)
+	}
+	if d, isDec := dt.(arrow.DecimalType); isDec && (d.GetScale() < 0 || d.GetScale() > d.GetPrecision() || d.GetPrecision() > 76) {
+		// The Parquet format allows none of these, and a value's cost
+		// would grow with the scale.
+		return fmt.Errorf("%s: the scale must lie between 0 and the precision (at most 76)", dt)
 	}
 	return nil
 }
@@ -440,7 +487,7 @@ func decodeArrow(v *Vec, col model.Column, arr arrow.Array, fen bool, clock *mod
 				v.State[i] = Null
 				continue
 			}
-			setText(v, i, col, fen, str(i), clock)
+			setText(v, i, col, fen, str(i), clock, 0)
 		}
 		return nil
 	}
@@ -450,8 +497,13 @@ func decodeArrow(v *Vec, col model.Column, arr arrow.Array, fen bool, clock *mod
 		}
 	}
 	if isInt(arr.DataType().ID()) {
-		if _, u := arr.(*array.Uint64); !u || (col.Type != model.TypeInt && col.Type != model.TypeNumber) {
+		u, isU := arr.(*array.Uint64)
+		switch {
+		case !isU:
 			setInts(v, col, fen, intGetter(arr))
+			return nil
+		case col.Type != model.TypeInt && col.Type != model.TypeNumber:
+			setUints(v, col, fen, u)
 			return nil
 		}
 	}
@@ -507,6 +559,28 @@ func setInts(v *Vec, col model.Column, fen bool, get func(int) int64) {
 			}
 		}
 	}
+}
+
+// setUints decodes the valid rows of a UINT64 column of any type but int
+// and number (which decodeNumeric reads exactly). An id or a text gets the
+// value's decimal digits, whatever its size; in any other column a value
+// above 2^63-1 is out of range, so not of the column's type (it must not
+// wrap to a negative number: two large ids would become one).
+func setUints(v *Vec, col model.Column, fen bool, a *array.Uint64) {
+	if col.Type == model.TypeID || col.Type == model.TypeText {
+		for i := range v.State {
+			if v.State[i] == OK {
+				v.Str[i] = strconv.FormatUint(a.Value(i), 10)
+			}
+		}
+		return
+	}
+	for i := range v.State {
+		if v.State[i] == OK && a.Value(i) > math.MaxInt64 {
+			v.State[i] = Bad
+		}
+	}
+	setInts(v, col, fen, func(i int) int64 { return int64(a.Value(i)) })
 }
 
 // setFloats decodes the valid rows of a DOUBLE column of type number or
@@ -621,12 +695,9 @@ func intGetter(arr arrow.Array) func(int) int64 {
 	case *array.Uint32:
 		return func(i int) int64 { return int64(a.Value(i)) }
 	case *array.Uint64:
-		return func(i int) int64 {
-			if a.Value(i) > math.MaxInt64 {
-				return -1
-			}
-			return int64(a.Value(i))
-		}
+		// Only for values an int64 holds: setUints and decodeNumeric read
+		// the others.
+		return func(i int) int64 { return int64(a.Value(i)) }
 	}
 	return func(int) int64 { return 0 }
 }

@@ -37,14 +37,14 @@ func logicalOrders() []order {
 	}
 }
 
-func writeParquet(t *testing.T, path string, fields []arrow.Field, codec compress.Compression, fill func(b *array.RecordBuilder)) {
+func writeParquet(t testing.TB, path string, fields []arrow.Field, codec compress.Compression, fill func(b *array.RecordBuilder)) {
 	t.Helper()
 	writeRecord(t, path, fields, parquet.NewWriterProperties(parquet.WithCompression(codec)), fill)
 }
 
 // writeRecord writes one record, filled by fill, to a Parquet file with
 // the writer properties given.
-func writeRecord(t *testing.T, path string, fields []arrow.Field, props *parquet.WriterProperties, fill func(b *array.RecordBuilder)) {
+func writeRecord(t testing.TB, path string, fields []arrow.Field, props *parquet.WriterProperties, fill func(b *array.RecordBuilder)) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)

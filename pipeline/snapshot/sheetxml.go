@@ -1,9 +1,11 @@
 package snapshot
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"io"
 	"path"
 	"strconv"
 	"strings"
@@ -30,6 +32,14 @@ var errUnsupported = errors.New("not a form the sheet reader reads")
 // needs from it, found on first use.
 type workbook struct {
 	f *excelize.File
+	// epoch is 1970-01-01 as a serial day number in the workbook's date
+	// system (1900, or 1904 with workbookPr date1904).
+	epoch int64
+	// zip opens the workbook's archive again, for the parts excelize keeps
+	// in temporary files.
+	zip func() (*zip.Reader, io.Closer, error)
+	// prepared holds what prepare found of the sheets excelize reads.
+	prepared map[string]*sheetPrep
 	// parts maps each sheet's name to its XML, or is nil when the sheet
 	// reader cannot find the parts as excelize would.
 	parts   map[string][]byte
@@ -94,11 +104,30 @@ type xmlWorkbook struct {
 	} `xml:"sheets>sheet"`
 }
 
-// sheetParts finds each sheet's XML as excelize does: the workbook from the
-// package's relationships, each sheet's part from the workbook's. It
-// returns nil when anything is not as expected, and excelize then reads
-// every sheet.
+// sheetParts finds each sheet's XML as excelize does (sheetPaths), for the
+// sheets whose XML excelize holds in memory. It returns nil when anything
+// is not as expected, and excelize then reads every sheet.
 func sheetParts(f *excelize.File) map[string][]byte {
+	paths := sheetPaths(f)
+	if paths == nil {
+		return nil
+	}
+	parts := map[string][]byte{}
+	for sheet, name := range paths {
+		if _, loaded := f.Sheet.Load(name); loaded {
+			return nil // excelize holds it decoded, perhaps changed
+		}
+		if data, ok := pkgPart(f, name); ok {
+			parts[sheet] = data
+		}
+	}
+	return parts
+}
+
+// sheetPaths finds the name of each sheet's part as excelize does: the
+// workbook from the package's relationships, each sheet's part from the
+// workbook's. It returns nil when anything is not as expected.
+func sheetPaths(f *excelize.File) map[string]string {
 	var root, wbRels xmlRels
 	var wb xmlWorkbook
 	if !unmarshalPart(f, "_rels/.rels", &root) {
@@ -119,9 +148,9 @@ func sheetParts(f *excelize.File) map[string][]byte {
 	if wbPath == "" || !unmarshalPart(f, wbPath, &wb) || !unmarshalPart(f, relsPath, &wbRels) {
 		return nil
 	}
-	parts := map[string][]byte{}
+	paths := map[string]string{}
 	for _, sh := range wb.Sheets {
-		for other := range parts {
+		for other := range paths {
 			if strings.EqualFold(other, sh.Name) {
 				return nil // excelize would pick either
 			}
@@ -137,15 +166,10 @@ func sheetParts(f *excelize.File) map[string][]byte {
 			if strings.Contains(r.Target, `\`) {
 				return nil
 			}
-			if _, loaded := f.Sheet.Load(name); loaded {
-				return nil // excelize holds it decoded, perhaps changed
-			}
-			if data, ok := pkgPart(f, name); ok {
-				parts[sh.Name] = data
-			}
+			paths[sh.Name] = name
 		}
 	}
-	return parts
+	return paths
 }
 
 func unmarshalPart(f *excelize.File, name string, v any) bool {
@@ -236,18 +260,42 @@ type sheetScan struct {
 	dry  bool // only check that every row can be read: no cells
 	row  int  // the number of the row read last
 	done bool // the sheet has no more rows
+	// width, when not 0, is how many columns are read: the cells right of
+	// it are skipped, never kept (a row with one cell at XFD would
+	// otherwise become 16,384 cells).
+	width int
+	// num[j] reports whether cell j of the row read last is a number (no
+	// type, or t="n"), as opposed to text, a boolean or an error.
+	num []bool
 }
 
 // newSheetScan starts reading a sheet at its first row; false when the
 // sheet reader cannot read it.
 func newSheetScan(data []byte, sst []string, dry bool) (*sheetScan, bool) {
 	s := &sheetScan{x: xmlScan{data: data}, sst: sst, dry: dry}
-	if !utf8Declared(data) || !s.x.skipTo("<sheetData") {
+	if !utf8Declared(data) || !s.x.skipTo("<sheetData") || dry && !wellFormedTo(data, s.x.pos) {
 		return nil, false
 	}
 	self, ok := s.x.startTag("sheetData")
 	s.done = self
 	return s, ok
+}
+
+// wellFormedTo reports whether encoding/xml reads the XML before offset n,
+// where the sheetData element starts, without an error: excelize reads no
+// row of a sheet whose start it cannot read (an attribute of invalid
+// UTF-8, a tag cut short).
+func wellFormedTo(data []byte, n int) bool {
+	d := xml.NewDecoder(io.MultiReader(bytes.NewReader(data[:n]), strings.NewReader("<sheetData/>")))
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return false
+		}
+		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "sheetData" {
+			return true
+		}
+	}
 }
 
 // utf8Declared reports whether the XML declaration, if any, leaves the
@@ -307,6 +355,7 @@ func (s *sheetScan) next() (row int, cells []string, ok bool, err error) {
 		}
 		row = n
 	}
+	s.num = s.num[:0]
 	if self {
 		s.row = row
 		return row, nil, true, nil
@@ -399,11 +448,13 @@ func (s *sheetScan) next() (row int, cells []string, ok bool, err error) {
 			return 0, nil, false, errUnsupported
 		}
 		last = col
-		if !s.dry {
+		if !s.dry && (s.width == 0 || col <= s.width) {
 			for len(cells) < col-1 {
 				cells = append(cells, "")
+				s.num = append(s.num, false)
 			}
 			cells = append(cells, val)
+			s.num = append(s.num, typ == "" || typ == "n")
 		}
 	}
 	s.row = row
@@ -556,7 +607,9 @@ func (x *xmlScan) startTag(name string) (self, ok bool) {
 		}
 		attr := x.data[start:x.pos]
 		x.skipSpace()
-		if len(attr) == 0 || x.pos+1 >= len(x.data) || x.data[x.pos] != '=' {
+		// A name starts with a letter, '_' or ':', as encoding/xml (so
+		// excelize) wants: an attribute "9" ends excelize's reading.
+		if len(attr) == 0 || !isNameStart(attr[0]) || x.pos+1 >= len(x.data) || x.data[x.pos] != '=' {
 			return false, false
 		}
 		x.pos++
@@ -579,6 +632,10 @@ func (x *xmlScan) startTag(name string) (self, ok bool) {
 		}
 		x.attrs = append(x.attrs, xmlAttr{attr, raw})
 	}
+}
+
+func isNameStart(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == ':'
 }
 
 func isNameByte(c byte) bool {

@@ -148,6 +148,10 @@ func xlsxWith(t *testing.T, rows, sst string) string {
 		}
 		switch zf.Name {
 		case "xl/worksheets/sheet1.xml":
+			if strings.HasPrefix(rows, "<worksheet") { // a whole worksheet
+				io.WriteString(w, rows)
+				break
+			}
 			io.WriteString(w, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"+
 				`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1"/><sheetData>`+rows+`</sheetData></worksheet>`)
 		case "xl/sharedStrings.xml":
@@ -214,6 +218,9 @@ func TestSheetReaderForms(t *testing.T) {
 		{"comment", header + `<!-- note --><row r="2"><c r="A2"><v>1</v></c></row>`, sst, false},
 		{"bad style", header + `<row r="2"><c r="A2" s="x"><v>1</v></c><c r="B2"><v>2</v></c></row>`, sst, false},
 		{"lower-case reference", header + `<row r="2"><c r="b2"><v>1</v></c></row>`, sst, false},
+		{"a prologue of invalid UTF-8", "<worksheet xmlns=\"x\xde\"><sheetData>" + header + `<row r="2"><c r="A2"><v>1</v></c></row></sheetData></worksheet>`, sst, false},
+		{"an attribute whose name starts with a digit", header + `<row r="2"><c 9="A2"><v>1</v></c></row>`, sst, false},
+		{"a prologue cut short", `<worksheet xmlns="x"><sheetPr <sheetData>` + header + `</sheetData></worksheet>`, sst, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -427,6 +434,15 @@ func TestSheetReaderRandomXML(t *testing.T) {
 		}
 		if read {
 			fast++
+			// Within a width, excelize (with prepare) gives the same
+			// cells and the same cells that are numbers.
+			if len(got.rows[1]) > 0 {
+				fc, fn, ferr := limitedRows(t, path, "s", 2, false)
+				ec, en, eerr := limitedRows(t, path, "s", 2, true)
+				if fmt.Sprint(fc, fn, ferr) != fmt.Sprint(ec, en, eerr) {
+					t.Fatalf("rows %q, two columns: sheet reader gives\n%v %v %v\nexcelize\n%v %v %v", b.String(), fc, fn, ferr, ec, en, eerr)
+				}
+			}
 		}
 	}
 	if fast < sheets/4 {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -68,8 +69,11 @@ type Snapshot struct {
 
 	books map[string]*workbook // open workbooks, by path; see Close
 	// viaArrow reads every Parquet file through arrow records, never
-	// directly (for tests that compare the two readers).
-	viaArrow bool
+	// directly, and viaExcelize every sheet through excelize, never with
+	// the sheet reader (for tests that compare the two readers).
+	viaArrow, viaExcelize bool
+	// mem holds files by path, for a snapshot a test holds in memory.
+	mem map[string][]byte
 }
 
 // RowCount returns a table's row count from its Parquet files' metadata,
@@ -84,7 +88,7 @@ func (s *Snapshot) RowCount(name string) int64 {
 		if src.Sheet != "" {
 			return 0
 		}
-		p, err := openParquet(filepath.Join(s.Dir, src.Path))
+		p, err := s.parquet(src.Path)
 		if err != nil {
 			return 0
 		}
@@ -126,13 +130,9 @@ func Open(dir string, opt Options) (*Snapshot, error) {
 		return nil, snapErr("open %s: not a directory", dir)
 	}
 	s := &Snapshot{Dir: dir, Tables: map[string]*Table{}, Schema: model.Tables()}
-	var meta Meta
-	if b, err := os.ReadFile(filepath.Join(dir, "snapshot.json")); err == nil {
-		if err := json.Unmarshal(b, &meta); err != nil {
-			return nil, snapErr("snapshot.json: %v", err)
-		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return nil, snapErr("snapshot.json: %v", err)
+	meta, err := readMeta(dir)
+	if err != nil {
+		return nil, err
 	}
 	asOf := meta.AsOf
 	if asOf == "" {
@@ -156,8 +156,11 @@ func Open(dir string, opt Options) (*Snapshot, error) {
 	if zone == "" {
 		zone = "UTC"
 	}
+	if hostZone(zone) {
+		return nil, snapErr("snapshot.json: timezone %s depends on the machine the build runs on: name the zone (such as Asia/Shanghai)", model.Clip(zone))
+	}
 	if s.Zone, err = time.LoadLocation(zone); err != nil {
-		return nil, snapErr("snapshot.json: timezone %q: %v", zone, err)
+		return nil, snapErr("snapshot.json: timezone %s: not a zone of the time zone database", model.Clip(zone))
 	}
 	s.Platform = meta.Platform
 	s.T = model.NewClock(s.Zone).Midnight(s.AsOf + 1)
@@ -165,6 +168,80 @@ func Open(dir string, opt Options) (*Snapshot, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// maxMeta is the most snapshot.json may hold: a few fields of text.
+const maxMeta = 64 << 10
+
+// readMeta reads snapshot.json, when the directory has one: a regular file
+// of at most maxMeta bytes.
+func readMeta(dir string) (Meta, error) {
+	var meta Meta
+	name := filepath.Join(dir, "snapshot.json")
+	st, err := os.Lstat(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return meta, nil
+	}
+	if err != nil {
+		return meta, snapErr("snapshot.json: %v", errors.Unwrap(err))
+	}
+	if err := regular("snapshot.json", st.Mode()); err != nil {
+		return meta, err
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return meta, snapErr("snapshot.json: %v", errors.Unwrap(err))
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxMeta+1))
+	if err != nil {
+		return meta, snapErr("snapshot.json: %v", err)
+	}
+	if len(b) > maxMeta {
+		return meta, snapErr("snapshot.json: larger than %d KiB: not a snapshot's description", maxMeta>>10)
+	}
+	if err := json.Unmarshal(b, &meta); err != nil {
+		return meta, snapErr("snapshot.json: %v", err)
+	}
+	return meta, nil
+}
+
+// regular refuses a file of the snapshot that is not a regular file: a
+// symbolic link (which may lead out of the snapshot, and would be named as
+// a file of it), a named pipe (which would hang the build), a device
+// (which would never end), a socket. The snapshot's own directory may be
+// a link; what is in it is read only as it is.
+func regular(name string, mode fs.FileMode) error {
+	what := ""
+	switch {
+	case mode.IsRegular():
+		return nil
+	case mode&fs.ModeSymlink != 0:
+		what = "a symbolic link (the files of a snapshot are read only as regular files: copy the file in)"
+	case mode&fs.ModeNamedPipe != 0:
+		what = "a named pipe"
+	case mode&fs.ModeDevice != 0:
+		what = "a device"
+	case mode&fs.ModeSocket != 0:
+		what = "a socket"
+	case mode.IsDir():
+		what = "a directory"
+	default:
+		what = "not a regular file"
+	}
+	return snapErr("%s: %s: refused", name, what)
+}
+
+// hostZone reports whether a zone name means whatever zone the machine is
+// set to, so that the same snapshot would give other figures elsewhere:
+// Go's "Local", and the zoneinfo files that stand for the machine's zone
+// or a default it chooses.
+func hostZone(name string) bool {
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "local", "localtime", "posixrules", "factory", "/etc/localtime":
+		return true
+	}
+	return false
 }
 
 // Clock returns a new Clock in the snapshot's zone.
@@ -208,6 +285,15 @@ func (s *Snapshot) find() error {
 			continue
 		}
 		lower := strings.ToLower(name)
+		table := strings.HasSuffix(lower, ".parquet") && s.schemaOf(strings.TrimSuffix(lower, ".parquet")) != nil ||
+			strings.HasSuffix(lower, ".xlsx") || strings.HasSuffix(lower, ".xlsm") || s.schemaOf(name) != nil
+		if table && !e.IsDir() {
+			// Only what would be read is refused: a stray link or pipe
+			// beside the tables is no concern of the snapshot.
+			if err := regular(name, e.Type()); err != nil {
+				return err
+			}
+		}
 		switch {
 		case e.IsDir():
 			t := s.schemaOf(name)
@@ -257,11 +343,19 @@ func (s *Snapshot) parquetTree(dir string) ([]Source, error) {
 			}
 			return nil
 		}
+		rel, _ := filepath.Rel(s.Dir, p)
+		rel = filepath.ToSlash(rel)
+		if d.Type()&fs.ModeSymlink != 0 {
+			// A link in a table's directory is refused whatever its name:
+			// one to a directory of partitions would be skipped.
+			return regular(rel, d.Type())
+		}
 		if d.IsDir() || !strings.HasSuffix(strings.ToLower(d.Name()), ".parquet") {
 			return nil
 		}
-		rel, _ := filepath.Rel(s.Dir, p)
-		rel = filepath.ToSlash(rel)
+		if err := regular(rel, d.Type()); err != nil {
+			return err
+		}
 		part := map[string]string{}
 		for _, seg := range strings.Split(rel, "/")[1:] {
 			if k, v, ok := strings.Cut(seg, "="); ok && !strings.HasSuffix(strings.ToLower(seg), ".parquet") {
@@ -271,6 +365,9 @@ func (s *Snapshot) parquetTree(dir string) ([]Source, error) {
 		src = append(src, Source{Path: rel, Partition: part})
 		return nil
 	})
+	if errors.Is(err, ErrSnapshot) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, snapErr("read %s: %v", dir, err)
 	}

@@ -8,7 +8,7 @@ type Reason string
 // is the row's reason.
 const (
 	MissingValue           Reason = "missing_value"             // a required value is empty
-	InvalidValue           Reason = "invalid_value"             // a value is not of its column's type
+	InvalidValue           Reason = "invalid_value"             // a value is not of its column's type, or outside its range
 	InvalidEnum            Reason = "invalid_enum"              // a value is not a code (or label) of its enum
 	DuplicateID            Reason = "duplicate_id"              // the row's id occurs more than once in its table; every copy is rejected
 	TimeAfterAsOf          Reason = "time_after_as_of"          // an event time (or shop_gmv day) is at or after T, the end of the as-of date
@@ -29,7 +29,7 @@ const (
 func Reasons() [][2]string {
 	return [][2]string{
 		{string(MissingValue), "a required value is empty"},
-		{string(InvalidValue), "a value is not of its column's type"},
+		{string(InvalidValue), "a value is not of its column's type, or outside its range (text the register cannot publish, a total past what any sum may hold)"},
 		{string(InvalidEnum), "a value is not a code (or Chinese label) of its enum"},
 		{string(DuplicateID), "the row's id occurs more than once in its table; every copy is rejected"},
 		{string(TimeAfterAsOf), "an event time (or shop_gmv day) is at or after the end of the as-of date"},

@@ -113,6 +113,10 @@ type scanner struct {
 	early map[string]*pass
 
 	progress func(table string, read, total int64)
+
+	// The totals of the summed columns over the rows used so far (see
+	// model.MaxTotal).
+	decisionPoints, decisionFen, gmvFen int64
 }
 
 // Scan validates every table of the snapshot, writing rejected rows to q and
@@ -220,6 +224,7 @@ func (s *scanner) batchRows(table string, dups map[string]bool, prepare func(b *
 		if prepare != nil {
 			prepare(b)
 		}
+		outOfRange(b)
 		clean := allValid(b)
 		for i := 0; i < b.Len; i++ {
 			st.Read++
@@ -282,6 +287,33 @@ func allValid(b *snapshot.Batch) bool {
 		}
 	}
 	return true
+}
+
+// outOfRange marks the values of a batch that lie outside their column's
+// range (model.Column.Bounds; a number's Max) as not of their column's
+// type, so that they are rejected as invalid_value and never become a
+// figure: a negative amount, points or deduction, a date before 1970.
+func outOfRange(b *snapshot.Batch) {
+	for c := range b.Table.Columns {
+		col, v := &b.Table.Columns[c], &b.Cols[c]
+		if !v.Present {
+			continue
+		}
+		if lo, hi, ok := col.Bounds(); ok {
+			for i, x := range v.Int[:b.Len] {
+				if (x < lo || x > hi) && v.State[i] == snapshot.OK {
+					v.State[i] = snapshot.Bad
+				}
+			}
+		}
+		if col.Type == model.TypeNumber && col.Max > 0 {
+			for i, x := range v.Num[:b.Len] {
+				if x > float64(col.Max) && v.State[i] == snapshot.OK {
+					v.State[i] = snapshot.Bad
+				}
+			}
+		}
+	}
 }
 
 // valueCheck checks that row i of a batch has a value in every required
@@ -747,7 +779,11 @@ func (s *scanner) scanDecisions(*model.Reference) error {
 			return UnknownProvider
 		case !s.book.IsStaffRule(d.RuleID):
 			return UnknownRule
+		case d.Points > model.MaxTotal-s.decisionPoints || int64(d.Deduction) > model.MaxTotal-s.decisionFen:
+			return InvalidValue // the table's points or deductions would add up to more than any sum may
 		}
+		s.decisionPoints += d.Points
+		s.decisionFen += int64(d.Deduction)
 		s.decision[d.ID] = true
 		s.sink.Decision(&d)
 		return ""
@@ -800,6 +836,9 @@ func (s *scanner) scanGMV(*model.Reference) error {
 		g = model.GMV{ProviderID: r.str("provider_id"), Day: r.date("day"), GMV: model.Fen(r.int("gmv"))}
 		if !s.knownProvider(g.ProviderID) {
 			return UnknownProvider
+		}
+		if !model.AddTotal(&s.gmvFen, int64(g.GMV)) {
+			return InvalidValue // the table's GMV would add up to more than any sum may
 		}
 		s.sink.GMV(&g)
 		return ""

@@ -129,7 +129,12 @@
         var li = document.createElement("li");
         var a = document.createElement("a");
         a.href = home + "providers/" + p[1] + "/";
-        a.textContent = (en && p[3] ? p[3] : p[2]) + " (" + p[0] + ")";
+        // Names and ids are the export's text: each is isolated, so that
+        // a right-to-left mark in a name cannot reorder the id after it.
+        var name = document.createElement("bdi"), id = document.createElement("bdi");
+        name.textContent = en && p[3] ? p[3] : p[2];
+        id.textContent = p[0];
+        a.append(name, " (", id, ")");
         li.appendChild(a);
         var g = p[5] === "unrated" || p[5] === "cleared" ? label("grade-" + p[5]) : p[5] + " " + p[6];
         if (p[7] && p[7] !== "active" && p[5] !== "cleared") g += " · " + label("status-" + p[7]);
