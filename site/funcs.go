@@ -127,7 +127,17 @@ func (w *world) funcs(lang string) template.FuncMap {
 		"vappeals":          func(v model.Violation) []appealView { return w.violationAppeals(&v) },
 		"reasons":           func(p *prov) []reasonLine { return w.reasons(lang, p) },
 		"scoresum":          func(p *prov) string { return w.scoreSum(lang, p) },
-		"measureabout":      func(id string) string { return w.ui.get(lang, "measure_about_"+id) },
+		// measureabout explains a measure; for a provider whose status
+		// already takes every service off sale, the words without what the
+		// measure alone would leave on sale, where the book has them.
+		"measureabout": func(id string, status ...string) string {
+			if len(status) == 1 && status[0] != model.StatusActive {
+				if _, ok := w.ui["measure_about_"+id+"_off_sale"]; ok {
+					return w.ui.get(lang, "measure_about_"+id+"_off_sale")
+				}
+			}
+			return w.ui.get(lang, "measure_about_"+id)
+		},
 		// inforceuntil says how long a measure in force lasts: "至 2025-07-15".
 		"inforceuntil": func(d model.Date) string {
 			if d == model.NoDate {

@@ -14,7 +14,8 @@ import (
 // force longest.
 type inForce struct {
 	Measure string
-	Notice  *model.Notice
+	Notice  *model.Notice   // the notice that keeps it in force longest
+	Notices []*model.Notice // every notice in force with this measure, Notice first
 }
 
 // Until is the last day the measure is in force; NoDate when permanent.
@@ -42,18 +43,26 @@ var offSaleMeasures = []string{"hidden", "delisted", "disabled"}
 func (w *world) settleStatus(p *prov) {
 	asOf := w.in.AsOf
 	for _, m := range p.Measures {
-		var best *model.Notice
+		var all []*model.Notice
 		for _, n := range p.Notices {
-			if n.Measure != m || n.Status != model.InForce || !n.InForceOn(asOf) {
-				continue
-			}
-			if best == nil || later(n.EffectiveUntil, best.EffectiveUntil) {
-				best = n
+			if n.Measure == m && n.Status == model.InForce && n.InForceOn(asOf) {
+				all = append(all, n)
 			}
 		}
-		if best != nil {
-			p.InForce = append(p.InForce, inForce{Measure: m, Notice: best})
+		if len(all) == 0 {
+			continue
 		}
+		// Longest in force first; among equals, the export's order.
+		slices.SortStableFunc(all, func(a, b *model.Notice) int {
+			switch {
+			case later(a.EffectiveUntil, b.EffectiveUntil):
+				return -1
+			case later(b.EffectiveUntil, a.EffectiveUntil):
+				return 1
+			}
+			return 0
+		})
+		p.InForce = append(p.InForce, inForce{Measure: m, Notice: all[0], Notices: all})
 	}
 	p.Status = p.R.Status
 	if p.Status == "" { // a rating that did not go through ledger.Publish

@@ -174,6 +174,28 @@ func checkConsistency(t *testing.T, out string) map[string]bool {
 			if !slices.Equal(measures, splitMeasures(c["measures"])) {
 				t.Errorf("%s: measures in force %q, providers.csv %q", name, measures, c["measures"])
 			}
+			// Each measure names every notice that keeps it in force, and a
+			// provider off sale is never told its services stay on sale.
+			for _, li := range findAll(page, func(n *html.Node) bool { return n.Data == "li" && hasAttr(n, "data-measure") }) {
+				var got, want []string
+				for _, a := range findAll(li, func(n *html.Node) bool { return n.Data == "a" }) {
+					got = append(got, nodeText(a))
+				}
+				for _, n := range notices {
+					if n["provider_id"] == c["provider_id"] && n["measure"] == getAttr(li, "data-measure") && n["status"] == "in_force" &&
+						n["issued_on"] <= doc.AsOf && (n["effective_until"] == "" || doc.AsOf <= n["effective_until"]) {
+						want = append(want, n["notice_id"])
+					}
+				}
+				slices.Sort(got)
+				slices.Sort(want)
+				if !slices.Equal(got, want) {
+					t.Errorf("%s: measure %s names notices %q, notices.csv %q", name, getAttr(li, "data-measure"), got, want)
+				}
+				if text := nodeText(li); c["status"] != "active" && (strings.Contains(text, "在售") || strings.Contains(text, "可购买") || strings.Contains(text, "on sale") || strings.Contains(text, "can still be bought")) {
+					t.Errorf("%s: the provider is %s, but its banner reads %q", name, c["status"], text)
+				}
+			}
 			offSale := c["status"] != "active" || slices.ContainsFunc(measures, func(m string) bool { return m == "hidden" || m == "delisted" || m == "disabled" })
 			for _, r := range findAll(page, func(n *html.Node) bool { return n.Data == "tr" && hasAttr(n, "data-sale") }) {
 				sale, why := getAttr(r, "data-sale"), getAttr(r, "data-why")
