@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"slices"
 	"strconv"
+	"time"
 )
 
 // TransparencyRow is one row of the monthly enforcement figures
@@ -38,7 +39,34 @@ func (w *world) TransparencyMonths() []monthTotal {
 		m.Decided += r.AppealsDecided
 		m.Overturned += r.AppealsOverturned
 	}
+	return fillMonths(out)
+}
+
+// fillMonths puts the months with nothing to count between the first and
+// the last, so that the chart and its table run without a gap.
+func fillMonths(ms []monthTotal) []monthTotal {
+	if len(ms) == 0 {
+		return ms
+	}
+	var out []monthTotal
+	for i, m := range ms {
+		if i > 0 {
+			for next := nextMonth(out[len(out)-1].Month); next != "" && next < m.Month; next = nextMonth(next) {
+				out = append(out, monthTotal{Month: next})
+			}
+		}
+		out = append(out, m)
+	}
 	return out
+}
+
+// nextMonth returns the month after a YYYY-MM month, or "" when m is not one.
+func nextMonth(m string) string {
+	t, err := time.Parse("2006-01", m)
+	if err != nil {
+		return ""
+	}
+	return t.AddDate(0, 1, 0).Format("2006-01")
 }
 
 // Transparency is every row of the figures, newest month first.

@@ -5,10 +5,14 @@ import (
 	"encoding/xml"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/disclose-project/disclose/pipeline/build"
+	"golang.org/x/net/html"
 )
 
 // TestChanges builds the ledger case's nights and reads changes.json:
@@ -122,6 +126,67 @@ func TestChangesPage(t *testing.T) {
 			}
 			if got := strings.Count(string(page), "data-kind="); len(f.Entries) != got {
 				t.Errorf("night %d: %schanges/feed.xml has %d entries, the page %d", n, lang, len(f.Entries), got)
+			}
+		}
+	}
+}
+
+// TestTransparencyPage reads the transparency page's month table as a
+// reader does: every month from the first to the last, each adding up to
+// transparency.csv's rows of that month.
+func TestTransparencyPage(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	if code, msg := runCLI(t, "build", "--snapshot", "../../data/sample", "--out", out, "--quiet"); code != 0 {
+		t.Fatalf("build: exit %d: %s", code, msg)
+	}
+	cols := []string{"issued", "renewed", "expired", "rescinded", "appeals_received", "appeals_decided", "appeals_overturned"}
+	want := map[string][]int{}
+	for _, r := range readCSV(t, filepath.Join(out, "downloads", "transparency.csv")) {
+		if want[r["month"]] == nil {
+			want[r["month"]] = make([]int, len(cols))
+		}
+		for i, c := range cols {
+			n, err := strconv.Atoi(r[c])
+			if err != nil {
+				t.Fatalf("transparency.csv: %s %q: %v", c, r[c], err)
+			}
+			want[r["month"]][i] += n
+		}
+	}
+	for _, lang := range []string{"", "en/"} {
+		page := parsePage(t, filepath.Join(out, lang+"transparency", "index.html"))
+		table := findAll(page, func(n *html.Node) bool { return n.Data == "table" && getAttr(n, "id") == "transparency-months" })
+		if len(table) != 1 {
+			t.Fatalf("%stransparency/: %d month tables", lang, len(table))
+		}
+		var months []string
+		for _, tr := range findAll(table[0], func(n *html.Node) bool { return n.Data == "tr" && n.Parent != nil && n.Parent.Data == "tbody" }) {
+			th := findAll(tr, func(n *html.Node) bool { return n.Data == "th" })
+			tds := findAll(tr, func(n *html.Node) bool { return n.Data == "td" })
+			if len(th) != 1 || len(tds) != len(cols) {
+				t.Fatalf("%stransparency/: a row reads %q", lang, nodeText(tr))
+			}
+			m := nodeText(th[0])
+			if len(months) > 0 {
+				prev, err := time.Parse("2006-01", months[len(months)-1])
+				if err != nil || prev.AddDate(0, 1, 0).Format("2006-01") != m {
+					t.Errorf("%stransparency/: %s follows %s", lang, m, months[len(months)-1])
+				}
+			}
+			months = append(months, m)
+			for i, td := range tds {
+				w := 0
+				if want[m] != nil {
+					w = want[m][i]
+				}
+				if nodeText(td) != strconv.Itoa(w) {
+					t.Errorf("%stransparency/: %s %s reads %q, transparency.csv adds up to %d", lang, m, cols[i], nodeText(td), w)
+				}
+			}
+		}
+		for m := range want {
+			if !slices.Contains(months, m) {
+				t.Errorf("%stransparency/: no row for %s", lang, m)
 			}
 		}
 	}
