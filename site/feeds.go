@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"golang.org/x/text/unicode/bidi"
+
 	"github.com/disclose-project/disclose/pipeline/model"
 )
 
@@ -105,11 +107,31 @@ func (w *world) feed(lang string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// isolate wraps the export's text for a feed's plain text, as <bdi> does on
-// a page: between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE, so that
-// a right-to-left mark or override in a name cannot reorder the words
-// around it.
-func isolate(s string) string { return "\u2068" + s + "\u2069" }
+// isolate wraps the export's text for plain text (a feed, a page's title),
+// as <bdi> does on a page: between FIRST STRONG ISOLATE and POP
+// DIRECTIONAL ISOLATE, so that a right-to-left mark or override in a name
+// cannot reorder the words around it. Text with nothing that could
+// reorder them stays as it is: some feed readers show the isolates as
+// boxes.
+func isolate(s string) string {
+	if !reorders(s) {
+		return s
+	}
+	return "\u2068" + s + "\u2069"
+}
+
+// reorders reports whether s holds a right-to-left character or a
+// directional control, which could reorder the text around it.
+func reorders(s string) bool {
+	for _, r := range s {
+		p, _ := bidi.LookupRune(r)
+		switch p.Class() {
+		case bidi.R, bidi.AL, bidi.AN, bidi.LRE, bidi.RLE, bidi.LRO, bidi.RLO, bidi.PDF, bidi.LRI, bidi.RLI, bidi.FSI, bidi.PDI:
+			return true
+		}
+	}
+	return false
+}
 
 // feedID is a permanent IRI for a page: its URL when the base URL is known,
 // else a tag URI that does not depend on where the site is hosted.

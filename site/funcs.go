@@ -130,6 +130,7 @@ func (w *world) funcs(lang string) template.FuncMap {
 		// measureabout explains a measure; for a provider whose status
 		// already takes every service off sale, the words without what the
 		// measure alone would leave on sale, where the book has them.
+		"isolate": isolate,
 		"measureabout": func(id string, status ...string) string {
 			if len(status) == 1 && status[0] != model.StatusActive {
 				if _, ok := w.ui["measure_about_"+id+"_off_sale"]; ok {
