@@ -45,6 +45,7 @@ const MaxSheetRows = 1048575
 type provider struct {
 	id, name, category, status string
 	joined                     model.Date
+	nameEn                     string
 	services                   []string
 	weight                     float64
 	late                       float64 // share of late deliveries
@@ -53,9 +54,24 @@ type provider struct {
 }
 
 var (
-	prefixes = []string{"天天", "智锐", "数汇", "星图", "越宏", "启思", "云帆", "百川", "恒信", "聚力", "锦程", "鼎新"}
-	suffixes = []string{"电商服务有限公司", "网络科技有限公司", "数据有限公司", "信息技术有限公司", "营销策划有限公司"}
-	titles   = []string{"店铺代运营", "ERP工具", "直播代播", "客服外包", "详情页设计", "运营培训", "投放推广"}
+	prefixes   = []string{"天天", "智锐", "数汇", "星图", "越宏", "启思", "云帆", "百川", "恒信", "聚力", "锦程", "鼎新"}
+	prefixesEn = []string{"Tiantian", "Zhirui", "Shuhui", "Xingtu", "Yuehong", "Qisi", "Yunfan", "Baichuan", "Hengxin", "Juli", "Jincheng", "Dingxin"}
+	suffixes   = []string{"电商服务有限公司", "网络科技有限公司", "数据有限公司", "信息技术有限公司", "营销策划有限公司"}
+	suffixesEn = []string{"E-commerce Services Co., Ltd.", "Network Technology Co., Ltd.", "Data Co., Ltd.", "Information Technology Co., Ltd.", "Marketing Co., Ltd."}
+	// cities tell apart two providers the draws would give one name, as
+	// registered company names are told apart.
+	cities   = []string{"杭州", "深圳", "广州", "成都", "武汉", "南京", "西安", "苏州"}
+	citiesEn = []string{"Hangzhou", "Shenzhen", "Guangzhou", "Chengdu", "Wuhan", "Nanjing", "Xi'an", "Suzhou"}
+	// decisionFacts are the facts a staff decision of each rule states.
+	decisionFacts = map[string]string{
+		"operating-standards": "服务商未按平台运营规范提供服务，经提醒后仍未整改。",
+		"false-advertising":   "服务详情页承诺的效果与实际交付明显不符。",
+		"spot-check":          "平台抽检发现服务与描述不符。",
+		"privacy":             "服务商留存并向第三方提供了商家店铺的经营数据。",
+		"private-dealing":     "服务商引导商家绕开平台私下交易。",
+		"fraud":               "服务商虚构交付记录收取服务费。",
+	}
+	titles = []string{"店铺代运营", "ERP工具", "直播代播", "客服外包", "详情页设计", "运营培训", "投放推广"}
 )
 
 // Write generates a snapshot into o.Out.
@@ -80,10 +96,13 @@ func Write(o Options) error {
 	T := clock.Midnight(o.AsOf + 1)
 	cats := model.CategoryEnum.Codes
 	ps := make([]*provider, o.Providers)
+	names := map[string]int{} // how many providers drew a name before
 	total := 0.0
 	for i := range ps {
+		a, b, c := r.IntN(len(prefixes)), r.IntN(len(prefixes)), r.IntN(len(suffixes))
 		p := &provider{id: fmt.Sprintf("SP%06d", i+1), category: cats[r.IntN(len(cats))], status: "active",
-			name:   prefixes[r.IntN(len(prefixes))] + prefixes[r.IntN(len(prefixes))] + suffixes[r.IntN(len(suffixes))],
+			name:   prefixes[a] + prefixes[b] + suffixes[c],
+			nameEn: prefixesEn[a] + " " + prefixesEn[b] + " " + suffixesEn[c],
 			joined: o.AsOf - model.Date(90+r.IntN(900)), weight: math.Pow(float64(i+1), -0.7),
 			late: []float64{0.01, 0.03, 0.05, 0.12, 0.35}[r.IntN(5)], answer: []float64{0.99, 0.95, 0.7}[r.IntN(3)],
 			deliveryDays: 10 + r.IntN(20), responseH: []int{4, 12, 24, 48}[r.IntN(4)]}
@@ -91,6 +110,23 @@ func Write(o Options) error {
 			p.joined = o.AsOf - 90 // joined exactly 90 days before as-of
 			p.category = "operations"
 		}
+		// Two providers that keep their promises badly, so that the
+		// lowest grades have someone to show.
+		switch i {
+		case 4:
+			p.late, p.answer = 0.6, 0.6
+		case 5:
+			p.late, p.answer = 0.95, 0.2
+		}
+		if k := names[p.name]; k > 0 {
+			city := (k - 1) % len(cities)
+			p.name = prefixes[a] + prefixes[b] + "（" + cities[city] + "）" + suffixes[c]
+			p.nameEn = prefixesEn[a] + " " + prefixesEn[b] + " (" + citiesEn[city] + ") " + suffixesEn[c]
+			if k > len(cities) {
+				p.name, p.nameEn = p.name+strconv.Itoa(k), p.nameEn+" "+strconv.Itoa(k)
+			}
+		}
+		names[prefixes[a]+prefixes[b]+suffixes[c]]++
 		if r.IntN(40) == 0 {
 			p.status = "suspended"
 		}
@@ -146,7 +182,7 @@ func writeReference(o Options, r *rand.Rand, ps []*provider) error {
 	label := func(e *model.Enum, code string) string { return e.Label(code) }
 	var prov, svc, com [][]any
 	for _, p := range ps {
-		prov = append(prov, []any{p.id, p.name, "Provider " + p.id[2:], label(model.CategoryEnum, p.category), "上海",
+		prov = append(prov, []any{p.id, p.name, p.nameEn, label(model.CategoryEnum, p.category), "上海",
 			p.joined.String(), 10000, label(model.ProviderStatusEnum, p.status)})
 		for k, s := range p.services {
 			svc = append(svc, []any{s, p.id, titles[r.IntN(len(titles))] + "·" + strconv.Itoa(k), label(model.CategoryEnum, p.category),
@@ -189,7 +225,7 @@ func writeReference(o Options, r *rand.Rand, ps []*provider) error {
 	if err := f.SaveAs(filepath.Join(o.Out, "reference.xlsx")); err != nil {
 		return fmt.Errorf("gen: reference.xlsx: %w", err)
 	}
-	meta := fmt.Sprintf("{\"as_of\": %q, \"timezone\": %q, \"platform\": \"synthetic\"}\n", o.AsOf.String(), o.Zone.String())
+	meta := fmt.Sprintf("{\"as_of\": %q, \"timezone\": %q, \"platform\": \"示例服务市场\"}\n", o.AsOf.String(), o.Zone.String())
 	return os.WriteFile(filepath.Join(o.Out, "snapshot.json"), []byte(meta), 0o644)
 }
 
@@ -355,10 +391,20 @@ func writeActivity(o Options, r *rand.Rand, ps []*provider, pick func() *provide
 	day := model.Instant(model.MicrosPerDay)
 	hour := model.Instant(model.MicrosPerHour)
 	cats := model.ComplaintCategoryEnum.Codes
+	// since moves an instant of the span [start, T) into the part of it
+	// after the provider joined, keeping its place in proportion: no
+	// provider has activity from before it joined.
+	since := func(p *provider, at model.Instant) model.Instant {
+		joined := clock.Midnight(p.joined)
+		if joined <= start {
+			return at
+		}
+		return joined + model.Instant(float64(at-start)/float64(span)*float64(T-joined))
+	}
 	for i := 0; i < o.Orders; i++ {
 		p := pick()
 		id := fmt.Sprintf("O%d", i+1)
-		at := start + model.Instant(r.Int64N(span))
+		at := since(p, start+model.Instant(r.Int64N(span)))
 		status := "delivered"
 		var promised, delivered any
 		if r.IntN(10) == 0 {
@@ -464,7 +510,7 @@ func writeActivity(o Options, r *rand.Rand, ps []*provider, pick func() *provide
 				}
 			}
 		}
-		for at := start + model.Instant(r.Int64N(int64(3*day))); at < T; at += model.Instant(int64(2*day) + r.Int64N(int64(3*day))) {
+		for at := since(p, start) + model.Instant(r.Int64N(int64(3*day))); at < T; at += model.Instant(int64(2*day) + r.Int64N(int64(3*day))) {
 			if _, ok := runs[p]; ok && at > runAt-model.Instant(2*day) && at < runAt+model.Instant(2*day) {
 				continue
 			}
@@ -475,7 +521,7 @@ func writeActivity(o Options, r *rand.Rand, ps []*provider, pick func() *provide
 		}
 		if p.category == "operations" {
 			quiet := r.IntN(5) == 0
-			for d := o.AsOf - 120; d <= o.AsOf; d++ {
+			for d := max(o.AsOf-120, p.joined); d <= o.AsOf; d++ {
 				v := model.Fen(r.IntN(3000000))
 				if quiet {
 					v = 0
@@ -505,9 +551,10 @@ func writeActivity(o Options, r *rand.Rand, ps []*provider, pick func() *provide
 	measures := []string{"warning", "hidden", "delisted", "disabled", "suspension"}
 	for i := 0; i < max(2, len(ps)/20); i++ {
 		p := ps[r.IntN(len(ps))]
-		at := T - model.Instant(int64(day)+r.Int64N(int64(300*day)))
+		at := since(p, T-model.Instant(int64(day)+r.Int64N(int64(300*day))))
 		id := fmt.Sprintf("D%d", i+1)
-		decisions.row(id, p.id, rules[r.IntN(len(rules))], at, measures[r.IntN(len(measures))], int64(2*r.IntN(7)), nil, "平台抽检发现服务与描述不符")
+		rule := rules[r.IntN(len(rules))]
+		decisions.row(id, p.id, rule, at, measures[r.IntN(len(measures))], int64(2*r.IntN(7)), nil, decisionFacts[rule])
 		if i%3 == 0 {
 			decided := at + model.Instant(5*day)
 			if decided < T {
