@@ -99,11 +99,10 @@ func (w *world) funcs(lang string) template.FuncMap {
 			return id
 		},
 		"period": func(c *model.Commitment) string {
-			to := "…"
-			if c.EffectiveTo != model.NoDate {
-				to = c.EffectiveTo.String()
+			if c.EffectiveTo == model.NoDate {
+				return fmt.Sprintf(w.ui.get(lang, "period_open"), c.EffectiveFrom)
 			}
-			return c.EffectiveFrom.String() + " – " + to
+			return c.EffectiveFrom.String() + " – " + c.EffectiveTo.String()
 		},
 		"until": func(d model.Date) string {
 			if d == model.NoDate {
