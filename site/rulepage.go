@@ -30,9 +30,12 @@ func (w *world) rulePages() []*RulePage {
 }
 
 // ruleParams are the parameters a rule's page and summary may name: the
-// book's, and its shown version's also by their own names.
+// book's, its shown version's also by their own names, and that
+// version's effective_from.
 func (w *world) ruleParams(lang string, r *rulebook.Rule) map[string]string {
-	p := w.in.Book.RuleValues(w.in.AsOf, r, r.Shown(w.in.AsOf), lang)
+	v := r.Shown(w.in.AsOf)
+	p := w.in.Book.RuleValues(w.in.AsOf, r, v, lang)
+	p["effective_from"] = v.EffectiveFrom
 	for k, v := range w.params[lang] {
 		if _, ok := p[k]; !ok {
 			p[k] = v

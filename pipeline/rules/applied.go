@@ -13,6 +13,7 @@ const (
 	ruleDelivery      = "delivery"
 	ruleFirstResponse = "first-response"
 	ruleResolution    = "resolution"
+	ruleRefund        = "refund"
 	ruleReachability  = "reachability"
 	ruleComplaints    = "complaints"
 	rulePoints        = "points"
@@ -24,17 +25,19 @@ const (
 	rateDelivery = iota
 	rateFirstResponse
 	rateResolution
+	rateRefund
 	nRates
 )
 
 // rateRules are the ids of the rate rules, by index.
-var rateRules = [nRates]string{ruleDelivery, ruleFirstResponse, ruleResolution}
+var rateRules = [nRates]string{ruleDelivery, ruleFirstResponse, ruleResolution, ruleRefund}
 
 // applied are the computed rules and the kind each must have in the book.
 var applied = []struct{ id, kind string }{
 	{ruleDelivery, rulebook.KindRate},
 	{ruleFirstResponse, rulebook.KindRate},
 	{ruleResolution, rulebook.KindRate},
+	{ruleRefund, rulebook.KindRate},
 	{ruleReachability, rulebook.KindReachability},
 	{ruleComplaints, rulebook.KindComplaints},
 	{rulePoints, rulebook.KindPoints},

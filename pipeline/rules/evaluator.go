@@ -45,8 +45,8 @@ type acc struct {
 // provider's accumulator and, by kind, the commitments that can apply to
 // it (its own and its provider's provider-wide ones).
 type serviceView struct {
-	a                              *acc
-	delivery, response, resolution kindView
+	a                                      *acc
+	delivery, response, resolution, refund kindView
 }
 
 // kindView is, for one kind and one service, the stretches of days over
@@ -104,7 +104,8 @@ func (a *acc) view(service string, book *rulebook.Book) serviceView {
 		}
 		return kv
 	}
-	return serviceView{a: a, delivery: only(model.KindDelivery), response: only(model.KindFirstResponse), resolution: only(model.KindResolution)}
+	return serviceView{a: a, delivery: only(model.KindDelivery), response: only(model.KindFirstResponse), resolution: only(model.KindResolution),
+		refund: only(model.KindRefund)}
 }
 
 // pick returns the stretch of day d: the target and counter of the
@@ -358,6 +359,21 @@ func (e *Evaluator) Ticket(t *model.Ticket, o *model.Order) {
 			a.rates[rateResolution].judge(kept)
 		}
 		st.judge(kept)
+	}
+
+	// A no-reason refund request: a refund ticket opened within the
+	// refund period promised for its order (refund_days × 24 h from the
+	// order time) is accepted on time when the order ends refunded and the
+	// ticket was resolved by its resolution deadline, which is also its due
+	// date. A request opened after that period was not promised and is not
+	// judged. Counted from the day the refund rule took effect.
+	if t.Kind == model.TicketRefund && due >= e.rateFrom[rateRefund] && e.in90(due) {
+		rst := v.refund.pick(od)
+		if t.OpenedAt <= o.OrderedAt+model.Instant(math.Round(rst.target*float64(model.MicrosPerDay))) {
+			kept := o.Status == model.OrderRefunded && t.ResolvedAt != model.NoInstant && e.clock.Day(t.ResolvedAt) <= due
+			a.rates[rateRefund].judge(kept)
+			rst.judge(kept)
+		}
 	}
 	if assessable {
 		a.facts.TicketsAssessable++
