@@ -12,12 +12,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/disclose-project/disclose/content"
 	"github.com/disclose-project/disclose/pipeline/ledger"
 	"github.com/disclose-project/disclose/pipeline/model"
 	"github.com/disclose-project/disclose/pipeline/record"
 	"github.com/disclose-project/disclose/pipeline/report"
-	"github.com/disclose-project/disclose/pipeline/rulebook"
 	"github.com/disclose-project/disclose/pipeline/snapshot"
 	"github.com/disclose-project/disclose/pipeline/state"
 	"github.com/disclose-project/disclose/pipeline/validate"
@@ -343,7 +341,7 @@ func fixModes(dir string) error {
 // validates every row (rejected ones to the quarantine), and applies the
 // safety checks against the previous manifest in --state.
 func Validate(ctx context.Context, cfg *Config, rep *Report, sink validate.Sink) (*validate.Stats, error) {
-	book, err := rulebook.Load(content.FS)
+	book, err := cfg.loadBook()
 	if err != nil {
 		return nil, err
 	}
