@@ -70,7 +70,7 @@ func (w *world) reasons(lang string, p *prov) []reasonLine {
 		}
 		var text string
 		switch {
-		case d.ID == "complaints":
+		case d.ID == model.DimComplaints:
 			text = fmt.Sprintf(t("reason_complaints"), pct2(d.X, d.N), d.X, d.N, pctf(d.Smoothed))
 		case d.N == 0:
 			text = fmt.Sprintf(t("reason_no_items"), w.dimName(lang, d.ID), pctf(d.Platform))
@@ -104,7 +104,8 @@ func (w *world) scoreSum(lang string, p *prov) string {
 }
 
 // dimKind is the commitment kind a rating dimension judges against.
-var dimKind = map[string]string{"delivery": model.KindDelivery, "first_response": model.KindFirstResponse, "resolution": model.KindResolution}
+var dimKind = map[string]string{model.DimDelivery: model.KindDelivery, model.DimFirstResponse: model.KindFirstResponse,
+	model.DimResolution: model.KindResolution}
 
 // promise says what the provider's items of one kind were judged against:
 // its own promises (those items were judged against), or the platform floor.

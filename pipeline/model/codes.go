@@ -132,3 +132,18 @@ func (m Measure) TakesOffSale() bool {
 	}
 	return false
 }
+
+// The rating's dimensions, by their ids in the rule book's rating table.
+const (
+	DimDelivery      = "delivery"       // 交付准时
+	DimFirstResponse = "first_response" // 售后首次响应
+	DimResolution    = "resolution"     // 售后处理
+	DimReachability  = "reachability"   // 客服可达
+	DimComplaints    = "complaints"     // 投诉
+)
+
+// DimensionIDs are the rating dimensions the engine computes, in order:
+// the rule book must weigh each of them, and no other.
+func DimensionIDs() []string {
+	return []string{DimDelivery, DimFirstResponse, DimResolution, DimReachability, DimComplaints}
+}

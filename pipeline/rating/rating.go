@@ -15,15 +15,15 @@ import (
 // raw returns a provider's x and n for a dimension.
 func raw(f *model.Facts, id string) (x, n int64) {
 	switch id {
-	case "delivery":
+	case model.DimDelivery:
 		return f.DeliveryOnTime, f.DeliveryDue
-	case "first_response":
+	case model.DimFirstResponse:
 		return f.ResponseOnTime, f.ResponseDue
-	case "resolution":
+	case model.DimResolution:
 		return f.ResolutionOnTime, f.ResolutionDue
-	case "reachability":
+	case model.DimReachability:
 		return f.ChecksAnswered, f.Checks
-	case "complaints":
+	case model.DimComplaints:
 		return f.ComplaintsUpheld90, f.Orders90
 	}
 	return 0, 0

@@ -432,13 +432,13 @@ func (b *Book) checkRating() error {
 		sum.Add(sum, w)
 		ids[d.ID] = true
 	}
-	for _, id := range DimensionIDs {
+	for _, id := range model.DimensionIDs() {
 		if !ids[id] {
 			return fmt.Errorf("rating: dimension %s missing", id)
 		}
 	}
-	if len(ra.Dimensions) != len(DimensionIDs) {
-		return fmt.Errorf("rating: want dimensions %v", DimensionIDs)
+	if len(ra.Dimensions) != len(model.DimensionIDs()) {
+		return fmt.Errorf("rating: want dimensions %v", model.DimensionIDs())
 	}
 	if sum.Cmp(big.NewRat(1, 1)) != 0 {
 		return fmt.Errorf("rating: weights add up to %s, want 1", sum.FloatString(4))

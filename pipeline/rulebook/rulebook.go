@@ -310,9 +310,6 @@ func (b *Book) GradeOf(score float64) string {
 	return b.Rating.Grades[len(b.Rating.Grades)-1].Grade
 }
 
-// DimensionIDs are the rating dimensions the evaluator computes, in order.
-var DimensionIDs = []string{"delivery", "first_response", "resolution", "reachability", "complaints"}
-
 // KindOf is the kind of the rule with the given id, or "".
 func (b *Book) KindOf(id string) string {
 	if r := b.Rule(id); r != nil {
