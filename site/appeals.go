@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/pipeline/rulebook"
 )
 
 // An appeal (申诉) is against a complaint or a staff decision; a notice
@@ -41,7 +42,7 @@ type noticeView struct {
 }
 
 // subjectKey is the key of an appeal's subject: "complaint:Q1".
-func subjectKey(kind, id string) string { return kind + ":" + id }
+func subjectKey(kind model.SubjectKind, id string) string { return kind.Key(id) }
 
 // settleAppeals indexes the appeals by subject and works out each
 // notice's appeal box and links.
@@ -54,7 +55,7 @@ func (w *world) settleAppeals() {
 		if a.FiledAt != model.NoInstant {
 			v.Filed = clock.Day(a.FiledAt)
 		}
-		if a.DecidedAt != model.NoInstant && a.Outcome != "pending" {
+		if a.DecidedAt != model.NoInstant && a.Outcome != model.AppealPending {
 			v.Decided = clock.Day(a.DecidedAt)
 		}
 		k := subjectKey(a.SubjectKind, a.SubjectID)
@@ -123,10 +124,10 @@ func (p *prov) notices() []*model.Notice {
 // behind a violation (none for an unanswered-call incident).
 func (w *world) violationAppeals(v *model.Violation) []appealView {
 	switch {
-	case v.RuleID == w.in.Book.Complaints.Rule.ID:
-		return w.appeals[subjectKey("complaint", v.Ref)]
+	case w.in.Book.KindOf(v.RuleID) == rulebook.KindComplaints:
+		return w.appeals[subjectKey(model.SubjectComplaint, v.Ref)]
 	case w.in.Book.IsStaffRule(v.RuleID):
-		return w.appeals[subjectKey("decision", v.Ref)]
+		return w.appeals[subjectKey(model.SubjectDecision, v.Ref)]
 	}
 	return nil
 }

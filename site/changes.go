@@ -104,7 +104,7 @@ func (w *world) changesFeed(lang string) ([]byte, error) {
 	}
 	t := func(k string) string { return w.ui.get(lang, k) }
 	fm := w.funcs(lang)
-	measure := fm["measure"].(func(string) string)
+	measure := fm["measure"].(func(model.Measure) string)
 	rulename := fm["rulename"].(func(string) string)
 	f := atomFeed{Lang: xmlLang, Title: atomText{Body: t("site_name") + " · " + t("nav_changes")},
 		ID: w.feedID(prefix + "changes/feed.xml"), Updated: w.stamp(w.in.AsOf)}

@@ -65,7 +65,7 @@ func (w *world) feed(lang string) ([]byte, error) {
 	f.Link = []atomLink{{Href: w.abs(prefix + "notices/feed.xml"), Rel: "self", Type: "application/atom+xml"},
 		{Href: w.abs(prefix + "notices/"), Rel: "alternate", Type: "text/html"}}
 	fm := w.funcs(lang)
-	measure := fm["measure"].(func(string) string)
+	measure := fm["measure"].(func(model.Measure) string)
 	rulename := fm["rulename"].(func(string) string)
 	for i, n := range w.notices {
 		if i == feedSize {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/pipeline/rulebook"
 )
 
 // funcs are the template functions for one language.
@@ -31,30 +32,22 @@ func (w *world) funcs(lang string) template.FuncMap {
 		"t":        func(key string) string { return w.ui.get(lang, key) },
 		"tf":       func(key string, args ...any) string { return fmt.Sprintf(w.ui.get(lang, key), args...) },
 		"cat":      enum(model.CategoryEnum),
-		"pstatus":  enum(model.ProviderStatusEnum),
+		"pstatus":  func(s model.ProviderStatus) string { return w.statusName(lang, s) },
 		"sstate":   enum(model.ServiceStateEnum),
 		"kindname": enum(model.CommitmentKindEnum),
-		"measure": func(id string) string {
-			if m := book.Measure(id); m != nil {
-				return pick(m.Zh, m.En)
-			}
-			return id
-		},
+		"measure":  func(id model.Measure) string { return pick(id.Zh(), id.En()) },
 		"rulename": func(id string) string {
 			if r := book.Rule(id); r != nil {
 				return pick(r.Zh.Name, r.En.Name)
 			}
 			return id
 		},
-		"rulesummary": func(id string) string {
-			if r := book.Rule(id); r != nil {
-				return pick(r.Zh.Summary, r.En.Summary)
-			}
-			return ""
-		},
-		"nstatus": func(s string) string { return w.ui.get(lang, "status_"+s) },
-		"facts":   func(n *model.Notice) string { return pick(n.FactsZh, n.FactsEn) },
-		"vfacts":  func(v model.Violation) string { return pick(v.FactsZh, v.FactsEn) },
+		"rulesummary": func(id string) string { return w.ruleSummary(lang, id) },
+		"ruleparams":  func(r *RulePage) []paramRow { return w.paramRows(lang, r) },
+		"changes":     func(b rulebook.Bilingual) string { return b.Pick(lang) },
+		"nstatus":     func(s string) string { return w.ui.get(lang, "status_"+s) },
+		"facts":       func(n *model.Notice) string { return pick(n.FactsZh, n.FactsEn) },
+		"vfacts":      func(v model.Violation) string { return pick(v.FactsZh, v.FactsEn) },
 		"pname": func(p *model.Provider) string {
 			if en && p.NameEn != "" {
 				return p.NameEn
@@ -80,11 +73,7 @@ func (w *world) funcs(lang string) template.FuncMap {
 			if f == nil {
 				return strconv.FormatFloat(v, 'f', -1, 64)
 			}
-			n := strconv.FormatFloat(v, 'f', -1, 64)
-			if en {
-				return n + " " + f.UnitEn
-			}
-			return n + f.UnitZh
+			return book.WithUnit(strconv.FormatFloat(v, 'f', -1, 64), f.Unit, lang)
 		},
 		"floorof": func(kind string) float64 {
 			if f := book.Floor(kind); f != nil {
@@ -130,7 +119,8 @@ func (w *world) funcs(lang string) template.FuncMap {
 		// already takes every service off sale, the words without what the
 		// measure alone would leave on sale, where the book has them.
 		"isolate": isolate,
-		"measureabout": func(id string, status ...string) string {
+		"measureabout": func(m model.Measure, status ...model.ProviderStatus) string {
+			id := string(m)
 			if len(status) == 1 && status[0] != model.StatusActive {
 				if _, ok := w.ui["measure_about_"+id+"_off_sale"]; ok {
 					return w.ui.get(lang, "measure_about_"+id+"_off_sale")
@@ -159,11 +149,11 @@ func (w *world) funcs(lang string) template.FuncMap {
 			return d.String()
 		},
 		// subject names an appeal's subject kind inside a sentence.
-		"subject": func(kind string) string {
+		"subject": func(kind model.SubjectKind) string {
 			if en {
-				return strings.ToLower(model.SubjectKindEnum.LabelEn(kind))
+				return strings.ToLower(kind.En())
 			}
-			return model.SubjectKindEnum.Label(kind)
+			return kind.Zh()
 		},
 	}
 }

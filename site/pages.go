@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/disclose-project/disclose/pipeline/model"
-	"github.com/disclose-project/disclose/pipeline/rulebook"
 )
 
 // P is what every page template gets.
@@ -28,15 +27,6 @@ type P struct {
 	Nav       string // which menu entry is current
 	W         *world
 	D         any
-}
-
-// RulePage is a rule with its texts.
-type RulePage struct {
-	Rule  *rulebook.Rule
-	Kind  string // "rate", "reachability", "complaints", "points", "inactivity", "staff"
-	Rate  *rulebook.RateRule
-	Body  template.HTML
-	Staff bool
 }
 
 // TextPage is a Markdown page.
@@ -142,11 +132,8 @@ func (w *world) pages(lang string) ([]page, error) {
 		}
 		rp := *r
 		rp.Body = body
-		name := r.Rule.Zh.Name
-		desc = r.Rule.Zh.Summary
-		if lang == "en" {
-			name, desc = r.Rule.En.Name, r.Rule.En.Summary
-		}
+		name := r.Rule.Name(lang)
+		desc = w.ruleSummary(lang, r.Rule.ID)
 		add("rules/"+Slug(r.Rule.ID)+"/", "rule.html", name, "rules", &rp)
 	}
 	for _, tp := range []struct{ name, tmpl, nav string }{
@@ -180,24 +167,6 @@ func (w *world) pages(lang string) ([]page, error) {
 	return out, nil
 }
 
-// rulePages lists the rule book's rules in its order.
-func (w *world) rulePages() []*RulePage {
-	b := w.in.Book
-	out := []*RulePage{
-		{Rule: &b.Delivery.Rule, Kind: "rate", Rate: &b.Delivery},
-		{Rule: &b.FirstResponse.Rule, Kind: "rate", Rate: &b.FirstResponse},
-		{Rule: &b.Resolution.Rule, Kind: "rate", Rate: &b.Resolution},
-		{Rule: &b.Reachability.Rule, Kind: "reachability"},
-		{Rule: &b.Complaints.Rule, Kind: "complaints"},
-		{Rule: &b.Points.Rule, Kind: "points"},
-		{Rule: &b.Inactivity.Rule, Kind: "inactivity"},
-	}
-	for i := range b.StaffRules {
-		out = append(out, &RulePage{Rule: &b.StaffRules[i], Kind: "staff", Staff: true})
-	}
-	return out
-}
-
 // files lists the language-independent files: assets, the search index,
 // the sitemap of the given site paths, and robots.txt.
 func (w *world) files(paths []string) ([]page, error) {
@@ -217,7 +186,7 @@ func (w *world) files(paths []string) ([]page, error) {
 	// score, published status].
 	idx := make([][]string, 0, len(w.providers))
 	for _, p := range w.providers {
-		idx = append(idx, []string{p.F.Provider.ID, p.Slug, p.F.Provider.Name, p.F.Provider.NameEn, p.F.Provider.Category, p.R.Grade, p.R.ScoreText(), p.Status})
+		idx = append(idx, []string{p.F.Provider.ID, p.Slug, p.F.Provider.Name, p.F.Provider.NameEn, p.F.Provider.Category, p.R.Grade, p.R.ScoreText(), string(p.Status)})
 	}
 	b, err := json.Marshal(idx)
 	if err != nil {
@@ -284,19 +253,16 @@ func (w *world) gradeText(lang, g string) string {
 	return g
 }
 
-func (w *world) measureName(lang, id string) string {
-	if m := w.in.Book.Measure(id); m != nil {
-		if lang == "en" {
-			return m.En
-		}
-		return m.Zh
+func (w *world) measureName(lang string, id model.Measure) string {
+	if lang == "en" {
+		return id.En()
 	}
-	return id
+	return id.Zh()
 }
 
-func (w *world) statusName(lang, s string) string {
+func (w *world) statusName(lang string, s model.ProviderStatus) string {
 	if lang == "en" {
-		return model.ProviderStatusEnum.LabelEn(s)
+		return s.En()
 	}
-	return model.ProviderStatusEnum.Label(s)
+	return s.Zh()
 }

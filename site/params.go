@@ -2,63 +2,31 @@ package site
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
-	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/pipeline/rulebook"
 )
 
-// params are the rule book's parameters and the build's facts, by the
-// names the Markdown pages use as {{name}}.
-func params(in *Input) map[string]string {
-	b := in.Book
-	pct := func(f float64) string { return strconv.FormatFloat(100*f, 'f', -1, 64) + "%" }
-	p := map[string]string{
-		"as_of": in.AsOf.String(), "rulebook_version": b.Version, "timezone": in.Zone.String(),
-		"rates_days": strconv.Itoa(b.Windows.RatesDays), "points_days": strconv.Itoa(b.Windows.PointsDays),
-		"min_items": strconv.FormatInt(b.MinItems, 10), "appeal_days": strconv.Itoa(b.AppealDays),
-		"complaint_factor": strconv.FormatInt(b.Rating.ComplaintFactor, 10),
-		"max_points":       strconv.FormatInt(b.Rating.MaxPointsDeducted, 10),
-		"min_rated_items":  strconv.FormatInt(b.Rating.MinRatedItems, 10),
-		"delivery_warning": pct(b.Delivery.WarningBelow), "first_response_warning": pct(b.FirstResponse.WarningBelow),
-		"resolution_warning": pct(b.Resolution.WarningBelow),
-		"run_calls":          strconv.Itoa(b.Reachability.RunCalls), "run_hours": strconv.Itoa(b.Reachability.RunHours),
-		"reachability_points":    strconv.FormatInt(b.Reachability.Points, 10),
-		"reachability_deduction": b.Reachability.DeductionFen.String(),
-		"inactivity_joined_days": strconv.Itoa(b.Inactivity.JoinedDays),
-		"inactivity_window_days": strconv.Itoa(b.Inactivity.WindowDays),
-	}
-	if b.Delivery.DemotionBelow != nil {
-		p["delivery_demotion"] = pct(*b.Delivery.DemotionBelow)
-	}
-	// Each measure with a period: "demotion_days", "hidden_days", …
-	for _, m := range b.Measures {
-		if m.PeriodDays > 0 {
-			p[m.ID+"_days"] = strconv.Itoa(m.PeriodDays)
-		}
-	}
-	for _, f := range b.Floors {
-		p["floor_"+f.Kind] = strconv.FormatFloat(f.Target, 'f', -1, 64)
-	}
-	var zh, en strings.Builder
-	for _, c := range model.ComplaintCategoryEnum.Codes {
-		fmt.Fprintf(&zh, "| %s | %d |\n", model.ComplaintCategoryEnum.Label(c), b.Complaints.Points[c])
-		fmt.Fprintf(&en, "| %s | %d |\n", model.ComplaintCategoryEnum.LabelEn(c), b.Complaints.Points[c])
-	}
-	p["complaint_points_zh"] = strings.TrimSuffix(zh.String(), "\n")
-	p["complaint_points_en"] = strings.TrimSuffix(en.String(), "\n")
+// params are the rule book's parameters in force at as-of in one
+// language, by the names of rulebook.Book.Parameters (rates_days,
+// floor_delivery_days, delivery.warning_below, …), and the build's facts
+// (as_of, rulebook_version, timezone): the {name}s of content/ui.json and
+// the {{name}}s of the Markdown pages.
+func params(in *Input, lang string) map[string]string {
+	p := in.Book.Values(in.AsOf, lang)
+	p["as_of"], p["rulebook_version"], p["timezone"] = in.AsOf.String(), in.Book.Version, in.Zone.String()
 	return p
 }
 
 // fill returns the strings with every {name} replaced by the parameter
-// of that name, so that no number of the rule book is typed into
-// content/ui.json. Values supplied at render time use fmt verbs (%d, %s,
-// %[2]s); a {name} that is not a parameter is an error.
-func (u ui) fill(params map[string]string) (ui, error) {
+// of that name in the string's language, so that no number of the rule
+// book is typed into content/ui.json. Values supplied at render time use
+// fmt verbs (%d, %s, %[2]s); a {name} that is not a parameter is an error.
+func (u ui) fill(params map[string]map[string]string) (ui, error) {
 	out := make(ui, len(u))
 	for key, v := range u {
-		for i, s := range v {
-			f, err := fillString(s, params)
+		for i, lang := range langs {
+			f, err := fillString(v[i], params[lang])
 			if err != nil {
 				return nil, fmt.Errorf("site: content/ui.json: %s: %w", key, err)
 			}
@@ -79,7 +47,7 @@ func fillString(s string, params map[string]string) (string, error) {
 			return b.String(), nil
 		}
 		j := strings.IndexByte(s[i:], '}')
-		if j < 0 || !isParamName(s[i+1:i+j]) {
+		if j < 0 || !rulebook.IsName(s[i+1:i+j]) {
 			return "", fmt.Errorf("%q: a brace that is not a {parameter}", s)
 		}
 		v, ok := params[s[i+1:i+j]]
@@ -90,16 +58,4 @@ func fillString(s string, params map[string]string) (string, error) {
 		b.WriteString(v)
 		s = s[i+j+1:]
 	}
-}
-
-func isParamName(s string) bool {
-	if s == "" || s[0] < 'a' || s[0] > 'z' {
-		return false
-	}
-	for _, c := range []byte(s) {
-		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' {
-			return false
-		}
-	}
-	return true
 }

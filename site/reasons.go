@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/pipeline/rulebook"
 )
 
 // A provider's page leads with the reasons for its grade in plain words,
@@ -36,9 +37,9 @@ func (w *world) reasons(lang string, p *prov) []reasonLine {
 		var nComplaints, nIncidents, nDecisions, ptsComplaints, ptsIncidents, ptsDecisions int64
 		for _, v := range f.Violations {
 			switch {
-			case v.RuleID == w.in.Book.Complaints.Rule.ID:
+			case w.in.Book.KindOf(v.RuleID) == rulebook.KindComplaints:
 				nComplaints, ptsComplaints = nComplaints+1, ptsComplaints+v.Points
-			case v.RuleID == w.in.Book.Reachability.Rule.ID:
+			case w.in.Book.KindOf(v.RuleID) == rulebook.KindReachability:
 				nIncidents, ptsIncidents = nIncidents+1, ptsIncidents+v.Points
 			case v.Points > 0:
 				nDecisions, ptsDecisions = nDecisions+1, ptsDecisions+v.Points
@@ -69,7 +70,7 @@ func (w *world) reasons(lang string, p *prov) []reasonLine {
 		}
 		var text string
 		switch {
-		case d.ID == "complaints":
+		case d.ID == model.DimComplaints:
 			text = fmt.Sprintf(t("reason_complaints"), pct2(d.X, d.N), d.X, d.N, pctf(d.Smoothed))
 		case d.N == 0:
 			text = fmt.Sprintf(t("reason_no_items"), w.dimName(lang, d.ID), pctf(d.Platform))
@@ -103,7 +104,8 @@ func (w *world) scoreSum(lang string, p *prov) string {
 }
 
 // dimKind is the commitment kind a rating dimension judges against.
-var dimKind = map[string]string{"delivery": model.KindDelivery, "first_response": model.KindFirstResponse, "resolution": model.KindResolution}
+var dimKind = map[string]string{model.DimDelivery: model.KindDelivery, model.DimFirstResponse: model.KindFirstResponse,
+	model.DimResolution: model.KindResolution}
 
 // promise says what the provider's items of one kind were judged against:
 // its own promises (those items were judged against), or the platform floor.
@@ -129,14 +131,10 @@ func (w *world) promise(lang string, p *prov, kind string) string {
 // target formats a commitment's target with its unit: "5天", "5 days".
 func (w *world) target(lang, kind string, v float64) string {
 	n := strconv.FormatFloat(v, 'f', -1, 64)
-	f := w.in.Book.Floor(kind)
-	switch {
-	case f == nil:
-		return n
-	case lang == "en":
-		return n + " " + f.UnitEn
+	if f := w.in.Book.Floor(kind); f != nil {
+		return w.in.Book.WithUnit(n, f.Unit, lang)
 	}
-	return n + f.UnitZh
+	return n
 }
 
 func (w *world) dimName(lang, id string) string {

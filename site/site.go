@@ -67,6 +67,17 @@ type Input struct {
 	Tonight *Tonight
 	// Transparency is the monthly enforcement figures (transparency.csv).
 	Transparency []TransparencyRow
+	// Content is the content tree (ui.json, the Markdown pages); nil
+	// means the embedded one.
+	Content fs.FS
+}
+
+// content is the content tree the site's words come from.
+func (in *Input) content() fs.FS {
+	if in.Content == nil {
+		return content.FS
+	}
+	return in.Content
 }
 
 // Departed is a provider the ledger holds notices for but tonight's export
@@ -199,8 +210,8 @@ var langs = []string{"zh", "en"}
 // ui holds the interface strings: key → [zh, en].
 type ui map[string][2]string
 
-func loadUI() (ui, error) {
-	b, err := fs.ReadFile(content.FS, "ui.json")
+func loadUI(fsys fs.FS) (ui, error) {
+	b, err := fs.ReadFile(fsys, "ui.json")
 	if err != nil {
 		return nil, fmt.Errorf("site: %w", err)
 	}

@@ -81,7 +81,7 @@ func fixture(t *testing.T, book *rulebook.Book) *Input {
 		{Provider: ps[4], DeliveryDue: 30, DeliveryOnTime: 30, Orders90: 30, Commitments: map[string]model.Perf{}, Floors: map[string]model.Perf{}},
 		{Provider: ps[5], Commitments: map[string]model.Perf{}, Floors: map[string]model.Perf{}},
 	}
-	notice := func(id, provider, rule, key, measure string, issued model.Date, basis ...string) model.Notice {
+	notice := func(id, provider, rule, key string, measure model.Measure, issued model.Date, basis ...string) model.Notice {
 		m := book.Measure(measure)
 		until := model.NoDate
 		switch {

@@ -13,7 +13,7 @@ import (
 // inForce is one measure in force at as-of and the notice that keeps it in
 // force longest.
 type inForce struct {
-	Measure string
+	Measure model.Measure
 	Notice  *model.Notice   // the notice that keeps it in force longest
 	Notices []*model.Notice // every notice in force with this measure, Notice first
 }
@@ -30,13 +30,9 @@ type sale struct {
 	// force (Measure, until Until) does; "state" when the export's own
 	// state says it is not on the shelf.
 	Why     string
-	Measure string
+	Measure model.Measure
 	Until   model.Date
 }
-
-// offSaleMeasures are the measures that take a provider's services off
-// sale while in force, most severe last (the rule book's order).
-var offSaleMeasures = []string{"hidden", "delisted", "disabled"}
 
 // settleStatus works out what the provider's page says of its status and
 // services, from the measures in force at as-of.
@@ -66,12 +62,12 @@ func (w *world) settleStatus(p *prov) {
 	}
 	p.Status = p.R.Status
 	if p.Status == "" { // a rating that did not go through ledger.Publish
-		p.Status = model.PublishedStatus(p.F.Provider.Status, p.R.Grade, slices.Contains(p.Measures, "suspension"))
+		p.Status = model.PublishedStatus(p.F.Provider.Status, p.R.Grade, slices.Contains(p.Measures, model.MeasureSuspension))
 	}
-	p.Suspension = p.measure("suspension")
-	p.Clearance = p.measure("clearance")
+	p.Suspension = p.measure(model.MeasureSuspension)
+	p.Clearance = p.measure(model.MeasureClearance)
 	var off *inForce
-	for _, m := range offSaleMeasures {
+	for _, m := range model.OffSaleMeasures() {
 		if f := p.measure(m); f != nil {
 			off = f
 		}
@@ -81,7 +77,7 @@ func (w *world) settleStatus(p *prov) {
 		v := sale{S: s, On: true}
 		switch {
 		case p.Status == model.StatusCleared || p.Status == model.StatusSuspended:
-			v.On, v.Why = false, p.Status
+			v.On, v.Why = false, string(p.Status)
 		case off != nil:
 			v.On, v.Why, v.Measure, v.Until = false, "measure", off.Measure, off.Until()
 		case s.State != "on_shelf":
@@ -92,7 +88,7 @@ func (w *world) settleStatus(p *prov) {
 }
 
 // measure returns the measure in force of that id, or nil.
-func (p *prov) measure(id string) *inForce {
+func (p *prov) measure(id model.Measure) *inForce {
 	for i := range p.InForce {
 		if p.InForce[i].Measure == id {
 			return &p.InForce[i]

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/disclose-project/disclose/pipeline/model"
 	"golang.org/x/net/html"
 )
 
@@ -101,7 +102,7 @@ func (in *Input) statusLabel(t *testing.T, lang, status string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return w.statusName(strings.TrimSuffix(lang, "/"), status)
+	return w.statusName(strings.TrimSuffix(lang, "/"), model.ProviderStatus(status))
 }
 
 func metaDescription(doc *html.Node) string {

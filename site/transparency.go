@@ -5,12 +5,16 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/disclose-project/disclose/pipeline/model"
 )
 
 // TransparencyRow is one row of the monthly enforcement figures
 // (transparency.csv): one month, rule, measure and origin.
 type TransparencyRow struct {
-	Month, RuleID, Measure, Origin                     string
+	Month, RuleID                                      string
+	Measure                                            model.Measure
+	Origin                                             string
 	Issued, Renewed, Expired, Rescinded                int64
 	AppealsReceived, AppealsDecided, AppealsOverturned int64
 	MedianDays                                         string

@@ -29,8 +29,10 @@ func (w *world) AppealDays() int          { return w.in.Book.AppealDays }
 func (w *world) MinRatedItems() int64     { return w.in.Book.Rating.MinRatedItems }
 func (w *world) Downloads() []Download    { return w.in.Downloads }
 func (w *world) Zone() string             { return w.in.Zone.String() }
-func (w *world) Statuses() []string       { return model.ProviderStatusEnum.Codes }
-func (w *world) Dictionary() []Column     { return w.in.Dictionary }
+func (w *world) Statuses() []model.ProviderStatus {
+	return []model.ProviderStatus{model.StatusActive, model.StatusSuspended, model.StatusCleared}
+}
+func (w *world) Dictionary() []Column { return w.in.Dictionary }
 func (w *world) ScoreText(s ledger.Score) string {
 	if !s.Scored {
 		return ""
@@ -67,20 +69,6 @@ func (w *world) CommitmentsOf(kind string) []*model.Commitment {
 				out = append(out, c)
 			}
 		}
-	}
-	return out
-}
-
-// ComplaintPoint is the points one complaint category adds.
-type ComplaintPoint struct {
-	Code   string
-	Points int64
-}
-
-func (w *world) ComplaintPoints() []ComplaintPoint {
-	var out []ComplaintPoint
-	for _, c := range model.ComplaintCategoryEnum.Codes {
-		out = append(out, ComplaintPoint{c, w.in.Book.Complaints.Points[c]})
 	}
 	return out
 }

@@ -4,12 +4,12 @@ import (
 	"io/fs"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"unicode"
 
 	"github.com/disclose-project/disclose/content"
+	"github.com/disclose-project/disclose/pipeline/rulebook/rulebooktest"
 	"golang.org/x/net/html"
 )
 
@@ -60,7 +60,7 @@ var digitsOK = regexp.MustCompile(`\b(?:100|0)\b|23:59:59|SHA256SUMS|sha256sum|%
 // TestNoNumberTypedIntoUI fails on a digit in content/ui.json outside a
 // {parameter} or a fmt verb: numbers come from the rule book.
 func TestNoNumberTypedIntoUI(t *testing.T) {
-	u, err := loadUI()
+	u, err := loadUI(content.FS)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,52 +78,39 @@ func TestNoNumberTypedIntoUI(t *testing.T) {
 // beside a unit in the text a reader sees.
 func TestNoStaleNumbers(t *testing.T) {
 	book := loadBook(t)
-	changed := *book
-	changed.Windows.RatesDays, changed.Windows.PointsDays = 73, 311
-	changed.MinItems, changed.AppealDays = 23, 11
-	changed.Rating.MaxPointsDeducted, changed.Rating.MinRatedItems = 37, 13
-	changed.Inactivity.JoinedDays, changed.Inactivity.WindowDays = 71, 72
-	changed.Floors = slices.Clone(book.Floors)
-	for i := range changed.Floors {
-		changed.Floors[i].Target += 1
-	}
-	changed.Measures = slices.Clone(book.Measures)
-	for i := range changed.Measures {
-		if changed.Measures[i].PeriodDays > 0 {
-			changed.Measures[i].PeriodDays += 7 - i
-		}
-	}
-	var old []string
-	for _, n := range []int{book.Windows.RatesDays, book.Windows.PointsDays, int(book.MinItems), book.AppealDays,
-		int(book.Rating.MaxPointsDeducted), int(book.Rating.MinRatedItems), book.Inactivity.JoinedDays, book.Inactivity.WindowDays} {
-		old = append(old, strconv.Itoa(n))
-	}
-	for _, m := range book.Measures {
-		if m.PeriodDays > 0 {
-			old = append(old, strconv.Itoa(m.PeriodDays))
-		}
-	}
+	set := rulebooktest.Windows()
 	for _, f := range book.Floors {
-		old = append(old, strconv.FormatFloat(f.Target, 'f', -1, 64))
+		set["floor_"+f.Kind] = f.Target + 1
 	}
-	// The rule book's own summaries are its text, not the site's: the one
-	// of inactivity names its window in words of its own.
-	summaries := map[string]bool{}
-	for _, r := range book.Rules() {
-		summaries[r.Zh.Summary], summaries[r.En.Summary] = true, true
+	changed := rulebooktest.Book(t, set)
+	// The old values, less those an unchanged count of days, points or
+	// items still has (the clearance level's 48 points, beside the floor of
+	// 48 hours).
+	var old []string
+	day := book.Rule("delivery").Since()
+	still := map[string]bool{}
+	for _, p := range changed.Parameters(day) {
+		if _, ok := set[p.Name]; !ok && changed.Units[p.Unit].En != "" {
+			still[p.Text("en")] = true
+		}
+	}
+	for _, p := range book.Parameters(day) {
+		if _, ok := set[p.Name]; ok && !still[p.Text("en")] {
+			old = append(old, p.Text("en"))
+		}
 	}
 	slices.Sort(old)
 	old = slices.Compact(old)
 	n := `(?:` + strings.Join(old, "|") + `)`
 	// A number that is a count of days, points or items, or a limit.
 	stale := regexp.MustCompile(`(?:^|[^0-9.:-])` + n + `\s?(?:天|日|days?|分|points?|项|items?|orders and tickets)|(?:近|last|most|max|最多扣|少于|fewer than)\s?` + n + `(?:$|[^0-9.])`)
-	pages := buildSite(t, fixture(t, &changed))
+	pages := buildSite(t, fixture(t, changed))
 	if len(pages) < 20 {
 		t.Fatalf("only %d pages", len(pages))
 	}
 	for name, doc := range pages {
 		for _, s := range textNodes(doc) {
-			if m := stale.FindString(s); m != "" && !summaries[s] {
+			if m := stale.FindString(s); m != "" {
 				t.Errorf("%s: %q: %q left over from the rule book's defaults", name, s, m)
 			}
 		}
@@ -166,7 +153,7 @@ var latin = regexp.MustCompile(`\b(?:English|Atom|JavaScript|Excel|CSV|JSON|Parq
 // TestWordsInTheirLanguage fails on English in a Chinese string of
 // content/ui.json and on Chinese letters or punctuation in an English one.
 func TestWordsInTheirLanguage(t *testing.T) {
-	u, err := loadUI()
+	u, err := loadUI(content.FS)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,9 +9,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/disclose-project/disclose/content"
 	"github.com/disclose-project/disclose/pipeline/ledger"
 	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/pipeline/rulebook"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 )
@@ -24,14 +24,14 @@ type prov struct {
 	Notices     []*model.Notice // newest first
 	Commitments []*model.Commitment
 	Services    []*model.Service
-	History     []ledger.Score // oldest first
-	Measures    []string       // measures in force at as-of (ledger.Measures)
-	Status      string         // the published status: active, suspended or cleared
-	InForce     []inForce      // each of Measures with the notice that keeps it in force longest
-	Suspension  *inForce       // the suspension in force, if any
-	Clearance   *inForce       // the clearance in force, if any
-	OffSale     *inForce       // the most severe measure in force that takes the services off sale, if any
-	Sales       []sale         // each of Services: on sale or why not
+	History     []ledger.Score       // oldest first
+	Measures    []model.Measure      // measures in force at as-of (ledger.Measures)
+	Status      model.ProviderStatus // the published status: active, suspended or cleared
+	InForce     []inForce            // each of Measures with the notice that keeps it in force longest
+	Suspension  *inForce             // the suspension in force, if any
+	Clearance   *inForce             // the clearance in force, if any
+	OffSale     *inForce             // the most severe measure in force that takes the services off sale, if any
+	Sales       []sale               // each of Services: on sale or why not
 	// Departed is set for a provider with notices that tonight's export
 	// lacks: its page shows its record, named as its latest notice names it.
 	Departed bool
@@ -50,7 +50,7 @@ type world struct {
 	ui        ui
 	tmpl      map[string]*template.Template
 	md        goldmark.Markdown
-	params    map[string]string
+	params    map[string]map[string]string // by language
 	providers []*prov
 	byID      map[string]*prov
 	services  map[string]*model.Service
@@ -72,7 +72,7 @@ type gradeCount struct {
 }
 
 func newWorld(in *Input, opt Options) (*world, error) {
-	u, err := loadUI()
+	u, err := loadUI(in.content())
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +144,15 @@ func newWorld(in *Input, opt Options) (*world, error) {
 	}
 	w.settleAppeals()
 	w.summarise()
-	w.params = params(in)
+	w.params = map[string]map[string]string{}
+	for _, lang := range langs {
+		w.params[lang] = params(in, lang)
+		for i := range in.Book.Rules {
+			if r := &in.Book.Rules[i]; rulebook.Keyed(r.Kind) {
+				w.params[lang][r.ID+".table"] = w.keyedTable(lang, r)
+			}
+		}
+	}
 	if w.ui, err = u.fill(w.params); err != nil {
 		return nil, err
 	}
@@ -164,7 +172,7 @@ func (w *world) summarise() {
 	w.statuses = map[string]int{}
 	for _, p := range w.providers {
 		counts[p.R.Grade]++
-		w.statuses[p.Status]++
+		w.statuses[string(p.Status)]++
 	}
 	for _, g := range w.in.Book.Rating.Grades {
 		w.grades = append(w.grades, gradeCount{g.Grade, counts[g.Grade]})
@@ -196,11 +204,18 @@ func (w *world) summarise() {
 }
 
 // markdown renders content/<lang>/<name>.md with its {{parameters}}
-// filled in; a missing file gives "".
+// filled in (a rule's page, rules/<id>, also by the names its rule's
+// parameters have in the rule book); a missing file gives "".
 func (w *world) markdown(lang, name string) (template.HTML, error) {
-	src, err := fs.ReadFile(content.FS, lang+"/"+name+".md")
+	src, err := fs.ReadFile(w.in.content(), lang+"/"+name+".md")
 	if err != nil {
 		return "", nil
+	}
+	params := w.params[lang]
+	if id, ok := strings.CutPrefix(name, "rules/"); ok {
+		if r := w.in.Book.Rule(id); r != nil {
+			params = w.ruleParams(lang, r)
+		}
 	}
 	text := string(src)
 	for {
@@ -213,7 +228,7 @@ func (w *world) markdown(lang, name string) (template.HTML, error) {
 			break
 		}
 		key := strings.TrimSpace(text[i+2 : i+j])
-		v, ok := w.params[key]
+		v, ok := params[key]
 		if !ok {
 			return "", fmt.Errorf("site: content/%s/%s.md: unknown parameter {{%s}}", lang, name, key)
 		}

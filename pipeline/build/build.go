@@ -57,6 +57,18 @@ type Config struct {
 	// an error it returns fails the build there. Tests use it to fail or
 	// kill a build at every step.
 	Hook func(step string) error
+	// Rulebook, when set, is the source of the rule book to build with in
+	// place of the shipped content/rules/rulebook.json (tests build the
+	// sample with other windows).
+	Rulebook []byte
+}
+
+// loadBook reads the rule book the build enforces and publishes.
+func (cfg *Config) loadBook() (*rulebook.Book, error) {
+	if cfg.Rulebook != nil {
+		return rulebook.Parse(cfg.Rulebook)
+	}
+	return rulebook.Load(content.FS)
 }
 
 // Steps of publishing, in order, as Hook is told them.
@@ -181,7 +193,7 @@ func (b *night) run(ctx context.Context) (*Result, error) {
 				"restore the state from its backup, or rebuild it from the last published downloads (disclose restore)", ErrRefused, cfg.State)
 		}
 	}
-	book, err := rulebook.Load(content.FS)
+	book, err := cfg.loadBook()
 	if err != nil {
 		return nil, err
 	}

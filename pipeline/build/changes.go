@@ -38,11 +38,11 @@ type Changes struct {
 // NoticeChange names a notice that was issued, renewed, expired or
 // rescinded.
 type NoticeChange struct {
-	ID         string `json:"notice_id"`
-	ProviderID string `json:"provider_id"`
-	RuleID     string `json:"rule_id"`
-	Measure    string `json:"measure"`
-	Continues  string `json:"continues,omitempty"`
+	ID         string        `json:"notice_id"`
+	ProviderID string        `json:"provider_id"`
+	RuleID     string        `json:"rule_id"`
+	Measure    model.Measure `json:"measure"`
+	Continues  string        `json:"continues,omitempty"`
 }
 
 // GradeChange is a provider whose grade differs from the previous build's.

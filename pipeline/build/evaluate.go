@@ -57,7 +57,10 @@ var requiredActivity = []string{"orders", "tickets", "complaints", "contact_chec
 // date. Nothing is written but the quarantine.
 func evaluate(ctx context.Context, b *night, book *rulebook.Book, snap *snapshot.Snapshot, prev *ledger.Ledger, prevManifest []byte) (*Evaluation, error) {
 	cfg := b.cfg
-	eval := rules.NewEvaluator(book, snap.Clock())
+	eval, err := rules.NewEvaluator(book, snap.Clock())
+	if err != nil {
+		return nil, err
+	}
 	stats, err := Load(ctx, snap, book, eval, Quarantine(cfg), cfg.progress)
 	if stats != nil {
 		b.rep.Tables = stats.Tables
@@ -80,14 +83,20 @@ func evaluate(ctx context.Context, b *night, book *rulebook.Book, snap *snapshot
 	if err := emptyGuard(stats, cfg.AllowEmpty); err != nil {
 		return nil, err
 	}
-	res := eval.Finish()
+	res, err := eval.Finish()
+	if err != nil {
+		return nil, err
+	}
 	ev := &Evaluation{Book: book, Snap: snap, Stats: stats, Result: res, prevCounts: prevCounts, version: cfg.Version}
 	providers := make([]*model.Provider, len(res.Facts))
 	for i, f := range res.Facts {
 		providers[i] = f.Provider
 	}
-	ev.Notices, ev.Changes = ledger.Apply(prev.Notices, ledger.Night{AsOf: snap.AsOf, Findings: res.Findings,
+	ev.Notices, ev.Changes, err = ledger.Apply(prev.Notices, ledger.Night{AsOf: snap.AsOf, Findings: res.Findings,
 		Overturned: res.Overturned, Providers: providers}, book)
+	if err != nil {
+		return nil, err
+	}
 	// A rerun of the night reports what the night changed: its first
 	// build's changes, and whatever the rerun changes besides.
 	if prev.Tonight != nil && prev.Tonight.AsOf == snap.AsOf {
@@ -98,12 +107,12 @@ func evaluate(ctx context.Context, b *night, book *rulebook.Book, snap *snapshot
 	// clearance is permanent.
 	cleared := map[string]bool{}
 	for _, f := range res.Findings {
-		if f.Measure == "clearance" {
+		if f.Measure == model.MeasureClearance {
 			cleared[f.ProviderID] = true
 		}
 	}
 	for _, n := range ev.Notices {
-		if n.Measure == "clearance" && n.Status == model.InForce {
+		if n.Measure == model.MeasureClearance && n.Status == model.InForce {
 			cleared[n.ProviderID] = true
 		}
 	}

@@ -12,11 +12,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/disclose-project/disclose/content"
 	"github.com/disclose-project/disclose/pipeline/ledger"
+	"github.com/disclose-project/disclose/pipeline/model"
 	"github.com/disclose-project/disclose/pipeline/record"
 	"github.com/disclose-project/disclose/pipeline/report"
-	"github.com/disclose-project/disclose/pipeline/rulebook"
 	"github.com/disclose-project/disclose/pipeline/snapshot"
 	"github.com/disclose-project/disclose/pipeline/state"
 	"github.com/disclose-project/disclose/pipeline/validate"
@@ -241,7 +240,7 @@ func writeSite(dir string, cfg *Config, ev *Evaluation, tonight *Changes, tr *re
 			if !r[11].Null {
 				med = report.Text(tr.Cols[11], r[11])
 			}
-			in.Transparency = append(in.Transparency, site.TransparencyRow{Month: r[0].S, RuleID: r[1].S, Measure: r[2].S, Origin: r[3].S,
+			in.Transparency = append(in.Transparency, site.TransparencyRow{Month: r[0].S, RuleID: r[1].S, Measure: model.Measure(r[2].S), Origin: r[3].S,
 				Issued: r[4].I, Renewed: r[5].I, Expired: r[6].I, Rescinded: r[7].I, AppealsReceived: r[8].I, AppealsDecided: r[9].I,
 				AppealsOverturned: r[10].I, MedianDays: med})
 		}
@@ -342,7 +341,7 @@ func fixModes(dir string) error {
 // validates every row (rejected ones to the quarantine), and applies the
 // safety checks against the previous manifest in --state.
 func Validate(ctx context.Context, cfg *Config, rep *Report, sink validate.Sink) (*validate.Stats, error) {
-	book, err := rulebook.Load(content.FS)
+	book, err := cfg.loadBook()
 	if err != nil {
 		return nil, err
 	}

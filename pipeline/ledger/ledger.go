@@ -27,7 +27,7 @@ type Score struct {
 	Grade       string
 	ScoreTenths int64
 	Scored      bool
-	Status      string // the published status; "" in scores kept before it was recorded
+	Status      model.ProviderStatus // the published status; "" in scores kept before it was recorded
 }
 
 // Build is one build kept in the ledger: its as-of date, the versions it
@@ -110,13 +110,13 @@ type Night struct {
 // NoticeID derives a notice's id from its content and issue date, so that
 // the same inputs always give the same id.
 func NoticeID(f *model.Finding, issued model.Date) string {
-	h := sha256.Sum256([]byte(strings.Join([]string{f.Key, f.RuleID, f.RuleVersion, f.Measure, issued.String()}, "\x00")))
+	h := sha256.Sum256([]byte(strings.Join([]string{f.Key, f.RuleID, f.RuleVersion, string(f.Measure), issued.String()}, "\x00")))
 	return "N" + strings.ReplaceAll(issued.String(), "-", "") + "-" + hex.EncodeToString(h[:5])
 }
 
 // Until returns the last day a measure issued on day d is in force
 // (NoDate: permanent).
-func Until(book *rulebook.Book, measure string, d model.Date) model.Date {
+func Until(book *rulebook.Book, measure model.Measure, d model.Date) model.Date {
 	m := book.Measure(measure)
 	switch {
 	case m == nil || m.Permanent:
@@ -129,8 +129,11 @@ func Until(book *rulebook.Book, measure string, d model.Date) model.Date {
 
 // Apply brings the ledger's notices up to date with the findings that
 // hold at as-of. It returns the new notices, ordered by issue date and id,
-// and what changed. No notice is ever removed or renumbered.
-func Apply(prev []model.Notice, night Night, book *rulebook.Book) ([]model.Notice, Changes) {
+// and what changed. No notice is ever removed or renumbered. A new
+// notice's facts are rendered from its finding's rule version (the rule
+// book's texts, with the finding's arguments) as it is issued, and kept as
+// issued; so is a rescind reason.
+func Apply(prev []model.Notice, night Night, book *rulebook.Book) ([]model.Notice, Changes, error) {
 	var ch Changes
 	asOf := night.AsOf
 	notices := slices.Clone(prev)
@@ -154,7 +157,11 @@ func Apply(prev []model.Notice, night Night, book *rulebook.Book) ([]model.Notic
 		if n.Status != model.InForce || n.IssuedOn > asOf {
 			continue
 		}
-		if day, why, ok := rescind(n, night.Overturned, holds); ok {
+		day, why, ok, err := rescind(n, night.Overturned, holds, book)
+		if err != nil {
+			return nil, Changes{}, err
+		}
+		if ok {
 			n.Status, n.RescindedOn, n.RescindReason = model.Rescinded, day, why
 			ch.Rescinded = append(ch.Rescinded, n.ID)
 			continue
@@ -180,10 +187,14 @@ func Apply(prev []model.Notice, night Night, book *rulebook.Book) ([]model.Notic
 		if issued == model.NoDate {
 			issued = asOf
 		}
+		facts, err := book.Facts(f)
+		if err != nil {
+			return nil, Changes{}, err
+		}
 		n := model.Notice{ID: NoticeID(f, issued), Key: f.Key, ProviderID: f.ProviderID, RuleID: f.RuleID,
 			RuleVersion: f.RuleVersion, Measure: f.Measure, IssuedOn: issued,
 			EffectiveUntil: Until(book, f.Measure, issued), AppealBy: issued + model.Date(book.AppealDays),
-			Status: model.InForce, RescindedOn: model.NoDate, Basis: f.Basis, FactsZh: f.FactsZh, FactsEn: f.FactsEn,
+			Status: model.InForce, RescindedOn: model.NoDate, Basis: f.Basis, FactsZh: facts.Zh, FactsEn: facts.En,
 			ProviderName: f.ProviderName, ProviderCategory: f.ProviderCategory, Origin: f.Origin(), Figures: f.Figures}
 		if !n.InForceOn(asOf) {
 			n.Status = model.Expired
@@ -201,7 +212,7 @@ func Apply(prev []model.Notice, night Night, book *rulebook.Book) ([]model.Notic
 		notices = append(notices, n)
 	}
 	Sort(notices)
-	return notices, ch
+	return notices, ch, nil
 }
 
 // originOf tells a notice's origin from its finding's key, for notices
@@ -216,7 +227,8 @@ func originOf(key string) string {
 // rescind decides whether an in-force notice loses its basis: a staff
 // decision's notice when the decision was overturned; a computed notice when
 // something it rested on was overturned and the finding no longer holds.
-func rescind(n *model.Notice, overturned map[string]model.Date, holds map[string]bool) (model.Date, string, bool) {
+// The reason is the rule book's rescind text, kept as "中文 / English".
+func rescind(n *model.Notice, overturned map[string]model.Date, holds map[string]bool, book *rulebook.Book) (model.Date, string, bool, error) {
 	for _, b := range n.Basis {
 		day, ok := overturned[b]
 		if !ok {
@@ -224,11 +236,14 @@ func rescind(n *model.Notice, overturned map[string]model.Date, holds map[string
 		}
 		kind, id, _ := strings.Cut(b, ":")
 		if n.Origin == model.OriginDecision || !holds[n.Key] {
-			zh := map[string]string{"complaint": "投诉", "decision": "处罚决定"}[kind]
-			return day, fmt.Sprintf("%s%s经申诉被撤销 / %s %s overturned on appeal", zh, id, kind, id), true
+			why, err := book.Render(book.Texts[rulebook.TextRescind], nil, nil, model.Args{"subject": kind, "subject_id": id})
+			if err != nil {
+				return 0, "", false, fmt.Errorf("notice %s: %w", n.ID, err)
+			}
+			return day, why.Zh + " / " + why.En, true, nil
 		}
 	}
-	return 0, "", false
+	return 0, "", false, nil
 }
 
 // Record replaces the scores of as-of in the history with this build's.
@@ -253,7 +268,7 @@ func RecordBuild(prev []Build, b Build) []Build {
 // on asOf, in the order of the rule book's measures table, leaving out
 // one-off measures: the measures column of providers.csv and the site's
 // status banner.
-func Measures(notices []*model.Notice, asOf model.Date, book *rulebook.Book) []string {
+func Measures(notices []*model.Notice, asOf model.Date, book *rulebook.Book) []model.Measure {
 	have := make([]bool, len(book.Measures))
 	for _, n := range notices {
 		if n.Status == model.InForce && n.InForceOn(asOf) {
@@ -262,7 +277,7 @@ func Measures(notices []*model.Notice, asOf model.Date, book *rulebook.Book) []s
 			}
 		}
 	}
-	var out []string
+	var out []model.Measure
 	for i, m := range book.Measures {
 		if have[i] && !m.OneOff {
 			out = append(out, m.ID)
@@ -282,7 +297,7 @@ func Publish(facts []*model.Facts, ratings []model.Rating, notices []model.Notic
 	}
 	for i, f := range facts {
 		r := &ratings[i]
-		suspended := slices.Contains(Measures(byProvider[f.Provider.ID], asOf, book), "suspension")
+		suspended := slices.Contains(Measures(byProvider[f.Provider.ID], asOf, book), model.MeasureSuspension)
 		r.Status = model.PublishedStatus(f.Provider.Status, r.Grade, suspended)
 	}
 }
@@ -299,7 +314,7 @@ func KeyOf(n *model.Notice) string {
 			}
 		}
 	}
-	return n.ProviderID + "/" + n.RuleID + "/" + n.Measure
+	return n.ProviderID + "/" + n.RuleID + "/" + string(n.Measure)
 }
 
 // Sort orders notices as the ledger keeps them: by issue date, then id.

@@ -12,6 +12,16 @@ import (
 
 func day(s string) model.Date { d, _ := model.ParseDate(s); return d }
 
+// apply is Apply, failing the test on an error.
+func apply(t *testing.T, prev []model.Notice, night Night, book *rulebook.Book) ([]model.Notice, Changes) {
+	t.Helper()
+	ns, ch, err := Apply(prev, night, book)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ns, ch
+}
+
 // TestBuilds runs the ledger through several nights: the same findings keep
 // their notices, an overturn rescinds, an ended period expires and the
 // breach going on is renewed, naming the notice it continues, and no
@@ -24,15 +34,19 @@ func TestBuilds(t *testing.T) {
 	items, onTime, line := int64(40), int64(20), 0.7
 	delivery := model.Finding{ProviderID: "P1", RuleID: "delivery", RuleVersion: "1", Measure: "demotion", Key: "P1/delivery/demotion",
 		Issued: model.NoDate, ProviderName: "甲", ProviderCategory: "software",
+		Args: model.Args{"window_from": "2025-04-02", "window_to": "2025-06-30", "items": "40", "on_time": "20", "rate": "50.0%",
+			"threshold": "70%", "measure": "demotion"},
 		Figures: model.Figures{WindowFrom: day("2025-04-02"), WindowTo: day("2025-06-30"), Items: &items, OnTime: &onTime, Threshold: &line}}
 	decision := model.Finding{ProviderID: "P2", RuleID: "spot-check", RuleVersion: "1", Measure: "warning", Key: "P2/decision/D1",
-		Issued: day("2025-06-01"), Decision: "D1", Basis: []string{"decision:D1"}, ProviderName: "乙"}
+		Issued: day("2025-06-01"), Decision: "D1", Basis: []string{"decision:D1"}, ProviderName: "乙",
+		Args: model.Args{"decision": "D1", "date": "2025-06-01", "rule": "spot-check", "measure": "warning", "points": "", "deduction": "",
+			"facts": "抽检 <b>不合格</b>"}}
 	night := func(d string, overturned map[string]model.Date, fs ...model.Finding) Night {
 		return Night{AsOf: day(d), Findings: fs, Overturned: overturned}
 	}
 
 	// Day 1: both findings get notices, as new offences.
-	n1, ch := Apply(nil, night("2025-06-30", nil, delivery, decision), book)
+	n1, ch := apply(t, nil, night("2025-06-30", nil, delivery, decision), book)
 	if len(n1) != 2 || len(ch.Issued) != 2 || len(ch.Renewed) != 0 {
 		t.Fatalf("day 1: %d notices, %d issued, %d renewed", len(n1), len(ch.Issued), len(ch.Renewed))
 	}
@@ -41,25 +55,36 @@ func TestBuilds(t *testing.T) {
 		if n.Origin != wantOrigin || n.ProviderName == "" || n.Continues != "" {
 			t.Errorf("day 1: notice %s: origin %q, name %q, continues %q", n.ID, n.Origin, n.ProviderName, n.Continues)
 		}
+		// The facts are the rule book's texts, filled in as the notice is issued.
+		want := map[string][2]string{
+			"P1": {"2025-04-02至2025-06-30到期的订单交付共40项，按时20项，按时率50.0%，低于70%（降权线）。",
+				"Of 40 orders due from 2025-04-02 to 2025-06-30, 20 were on time (50.0%), below the 70% threshold for demotion in search."},
+			"P2": {"平台于2025-06-01作出处罚决定D1（抽检不合格）：警告。事实：抽检 <b>不合格</b>",
+				"Staff decision D1 of 2025-06-01 under Failed spot check: warning. Facts (as stated by the platform): 抽检 <b>不合格</b>"},
+		}[n.ProviderID]
+		if n.FactsZh != want[0] || n.FactsEn != want[1] {
+			t.Errorf("day 1: notice %s states\n%q\n%q\nwant\n%q\n%q", n.ID, n.FactsZh, n.FactsEn, want[0], want[1])
+		}
 	}
 	// Day 2: same findings, same ids, nothing issued.
-	n2, ch := Apply(n1, night("2025-07-01", nil, delivery, decision), book)
+	n2, ch := apply(t, n1, night("2025-07-01", nil, delivery, decision), book)
 	if len(n2) != 2 || len(ch.Issued) != 0 || n2[0].ID != n1[0].ID || n2[1].ID != n1[1].ID {
 		t.Fatalf("day 2: %d notices, issued %v", len(n2), ch.Issued)
 	}
 	// Day 3: the decision is overturned on appeal.
-	n3, ch := Apply(n2, night("2025-07-02", map[string]model.Date{"decision:D1": day("2025-07-02")}, delivery), book)
+	n3, ch := apply(t, n2, night("2025-07-02", map[string]model.Date{"decision:D1": day("2025-07-02")}, delivery), book)
 	if len(ch.Rescinded) != 1 || len(n3) != 2 {
 		t.Fatalf("day 3: rescinded %v, %d notices", ch.Rescinded, len(n3))
 	}
 	for _, n := range n3 {
-		if n.Key == decision.Key && (n.Status != model.Rescinded || n.RescindedOn != day("2025-07-02") || n.RescindReason == "") {
+		if n.Key == decision.Key && (n.Status != model.Rescinded || n.RescindedOn != day("2025-07-02") ||
+			n.RescindReason != "处罚决定D1经申诉被撤销 / decision D1 overturned on appeal") {
 			t.Errorf("day 3: decision notice %+v", n)
 		}
 	}
 	// After the 30-day demotion ends: expired; the finding still holds,
 	// so a renewal continues it (not a new offence).
-	n4, ch := Apply(n3, night("2025-07-30", nil, delivery), book)
+	n4, ch := apply(t, n3, night("2025-07-30", nil, delivery), book)
 	if len(ch.Expired) != 1 || len(ch.Issued) != 0 || len(ch.Renewed) != 1 || len(n4) != 3 {
 		t.Fatalf("day 31: expired %v issued %v renewed %v, %d notices", ch.Expired, ch.Issued, ch.Renewed, len(n4))
 	}
@@ -86,8 +111,8 @@ func TestBuilds(t *testing.T) {
 	}
 	// A finding that comes back after a night without it is a new
 	// offence: its old notice ended at an earlier build.
-	n5, ch := Apply(n4, night("2025-09-01", nil), book)
-	n6, ch6 := Apply(n5, night("2025-09-02", nil, delivery), book)
+	n5, ch := apply(t, n4, night("2025-09-01", nil), book)
+	n6, ch6 := apply(t, n5, night("2025-09-02", nil, delivery), book)
 	if len(ch.Expired) != 1 || len(ch6.Issued) != 1 || len(ch6.Renewed) != 0 || len(n6) != 4 {
 		t.Errorf("after a gap: expired %v, then issued %v renewed %v", ch.Expired, ch6.Issued, ch6.Renewed)
 	}
@@ -163,9 +188,11 @@ func TestPublish(t *testing.T) {
 			EffectiveUntil: issued + 89, Status: status, RescindedOn: model.NoDate}
 	}
 	tests := []struct {
-		name, exported, grade string
-		notices               []model.Notice
-		want                  string
+		name     string
+		exported model.ProviderStatus
+		grade    string
+		notices  []model.Notice
+		want     model.ProviderStatus
 	}{
 		{"active in the export, nothing in force", "active", "A", nil, "active"},
 		{"suspended in the export", "suspended", "A", nil, "suspended"},

@@ -159,7 +159,7 @@ func ReadNotices(r parquet.ReaderAtSeeker, name string) ([]model.Notice, error) 
 			basis = strings.Split(b, ";")
 		}
 		n := model.Notice{ID: c.str("notice_id"), Key: c.str("finding_key"), ProviderID: c.str("provider_id"),
-			RuleID: c.str("rule_id"), RuleVersion: c.str("rule_version"), Measure: c.str("measure"),
+			RuleID: c.str("rule_id"), RuleVersion: c.str("rule_version"), Measure: model.Measure(c.str("measure")),
 			IssuedOn: c.date("issued_on"), EffectiveUntil: c.date("effective_until"), AppealBy: c.date("appeal_by"),
 			Status: c.str("status"), RescindedOn: c.date("rescinded_on"), RescindReason: c.str("rescind_reason"),
 			Basis: basis, FactsZh: c.str("facts_zh"), FactsEn: c.str("facts_en"),
@@ -188,7 +188,7 @@ func ReadNotices(r parquet.ReaderAtSeeker, name string) ([]model.Notice, error) 
 func ReadScores(r parquet.ReaderAtSeeker, name string) ([]Score, error) {
 	var out []Score
 	err := readTable(r, name, scoreColumns, func(c cells) {
-		s := Score{AsOf: c.date("as_of"), ProviderID: c.str("provider_id"), Grade: c.str("grade"), Status: c.str("status")}
+		s := Score{AsOf: c.date("as_of"), ProviderID: c.str("provider_id"), Grade: c.str("grade"), Status: model.ProviderStatus(c.str("status"))}
 		if !c.null("score") {
 			s.Scored, s.ScoreTenths = true, int64(c.arrs["score"].(*array.Decimal128).Value(c.i).LowBits())
 		}
@@ -308,7 +308,7 @@ func WriteNotices(w io.Writer, notices []model.Notice) error {
 	at := func(name string) array.Builder { return b.Field(sc.FieldIndices(name)[0]) }
 	for _, n := range notices {
 		for name, s := range map[string]string{"notice_id": n.ID, "finding_key": n.Key, "provider_id": n.ProviderID,
-			"rule_id": n.RuleID, "rule_version": n.RuleVersion, "measure": n.Measure, "status": n.Status,
+			"rule_id": n.RuleID, "rule_version": n.RuleVersion, "measure": string(n.Measure), "status": n.Status,
 			"rescind_reason": n.RescindReason, "basis": strings.Join(n.Basis, ";"), "facts_zh": n.FactsZh,
 			"facts_en": n.FactsEn, "provider_name": n.ProviderName, "provider_category": n.ProviderCategory,
 			"origin": n.Origin, "continues": n.Continues} {
@@ -355,7 +355,7 @@ func WriteScores(w io.Writer, scores []Score) error {
 		} else {
 			b.Field(3).AppendNull()
 		}
-		b.Field(4).(*array.StringBuilder).Append(s.Status)
+		b.Field(4).(*array.StringBuilder).Append(string(s.Status))
 	}
 	return writeRecord(w, b.NewRecord())
 }

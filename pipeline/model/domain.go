@@ -9,7 +9,7 @@ type Provider struct {
 	Region   string
 	JoinedOn Date
 	Deposit  Fen
-	Status   string
+	Status   ProviderStatus
 }
 
 // Service is one service a provider lists on the marketplace.
@@ -61,7 +61,7 @@ type Order struct {
 	Amount      Fen
 	PromisedBy  Instant // NoInstant when null
 	DeliveredAt Instant // NoInstant when null
-	Status      string
+	Status      OrderStatus
 	// Service is the order's service once validated (so that evaluation
 	// need not look it up by id); nil before.
 	Service *Service
@@ -74,7 +74,7 @@ type Ticket struct {
 	OpenedAt        Instant
 	FirstResponseAt Instant // NoInstant when null
 	ResolvedAt      Instant // NoInstant when null
-	Kind            string
+	Kind            TicketKind
 }
 
 // Complaint is a merchant's complaint (投诉). Summary is never published.
@@ -84,7 +84,7 @@ type Complaint struct {
 	OrderID    string
 	FiledAt    Instant
 	Category   string
-	Status     string
+	Status     ComplaintStatus
 	DecidedAt  Instant // NoInstant when null
 }
 
@@ -94,7 +94,7 @@ type Decision struct {
 	ProviderID string
 	RuleID     string
 	DecidedAt  Instant
-	Measure    string
+	Measure    Measure
 	Points     int64
 	Deduction  Fen
 	Facts      string
@@ -104,11 +104,11 @@ type Decision struct {
 type Appeal struct {
 	ID          string
 	ProviderID  string
-	SubjectKind string
+	SubjectKind SubjectKind
 	SubjectID   string
 	FiledAt     Instant
 	DecidedAt   Instant // NoInstant when null
-	Outcome     string
+	Outcome     AppealOutcome
 }
 
 // Check is one platform test call to a provider's service line (客服抽查).

@@ -15,7 +15,7 @@ type Finding struct {
 	ProviderID  string
 	RuleID      string
 	RuleVersion string
-	Measure     string
+	Measure     Measure
 	// Key identifies the finding across builds: "provider/rule/measure" for
 	// computed findings, "provider/decision/<id>" for a staff decision.
 	Key string
@@ -25,14 +25,22 @@ type Finding struct {
 	Issued   Date
 	Decision string   // the decision's id, for a staff decision
 	Basis    []string // the complaints and decisions ("complaint:Q1", "decision:D1") the finding rests on
-	FactsZh  string
-	FactsEn  string
+	// Args are the values of the facts its notice states: the rule
+	// version's facts text (a staff decision's: the rule book's decision
+	// text) is filled with them when the notice is issued, and the
+	// notice keeps the text as issued.
+	Args Args
 	// ProviderName and ProviderCategory are the provider's as the export
 	// gave them when the finding was made; a notice keeps them as issued.
 	ProviderName     string
 	ProviderCategory string
 	Figures          Figures
 }
+
+// Args are the values of a text's {placeholders}, by name: numbers,
+// dates and ids as they are shown, and codes (a measure, a complaint
+// category), which the text shows by their names.
+type Args map[string]string
 
 // Origins of a notice.
 const (
@@ -77,7 +85,7 @@ type Notice struct {
 	ProviderID     string
 	RuleID         string
 	RuleVersion    string
-	Measure        string
+	Measure        Measure
 	IssuedOn       Date
 	EffectiveUntil Date // last day in force; NoDate when permanent
 	AppealBy       Date
@@ -177,21 +185,14 @@ type Rating struct {
 	RatedItems     int64 // assessable orders plus tickets
 	// Status is the published status (PublishedStatus): one answer to
 	// "can I still buy here?".
-	Status string
+	Status ProviderStatus
 }
-
-// Published statuses of a provider.
-const (
-	StatusActive    = "active"
-	StatusSuspended = "suspended"
-	StatusCleared   = "cleared"
-)
 
 // PublishedStatus reconciles the export's status with the measures in
 // force: cleared when the grade is cleared; otherwise suspended when the
 // export says suspended or a suspension (暂停合作) is in force; otherwise
 // active.
-func PublishedStatus(exported, grade string, suspensionInForce bool) string {
+func PublishedStatus(exported ProviderStatus, grade string, suspensionInForce bool) ProviderStatus {
 	switch {
 	case grade == Cleared:
 		return StatusCleared

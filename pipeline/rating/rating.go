@@ -15,15 +15,15 @@ import (
 // raw returns a provider's x and n for a dimension.
 func raw(f *model.Facts, id string) (x, n int64) {
 	switch id {
-	case "delivery":
+	case model.DimDelivery:
 		return f.DeliveryOnTime, f.DeliveryDue
-	case "first_response":
+	case model.DimFirstResponse:
 		return f.ResponseOnTime, f.ResponseDue
-	case "resolution":
+	case model.DimResolution:
 		return f.ResolutionOnTime, f.ResolutionDue
-	case "reachability":
+	case model.DimReachability:
 		return f.ChecksAnswered, f.Checks
-	case "complaints":
+	case model.DimComplaints:
 		return f.ComplaintsUpheld90, f.Orders90
 	}
 	return 0, 0
@@ -44,7 +44,7 @@ func Rate(facts []*model.Facts, book *rulebook.Book, cleared map[string]bool) []
 		switch {
 		case sn > 0:
 			platform[d.ID] = big.NewRat(sx, sn)
-		case d.ID == "complaints":
+		case d.Factor != nil: // a dimension of bad items: none anywhere is none
 			platform[d.ID] = new(big.Rat)
 		default:
 			platform[d.ID] = big.NewRat(1, 1)
@@ -73,8 +73,8 @@ func rate(f *model.Facts, book *rulebook.Book, platform map[string]*big.Rat, cle
 		if den.Sign() != 0 {
 			v.Quo(num, den)
 		}
-		if d.ID == "complaints" {
-			v.Sub(one, v.Mul(v, big.NewRat(ra.ComplaintFactor, 1)))
+		if d.Factor != nil { // max(0, 1 − factor × smoothed)
+			v.Sub(one, v.Mul(v, big.NewRat(*d.Factor, 1)))
 			if v.Sign() < 0 {
 				v.SetInt64(0)
 			}
@@ -100,7 +100,7 @@ func rate(f *model.Facts, book *rulebook.Book, platform map[string]*big.Rat, cle
 	}
 	r.ScoreTenths = roundHalfAway(score.Mul(score, big.NewRat(10, 1)))
 	switch {
-	case cleared || f.Provider.Status == "cleared":
+	case cleared || f.Provider.Status == model.StatusCleared:
 		r.Grade = model.Cleared
 	case r.RatedItems < ra.MinRatedItems:
 		r.Grade = model.Unrated

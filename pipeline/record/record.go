@@ -70,7 +70,7 @@ func dateText(d model.Date) string {
 // IssuedEntry is the entry of a notice as issued.
 func IssuedEntry(n *model.Notice) Entry {
 	return Entry{Event: Issued, NoticeID: n.ID, ProviderID: n.ProviderID, ProviderName: n.ProviderName, RuleID: n.RuleID,
-		RuleVersion: n.RuleVersion, Measure: n.Measure, Origin: n.Origin, IssuedOn: dateText(n.IssuedOn),
+		RuleVersion: n.RuleVersion, Measure: string(n.Measure), Origin: n.Origin, IssuedOn: dateText(n.IssuedOn),
 		EffectiveUntil: dateText(n.EffectiveUntil), AppealBy: dateText(n.AppealBy), Continues: n.Continues,
 		Basis: n.Basis, FactsZh: n.FactsZh, FactsEn: n.FactsEn}
 }

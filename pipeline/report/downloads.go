@@ -41,12 +41,16 @@ func Downloads(dir string, in *Input, meta Meta, manifest func() (*Manifest, err
 	if err != nil {
 		return fail(err)
 	}
+	p := bookParams(in.Book, in.AsOf, w)
+	if err := w.check(p); err != nil {
+		return fail(err)
+	}
 	lic, err := LoadLicence(in.Content, meta.Platform, in.AsOf.String())
 	if err != nil {
 		return fail(err)
 	}
 	meta.Licence = lic
-	p := bookParams(in.Book, w).with(map[string]string{"as_of": in.AsOf.String(), "platform": meta.Platform})
+	p = p.with(map[string]string{"as_of": in.AsOf.String(), "platform": meta.Platform})
 	tabs := tables(in, w)
 	sum := Summarise(in)
 	all := append(tabs, sum.Table())

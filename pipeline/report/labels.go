@@ -41,15 +41,10 @@ func (l *labels) code(name, set string) *Label {
 	}}
 }
 
-func measureName(b *rulebook.Book, id string) string {
-	if m := b.Measure(id); m != nil {
-		return m.Zh
-	}
-	return id
-}
+func measureName(id string) string { return model.Measure(id).Zh() }
 
 func (l *labels) measure(b *rulebook.Book) *Label {
-	return &Label{Name: "measure_zh", Of: func(code string) string { return measureName(b, code) }}
+	return &Label{Name: "measure_zh", Of: measureName}
 }
 
 // measures names a ";"-joined list of measures.
@@ -60,7 +55,7 @@ func (l *labels) measures(b *rulebook.Book) *Label {
 		}
 		var names []string
 		for _, c := range strings.Split(codes, ";") {
-			names = append(names, measureName(b, c))
+			names = append(names, measureName(c))
 		}
 		return strings.Join(names, l.w.ListZh)
 	}}
@@ -75,16 +70,17 @@ func (l *labels) rule(b *rulebook.Book) *Label {
 	}}
 }
 
-// kind names a kind of promise with its unit, from the rule book's floors.
+// kind names a kind of promise with the unit of its floor.
 func (l *labels) kind(b *rulebook.Book) *Label {
 	return &Label{Name: "kind_zh", Of: func(code string) string {
 		f := b.Floor(code)
 		if f == nil {
 			return code
 		}
-		s, err := params{"name": f.Zh, "unit": f.UnitZh}.expand(l.w.KindLabel.Zh)
+		name := model.CommitmentKindEnum.Label(code)
+		s, err := params{"name": name, "unit": b.Units[f.Unit].Zh}.expand(l.w.KindLabel.Zh)
 		if err != nil { // the dictionary's test keeps this from happening
-			return f.Zh
+			return name
 		}
 		return s
 	}}

@@ -158,7 +158,7 @@ func ReadPublished(dir string) (*Published, error) {
 		return nil, err
 	}
 	for _, row := range ht.Rows {
-		s := ledger.Score{ProviderID: row[0].S, AsOf: model.Date(row[1].I), Grade: row[2].S, Status: row[4].S}
+		s := ledger.Score{ProviderID: row[0].S, AsOf: model.Date(row[1].I), Grade: row[2].S, Status: model.ProviderStatus(row[4].S)}
 		if !row[3].Null {
 			s.Scored, s.ScoreTenths = true, row[3].I
 		}
@@ -254,7 +254,7 @@ func noticeOf(t *Table, row []Value) model.Notice {
 		return &v
 	}
 	n := model.Notice{ID: col["notice_id"].S, ProviderID: col["provider_id"].S, RuleID: col["rule_id"].S,
-		RuleVersion: col["rule_version"].S, Measure: col["measure"].S, IssuedOn: d("issued_on"),
+		RuleVersion: col["rule_version"].S, Measure: model.Measure(col["measure"].S), IssuedOn: d("issued_on"),
 		EffectiveUntil: d("effective_until"), AppealBy: d("appeal_by"), Status: col["status"].S,
 		RescindedOn: d("rescinded_on"), RescindReason: col["rescind_reason"].S, FactsZh: col["facts_zh"].S,
 		FactsEn: col["facts_en"].S, ProviderName: col["provider_name"].S, ProviderCategory: col["provider_category"].S,

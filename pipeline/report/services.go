@@ -8,28 +8,17 @@ import (
 	"github.com/disclose-project/disclose/pipeline/model"
 )
 
-// takesOffSale reports whether a measure in force takes a provider's
-// services off sale: services hidden (服务隐藏), delisted (服务下架) or
-// disabled (服务禁用).
-func takesOffSale(measure string) bool {
-	switch measure {
-	case "hidden", "delisted", "disabled":
-		return true
-	}
-	return false
-}
-
 // OnSale reports whether a service is shown as on sale: only when its
 // state in the export is on_shelf, its provider's published status
 // (model.Rating.Status) is active, and none of the provider's measures in
 // force (ledger.Measures) takes its services off sale. Pages that show a
 // service's state should ask the same question here.
-func OnSale(state, status string, measures []string) bool {
+func OnSale(state string, status model.ProviderStatus, measures []model.Measure) bool {
 	if state != "on_shelf" || status != model.StatusActive {
 		return false
 	}
 	for _, m := range measures {
-		if takesOffSale(m) {
+		if m.TakesOffSale() {
 			return false
 		}
 	}
@@ -54,7 +43,7 @@ func servicesTable(in *Input, ix *index) *Table {
 		return cmp.Or(strings.Compare(a.ProviderID, b.ProviderID), strings.Compare(a.ID, b.ID))
 	})
 	for _, s := range ss {
-		status := ""
+		var status model.ProviderStatus
 		if i, ok := ix.facts[s.ProviderID]; ok {
 			status = in.Ratings[i].Status
 		}

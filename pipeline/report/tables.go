@@ -68,7 +68,7 @@ type Value struct {
 	Null bool
 }
 
-func txt(s string) Value          { return Value{S: s} }
+func txt[S ~string](s S) Value    { return Value{S: string(s)} }
 func num(i int64) Value           { return Value{I: i} }
 func fen(f model.Fen) Value       { return Value{I: int64(f)} }
 func dec(f float64) Value         { return Value{F: f} }
@@ -175,7 +175,7 @@ func (ix *index) provider(in *Input, id string) *model.Provider {
 }
 
 // measures lists the measures in force on the as-of date for a provider.
-func (ix *index) measures(in *Input, id string) []string {
+func (ix *index) measures(in *Input, id string) []model.Measure {
 	return ledger.Measures(ix.notices[id], in.AsOf, in.Book)
 }
 
@@ -226,7 +226,7 @@ func providersTable(in *Input, ix *index) *Table {
 			num(f.DeliveryDue), num(f.DeliveryOnTime), num(f.ResponseDue), num(f.ResponseOnTime),
 			num(f.ResolutionDue), num(f.ResolutionOnTime), num(f.Checks), num(f.ChecksAnswered),
 			num(f.Orders90), num(f.ComplaintsUpheld90), num(f.Points365), num(f.Incidents365),
-			fen(f.Deduction365), txt(strings.Join(ix.measures(in, p.ID), ";")),
+			fen(f.Deduction365), txt(model.JoinMeasures(ix.measures(in, p.ID), ";")),
 			num(f.TicketsAssessable), txt(p.Status)}
 		for _, d := range in.Book.Rating.Dimensions {
 			v := null()

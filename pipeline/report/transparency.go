@@ -6,17 +6,15 @@ import (
 	"strings"
 
 	"github.com/disclose-project/disclose/pipeline/model"
-)
-
-// Appeal subjects and outcomes, as the snapshot's appeals table codes them.
-const (
-	subjectComplaint  = "complaint"
-	outcomePending    = "pending"
-	outcomeOverturned = "overturned"
+	"github.com/disclose-project/disclose/pipeline/rulebook"
 )
 
 // tkey is one row of the transparency figures.
-type tkey struct{ month, rule, measure, origin string }
+type tkey struct {
+	month, rule string
+	measure     model.Measure
+	origin      string
+}
 
 // tcounts are one row's figures.
 type tcounts struct {
@@ -80,8 +78,8 @@ func TransparencyTable(in *Input) *Table {
 	}
 	if in.Clock != nil {
 		for _, a := range in.Appeals {
-			k := tkey{rule: in.Book.Complaints.Rule.ID, origin: model.OriginComputed}
-			if a.SubjectKind != subjectComplaint {
+			k := tkey{rule: in.Book.OfKind(rulebook.KindComplaints), origin: model.OriginComputed}
+			if a.SubjectKind != model.SubjectComplaint {
 				k.origin = model.OriginDecision
 				if d := decisions[a.SubjectID]; d != nil {
 					k.rule, k.measure = d.RuleID, d.Measure
@@ -92,14 +90,14 @@ func TransparencyTable(in *Input) *Table {
 			filed := in.Clock.Day(a.FiledAt)
 			k.month = month(filed)
 			at(k).received++
-			if a.Outcome == outcomePending || a.DecidedAt == model.NoInstant {
+			if a.Outcome == model.AppealPending || a.DecidedAt == model.NoInstant {
 				continue
 			}
 			decided := in.Clock.Day(a.DecidedAt)
 			k.month = month(decided)
 			c := at(k)
 			c.decided++
-			if a.Outcome == outcomeOverturned {
+			if a.Outcome == model.AppealOverturned {
 				c.overturned++
 			}
 			c.days = append(c.days, int64(decided-filed))
@@ -110,7 +108,7 @@ func TransparencyTable(in *Input) *Table {
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, func(a, b tkey) int {
-		return cmp.Or(strings.Compare(a.month, b.month), strings.Compare(a.rule, b.rule), strings.Compare(a.measure, b.measure),
+		return cmp.Or(strings.Compare(a.month, b.month), strings.Compare(a.rule, b.rule), strings.Compare(string(a.measure), string(b.measure)),
 			strings.Compare(a.origin, b.origin))
 	})
 	for _, k := range keys {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -111,25 +112,32 @@ func decodeStrict(fsys fs.FS, path string, v any) error {
 	return nil
 }
 
-// loadWords reads content/dictionary.json and checks that every {param}
-// it holds is one the downloads fill in.
+// loadWords reads content/dictionary.json.
 func loadWords(fsys fs.FS) (*words, error) {
 	w := &words{}
 	if err := decodeStrict(fsys, DictionaryPath, w); err != nil {
 		return nil, err
 	}
+	return w, nil
+}
+
+// check makes sure that every {param} of the dictionary is one the
+// downloads fill in: one of p, the rule book's, or one that depends on
+// where the text is used.
+func (w *words) check(p params) error {
 	var bad []string
 	eachText(w, func(where, s string) {
-		for _, p := range placeholders(s) {
-			if !knownParam(p) {
-				bad = append(bad, fmt.Sprintf("%s: {%s}", where, p))
+		for _, name := range placeholders(s) {
+			if !p.known(name) {
+				bad = append(bad, fmt.Sprintf("%s: {%s}", where, name))
 			}
 		}
 	})
 	if len(bad) > 0 {
-		return nil, fmt.Errorf("read content/%s: unknown parameters: %s", DictionaryPath, strings.Join(bad, "; "))
+		slices.Sort(bad)
+		return fmt.Errorf("read content/%s: unknown parameters: %s", DictionaryPath, strings.Join(bad, "; "))
 	}
-	return w, nil
+	return nil
 }
 
 // eachText calls f with every text of the dictionary and where it is.
@@ -184,66 +192,54 @@ func eachText(w *words, f func(where, s string)) {
 // params are the values of the {param}s of the downloads' words.
 type params map[string]string
 
-// knownParam reports whether a {param} is one the downloads fill in: one
-// of bookParams (measure_<id>_zh and _en for every measure) or one that
-// depends on where the text is used (a table, a column, a sheet).
-func knownParam(p string) bool {
-	switch p {
-	case "table", "what_zh", "what_en", "of", "name", "unit", "dimension", "dimension_zh", "dimension_en", "weight",
-		"sheets_zh", "sheets_en", "sheet_count", "sheets_data_zh", "sheets_data_en", "as_of", "platform":
-		return true
-	}
-	if rest, ok := strings.CutPrefix(p, "measure_"); ok {
-		id, lang, ok := cutLast(rest, "_")
-		return ok && (lang == "zh" || lang == "en") && model.MeasureEnum.Label(id) != id
-	}
-	switch p {
-	case "rates_days", "points_days", "appeal_days", "max_points", "min_rated_items", "run_calls", "grades",
-		"measures_zh", "measures_en", "off_sale_measures_zh", "off_sale_measures_en", "categories_zh", "categories_en",
-		"kinds_zh", "kinds_en", "complaint_categories_zh", "complaint_categories_en", "service_states_zh", "service_states_en":
-		return true
-	}
-	return false
+// contextParams are the {param}s whose values depend on where a text is
+// used (a table, a column, a sheet, the build), not on the rule book.
+var contextParams = []string{"table", "what_zh", "what_en", "of", "name", "unit", "dimension", "dimension_zh", "dimension_en", "weight",
+	"sheets_zh", "sheets_en", "sheet_count", "sheets_data_zh", "sheets_data_en", "as_of", "platform"}
+
+// known reports whether a {param} is one the downloads fill in: one of
+// p or of contextParams.
+func (p params) known(name string) bool {
+	_, ok := p[name]
+	return ok || slices.Contains(contextParams, name)
 }
 
-func cutLast(s, sep string) (before, after string, ok bool) {
-	i := strings.LastIndex(s, sep)
-	if i < 0 {
-		return "", "", false
-	}
-	return s[:i], s[i+len(sep):], true
-}
-
-// bookParams are the rule book's values by the names the dictionary uses:
-// windows and limits, and the names of measures, categories and kinds.
-func bookParams(b *rulebook.Book, w *words) params {
-	itoa := strconv.Itoa
-	p := params{
-		"rates_days": itoa(b.Windows.RatesDays), "points_days": itoa(b.Windows.PointsDays),
-		"appeal_days": itoa(b.AppealDays), "run_calls": itoa(b.Reachability.RunCalls),
-		"max_points":      strconv.FormatInt(b.Rating.MaxPointsDeducted, 10),
-		"min_rated_items": strconv.FormatInt(b.Rating.MinRatedItems, 10),
+// bookParams are the rule book's values in force on day d by the names
+// the dictionary uses: every parameter of the book by its name in
+// Book.Parameters (one whose words differ between the languages, such as
+// a category, as <name>_zh and <name>_en), the grades, and the names of
+// the measures (measure_<id>_zh and _en), categories and kinds, and lists
+// of them.
+func bookParams(b *rulebook.Book, d model.Date, w *words) params {
+	p := params{}
+	for _, bp := range b.Parameters(d) {
+		if zh, en := bp.Text("zh"), bp.Text("en"); zh == en {
+			p[bp.Name] = zh
+		} else {
+			p[bp.Name+"_zh"], p[bp.Name+"_en"] = zh, en
+		}
 	}
 	if g := b.Rating.Grades; len(g) > 0 {
 		p["grades"] = g[0].Grade + "–" + g[len(g)-1].Grade
 	}
 	var mZh, mEn, offZh, offEn []string
 	for _, m := range b.Measures {
-		mZh = append(mZh, m.ID+" "+m.Zh)
-		mEn = append(mEn, m.ID)
-		p["measure_"+m.ID+"_zh"] = m.Zh
-		p["measure_"+m.ID+"_en"] = lowerFirst(m.En)
-		if takesOffSale(m.ID) {
-			offZh = append(offZh, m.Zh)
-			offEn = append(offEn, m.ID)
+		id := string(m.ID)
+		mZh = append(mZh, id+" "+m.ID.Zh())
+		mEn = append(mEn, id)
+		p["measure_"+id+"_zh"] = m.ID.Zh()
+		p["measure_"+id+"_en"] = lowerFirst(m.ID.En())
+		if m.ID.TakesOffSale() {
+			offZh = append(offZh, m.ID.Zh())
+			offEn = append(offEn, id)
 		}
 	}
 	p["measures_zh"], p["measures_en"] = strings.Join(mZh, w.ListZh), strings.Join(mEn, w.ListEn)
 	p["off_sale_measures_zh"], p["off_sale_measures_en"] = strings.Join(offZh, w.ListZh), strings.Join(offEn, "/")
 	var kZh, kEn []string
 	for _, f := range b.Floors {
-		zh, _ := params{"name": f.Zh, "unit": f.UnitZh}.expand(w.KindLabel.Zh)
-		en, _ := params{"name": f.Kind, "unit": f.UnitEn}.expand(w.KindLabel.En)
+		zh, _ := params{"name": model.CommitmentKindEnum.Label(f.Kind), "unit": b.Units[f.Unit].Zh}.expand(w.KindLabel.Zh)
+		en, _ := params{"name": f.Kind, "unit": b.Units[f.Unit].En}.expand(w.KindLabel.En)
 		kZh = append(kZh, f.Kind+" "+zh)
 		kEn = append(kEn, en)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/disclose-project/disclose/content"
 	"github.com/disclose-project/disclose/pipeline/model"
 	"github.com/disclose-project/disclose/pipeline/rulebook"
+	"github.com/disclose-project/disclose/pipeline/rulebook/rulebooktest"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -89,12 +90,12 @@ func TestDictionaryWords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := bookParams(book, w)
-	for _, name := range []string{"table", "what_zh", "what_en", "of", "name", "unit", "dimension", "dimension_zh", "dimension_en",
-		"weight", "sheets_zh", "sheets_en", "sheet_count", "sheets_data_zh", "sheets_data_en", "as_of", "platform"} {
-		if !knownParam(name) {
-			t.Errorf("knownParam(%q) = false for a parameter the downloads fill in", name)
-		}
+	in := smallInput(book)
+	p := bookParams(book, in.AsOf, w)
+	if err := w.check(p); err != nil {
+		t.Error(err)
+	}
+	for _, name := range contextParams {
 		p = p.with(map[string]string{name: "x"})
 	}
 	eachText(w, func(where, s string) {
@@ -102,13 +103,7 @@ func TestDictionaryWords(t *testing.T) {
 			t.Errorf("%s: %v", where, err)
 		}
 	})
-	for key := range p {
-		if !knownParam(key) {
-			t.Errorf("bookParams gives {%s}, which knownParam does not know", key)
-		}
-	}
 
-	in := smallInput(book)
 	all := append(tables(in, w), Summarise(in).Table(), HistoryTable(in), TransparencyTable(in))
 	for _, tab := range all {
 		used := map[string]bool{}
@@ -146,12 +141,16 @@ func TestUnknownParameter(t *testing.T) {
 	w.Tables["providers"].Columns["orders_{rates_days}"] = Bilingual{Zh: "近{rate_days}天", En: "x"}
 	in := smallInput(shippedBook(t))
 	tab := tables(in, w)[0]
-	err = w.fill(tab, bookParams(in.Book, w))
+	p := bookParams(in.Book, in.AsOf, w)
+	err = w.fill(tab, p)
 	if err == nil || !strings.Contains(err.Error(), "content/dictionary.json") || !strings.Contains(err.Error(), "{rate_days}") {
 		t.Errorf("fill with {rate_days}: %v, want an error naming the file and the parameter", err)
 	}
-	if knownParam("rate_days") || knownParam("measure_nosuch_zh") || !knownParam("measure_hidden_en") {
-		t.Errorf("knownParam accepts a misspelt parameter or refuses a measure's name")
+	if p.known("rate_days") || p.known("measure_nosuch_zh") || !p.known("measure_hidden_en") || !p.known("reachability.run_calls") {
+		t.Errorf("known accepts a misspelt parameter or refuses a measure's name or a rule's parameter")
+	}
+	if err := w.check(p); err == nil || !strings.Contains(err.Error(), "{rate_days}") {
+		t.Errorf("check with {rate_days}: %v, want an error naming the parameter", err)
 	}
 }
 
@@ -163,8 +162,7 @@ var staleRe = regexp.MustCompile(`(^|[^0-9])(90|365)([^0-9]|$)`)
 // text of the workbook but the data rows, and the JSON Schema; and the new
 // numbers where the old ones were.
 func TestWindowsChangeEveryWord(t *testing.T) {
-	book := shippedBook(t)
-	book.Windows.RatesDays, book.Windows.PointsDays = 60, 400
+	book := rulebooktest.Book(t, map[string]any{"rates_days": 60, "points_days": 400})
 	dir, outs, dict, _ := build(t, smallInput(book))
 	stale := func(where, s string) {
 		if staleRe.MatchString(s) {
@@ -253,19 +251,20 @@ func itoa(i int) string { return strconv.Itoa(i) }
 // TestOnSale is the one answer to "is this service shown as on sale?".
 func TestOnSale(t *testing.T) {
 	for _, c := range []struct {
-		name, state, status string
-		measures            []string
-		want                bool
+		name, state string
+		status      model.ProviderStatus
+		measures    []model.Measure
+		want        bool
 	}{
 		{"on the shelf of an active provider", "on_shelf", "active", nil, true},
-		{"on the shelf under a warning and a demotion", "on_shelf", "active", []string{"warning", "demotion"}, true},
+		{"on the shelf under a warning and a demotion", "on_shelf", "active", []model.Measure{"warning", "demotion"}, true},
 		{"hidden by the provider", "hidden", "active", nil, false},
 		{"delisted in the export", "delisted", "active", nil, false},
-		{"of a suspended provider", "on_shelf", "suspended", []string{"suspension"}, false},
+		{"of a suspended provider", "on_shelf", "suspended", []model.Measure{"suspension"}, false},
 		{"of a cleared provider", "on_shelf", "cleared", nil, false},
-		{"while services are hidden", "on_shelf", "active", []string{"warning", "hidden"}, false},
-		{"while services are delisted", "on_shelf", "active", []string{"delisted"}, false},
-		{"while services are disabled", "on_shelf", "active", []string{"disabled"}, false},
+		{"while services are hidden", "on_shelf", "active", []model.Measure{"warning", "hidden"}, false},
+		{"while services are delisted", "on_shelf", "active", []model.Measure{"delisted"}, false},
+		{"while services are disabled", "on_shelf", "active", []model.Measure{"disabled"}, false},
 		{"of a provider with no status", "on_shelf", "", nil, false},
 	} {
 		if got := OnSale(c.state, c.status, c.measures); got != c.want {
@@ -287,7 +286,7 @@ func TestServicesAndLabels(t *testing.T) {
 	tabs := tables(in, w)
 	byName := map[string]*Table{}
 	for _, tab := range tabs {
-		if err := w.fill(tab, bookParams(book, w)); err != nil {
+		if err := w.fill(tab, bookParams(book, in.AsOf, w)); err != nil {
 			t.Fatal(err)
 		}
 		byName[tab.Name] = tab

@@ -1,7 +1,11 @@
 // Package rulebook decodes the rule book under content/rules/ into typed
 // parameters. It is the only home of the numbers the evaluator enforces and
-// the site publishes: rules and rating take a *Book as an argument and name
-// its fields, never repeat its values.
+// the site publishes, and of the words of the rules: each rule's versions,
+// with their dates, parameters (name, value, unit), levels (which measure
+// each level brings) and texts (the facts of a notice or a violation, as
+// templates). rules and rating take a *Book as an argument and name its
+// parameters, never repeat their values; Parameters lists every parameter, so
+// that the pages and the downloads walk the book instead of naming them.
 package rulebook
 
 import (
@@ -18,31 +22,81 @@ import (
 // Path is where the rule book lives in the content tree.
 const Path = "rules/rulebook.json"
 
-// Text is a rule's wording in one language.
+// Bilingual is one wording in Chinese and English.
+type Bilingual struct {
+	Zh string `json:"zh"`
+	En string `json:"en"`
+}
+
+// Pick returns the wording in lang ("zh" or "en").
+func (b Bilingual) Pick(lang string) string {
+	if lang == "en" {
+		return b.En
+	}
+	return b.Zh
+}
+
+// Text is a rule's name and summary in one language. The summary may hold
+// {parameters} of the rule's version, filled in where it is shown.
 type Text struct {
 	Name    string `json:"name"`
 	Summary string `json:"summary"`
 }
 
-// Rule identifies one rule: its id, its version and the date it applies from.
-type Rule struct {
-	ID            string `json:"id"`
+// Note is one version of the rule book as a whole: when it took effect
+// and what changed.
+type Note struct {
 	Version       string `json:"version"`
 	EffectiveFrom string `json:"effective_from"`
-	Zh            Text   `json:"zh"`
-	En            Text   `json:"en"`
+	Zh            string `json:"zh"`
+	En            string `json:"en"`
+}
+
+// Rule is one rule with every version it has had.
+type Rule struct {
+	ID   string `json:"id"`
+	Kind string `json:"kind"` // what the evaluator does with it: one of the kinds of kinds.go
+	Zh   Text   `json:"zh"`
+	En   Text   `json:"en"`
+	// Versions, oldest first: each applies from its effective_from until
+	// the next one's.
+	Versions []Version `json:"versions"`
+}
+
+// Version is one version of a rule: what it enforces from its date on.
+type Version struct {
+	Version       string    `json:"version"`
+	EffectiveFrom string    `json:"effective_from"`
+	Changes       Bilingual `json:"changes"` // what changed from the version before
+	Params        []Param   `json:"params,omitempty"`
+	// Levels are the measures the rule brings, mildest first: a finding
+	// is the most severe level reached.
+	Levels []Level `json:"levels,omitempty"`
+	// Texts are the templates of the facts it states: "facts" for a
+	// notice, "violation" for a counted violation.
+	Texts map[string]Bilingual `json:"texts,omitempty"`
+
+	// From is EffectiveFrom as a date, set when the book is loaded.
+	From model.Date `json:"-"`
+}
+
+// Level is one level of a rule: the measure it brings and the parameter
+// that sets where it starts ("" for a rule with a single level).
+type Level struct {
+	Measure model.Measure `json:"measure"`
+	Param   string        `json:"param,omitempty"`
+	// Value is the parameter's value, set when the book is loaded.
+	Value float64 `json:"-"`
 }
 
 // Floor is the platform floor of one commitment kind: a promise may be
-// stricter, never looser.
+// stricter, never looser. The kind's name is its label in the snapshot's
+// enum; Unit names the unit of its target.
 type Floor struct {
 	Kind     string  `json:"kind"`
 	Target   float64 `json:"target"`
 	Stricter string  `json:"stricter"` // "lower" or "higher"
-	Zh       string  `json:"zh"`
-	En       string  `json:"en"`
-	UnitZh   string  `json:"unit_zh"`
-	UnitEn   string  `json:"unit_en"`
+	Unit     string  `json:"unit"`
 }
 
 // Looser reports whether target is looser than the floor.
@@ -53,59 +107,13 @@ func (f *Floor) Looser(target float64) bool {
 	return target > f.Target
 }
 
-// Measure is an enforcement measure and how long it stays in force.
+// Measure is an enforcement measure and how long it stays in force. Its
+// name is its label in the snapshot's enum (model.Measure).
 type Measure struct {
-	ID         string `json:"id"`
-	Zh         string `json:"zh"`
-	En         string `json:"en"`
-	PeriodDays int    `json:"period_days"`
-	OneOff     bool   `json:"one_off"`
-	Permanent  bool   `json:"permanent"`
-}
-
-// RateRule is a fulfilment rule judged on a W90 on-time rate.
-type RateRule struct {
-	Rule          Rule     `json:"rule"`
-	WarningBelow  float64  `json:"warning_below"`
-	DemotionBelow *float64 `json:"demotion_below"`
-}
-
-// Reachability is the unanswered-calls rule (客服失联).
-type Reachability struct {
-	Rule      Rule   `json:"rule"`
-	RunCalls  int    `json:"run_calls"`
-	RunHours  int    `json:"run_hours"`
-	Points    int64  `json:"points"`
-	Deduction string `json:"deduction"`
-	// DeductionFen is Deduction in fen, set when the book is loaded.
-	DeductionFen model.Fen `json:"-"`
-}
-
-// Complaints is the upheld-complaints rule with points by category.
-type Complaints struct {
-	Rule   Rule             `json:"rule"`
-	Points map[string]int64 `json:"points"`
-}
-
-// Step is one level of the points ladder.
-type Step struct {
-	MinPoints int64  `json:"min_points"`
-	Measure   string `json:"measure"`
-}
-
-// Points is the points ladder.
-type Points struct {
-	Rule   Rule   `json:"rule"`
-	Ladder []Step `json:"ladder"`
-}
-
-// Inactivity is the inactivity clearance rule.
-type Inactivity struct {
-	Rule       Rule   `json:"rule"`
-	Category   string `json:"category"`
-	JoinedDays int    `json:"joined_days"`
-	WindowDays int    `json:"window_days"`
-	Measure    string `json:"measure"`
+	ID         model.Measure `json:"id"`
+	PeriodDays int           `json:"period_days,omitempty"`
+	OneOff     bool          `json:"one_off,omitempty"`
+	Permanent  bool          `json:"permanent,omitempty"`
 }
 
 // Dimension is one dimension of the rating.
@@ -114,8 +122,12 @@ type Dimension struct {
 	Letter string      `json:"letter"`
 	Weight json.Number `json:"weight"`
 	Prior  int64       `json:"prior"`
-	Zh     string      `json:"zh"`
-	En     string      `json:"en"`
+	// Factor, when set, makes a dimension of bad items (upheld
+	// complaints): its value is max(0, 1 − Factor × smoothed), and with
+	// no items anywhere its platform rate is 0.
+	Factor *int64 `json:"factor,omitempty"`
+	Zh     string `json:"zh"`
+	En     string `json:"en"`
 	// WeightRat is Weight as an exact rational, set when the book is loaded.
 	WeightRat *big.Rat `json:"-"`
 }
@@ -126,37 +138,40 @@ type Grade struct {
 	MinScore float64 `json:"min_score"`
 }
 
-// Rating holds the parameters of the W90 rating.
+// Rating holds the parameters of the rating.
 type Rating struct {
-	Dimensions        []Dimension `json:"dimensions"`
-	ComplaintFactor   int64       `json:"complaint_factor"`
-	MaxPointsDeducted int64       `json:"max_points_deducted"`
-	MinRatedItems     int64       `json:"min_rated_items"`
-	Grades            []Grade     `json:"grades"`
+	Params     []Param     `json:"params"`
+	Dimensions []Dimension `json:"dimensions"`
+	Grades     []Grade     `json:"grades"`
+
+	// From Params, set when the book is loaded.
+	MaxPointsDeducted int64 `json:"-"`
+	MinRatedItems     int64 `json:"-"`
 }
 
 // Book is the whole rule book.
 type Book struct {
-	Version         string `json:"version"`
-	EffectiveFrom   string `json:"effective_from"`
-	TimezoneDefault string `json:"timezone_default"`
-	Windows         struct {
-		RatesDays  int `json:"rates_days"`
-		PointsDays int `json:"points_days"`
-	} `json:"windows"`
-	MinItems      int64        `json:"min_items"`
-	AppealDays    int          `json:"appeal_days"`
-	Floors        []Floor      `json:"floors"`
-	Measures      []Measure    `json:"measures"`
-	Delivery      RateRule     `json:"delivery"`
-	FirstResponse RateRule     `json:"first_response"`
-	Resolution    RateRule     `json:"resolution"`
-	Reachability  Reachability `json:"reachability"`
-	Complaints    Complaints   `json:"complaints"`
-	Points        Points       `json:"points"`
-	Inactivity    Inactivity   `json:"inactivity"`
-	StaffRules    []Rule       `json:"staff_rules"`
-	Rating        Rating       `json:"rating"`
+	Version         string               `json:"version"`
+	EffectiveFrom   string               `json:"effective_from"`
+	TimezoneDefault string               `json:"timezone_default"`
+	History         []Note               `json:"history"`
+	Units           map[string]Bilingual `json:"units"` // the word after a value of each unit
+	Params          []Param              `json:"params"`
+	Floors          []Floor              `json:"floors"`
+	Measures        []Measure            `json:"measures"`
+	Rules           []Rule               `json:"rules"`
+	// Texts are the templates that belong to no one rule: "decision", the
+	// facts of a staff decision, and "rescind", why a notice was rescinded.
+	Texts  map[string]Bilingual `json:"texts"`
+	Rating Rating               `json:"rating"`
+
+	// From Params, set when the book is loaded.
+	Windows struct {
+		RatesDays  int
+		PointsDays int
+	} `json:"-"`
+	MinItems   int64 `json:"-"`
+	AppealDays int   `json:"-"`
 
 	// Source is the rule book as read, byte for byte: the rulebook.json
 	// download.
@@ -188,163 +203,56 @@ func Parse(data []byte) (*Book, error) {
 	return &b, nil
 }
 
-func (b *Book) check() error {
-	if b.Version == "" {
-		return fmt.Errorf("version is empty")
-	}
-	if _, err := model.ParseDate(b.EffectiveFrom); err != nil {
-		return fmt.Errorf("effective_from: %w", err)
-	}
-	if b.Windows.RatesDays < 1 || b.Windows.PointsDays < 1 {
-		return fmt.Errorf("windows must be at least one day")
-	}
-	if b.MinItems < 1 || b.AppealDays < 1 {
-		return fmt.Errorf("min_items and appeal_days must be positive")
-	}
-	for _, k := range model.CommitmentKindEnum.Codes {
-		f := b.Floor(k)
-		if f == nil {
-			return fmt.Errorf("floors: no floor for %s", k)
-		}
-		if f.Target <= 0 || (f.Stricter != "lower" && f.Stricter != "higher") {
-			return fmt.Errorf("floors: %s: target must be positive and stricter lower or higher", k)
+// At returns the version of the rule in force on day d, or nil before
+// its first version.
+func (r *Rule) At(d model.Date) *Version {
+	var v *Version
+	for i := range r.Versions {
+		if r.Versions[i].From <= d {
+			v = &r.Versions[i]
 		}
 	}
-	if len(b.Floors) != len(model.CommitmentKindEnum.Codes) {
-		return fmt.Errorf("floors: want one per commitment kind")
+	return v
+}
+
+// Since is the day the rule's first version took effect.
+func (r *Rule) Since() model.Date { return r.Versions[0].From }
+
+// Shown is the version a page shows on day d: the one in force, or the
+// first when the rule is not yet in force.
+func (r *Rule) Shown(d model.Date) *Version {
+	if v := r.At(d); v != nil {
+		return v
 	}
-	for i, code := range model.MeasureEnum.Codes {
-		if i >= len(b.Measures) || b.Measures[i].ID != code {
-			return fmt.Errorf("measures: want %v in that order", model.MeasureEnum.Codes)
+	return &r.Versions[0]
+}
+
+// Version returns the version named v, or nil.
+func (r *Rule) Version(v string) *Version {
+	for i := range r.Versions {
+		if r.Versions[i].Version == v {
+			return &r.Versions[i]
 		}
-		m := b.Measures[i]
-		n := 0
-		if m.PeriodDays > 0 {
-			n++
-		}
-		if m.OneOff {
-			n++
-		}
-		if m.Permanent {
-			n++
-		}
-		if n != 1 {
-			return fmt.Errorf("measures: %s: want exactly one of period_days, one_off, permanent", m.ID)
-		}
-	}
-	if len(b.Measures) != len(model.MeasureEnum.Codes) {
-		return fmt.Errorf("measures: want %v in that order", model.MeasureEnum.Codes)
-	}
-	seen := map[string]bool{}
-	for _, r := range b.Rules() {
-		if r.ID == "" || r.Version == "" || r.Zh.Name == "" || r.En.Name == "" {
-			return fmt.Errorf("rule %q: id, version and names in zh and en are required", r.ID)
-		}
-		if _, err := model.ParseDate(r.EffectiveFrom); err != nil {
-			return fmt.Errorf("rule %s: effective_from: %w", r.ID, err)
-		}
-		if seen[r.ID] {
-			return fmt.Errorf("rule %s appears twice", r.ID)
-		}
-		seen[r.ID] = true
-	}
-	for _, rr := range []*RateRule{&b.Delivery, &b.FirstResponse, &b.Resolution} {
-		if rr.WarningBelow <= 0 || rr.WarningBelow > 1 {
-			return fmt.Errorf("rule %s: warning_below must be in (0, 1]", rr.Rule.ID)
-		}
-		if rr.DemotionBelow != nil && (*rr.DemotionBelow <= 0 || *rr.DemotionBelow > rr.WarningBelow) {
-			return fmt.Errorf("rule %s: demotion_below must be in (0, warning_below]", rr.Rule.ID)
-		}
-	}
-	r := &b.Reachability
-	if r.RunCalls < 2 || r.RunHours < 1 || r.Points < 0 {
-		return fmt.Errorf("rule reachability: run_calls ≥ 2, run_hours ≥ 1, points ≥ 0")
-	}
-	fen, err := model.ParseFen(r.Deduction)
-	if err != nil || fen < 0 {
-		return fmt.Errorf("rule reachability: deduction %q: want a non-negative amount", r.Deduction)
-	}
-	r.DeductionFen = fen
-	for _, c := range model.ComplaintCategoryEnum.Codes {
-		if p, ok := b.Complaints.Points[c]; !ok || p < 0 {
-			return fmt.Errorf("rule complaints: points for %s missing or negative", c)
-		}
-	}
-	if len(b.Complaints.Points) != len(model.ComplaintCategoryEnum.Codes) {
-		return fmt.Errorf("rule complaints: points for an unknown category")
-	}
-	if len(b.Points.Ladder) == 0 {
-		return fmt.Errorf("rule points: the ladder is empty")
-	}
-	for i, s := range b.Points.Ladder {
-		if b.Measure(s.Measure) == nil {
-			return fmt.Errorf("rule points: unknown measure %q", s.Measure)
-		}
-		if s.MinPoints <= 0 || (i > 0 && s.MinPoints <= b.Points.Ladder[i-1].MinPoints) {
-			return fmt.Errorf("rule points: the ladder must rise")
-		}
-	}
-	in := &b.Inactivity
-	if _, ok := model.CategoryEnum.Lookup(in.Category); !ok || b.Measure(in.Measure) == nil || in.JoinedDays < 0 || in.WindowDays < 1 {
-		return fmt.Errorf("rule inactivity: bad category, measure or days")
-	}
-	if len(b.StaffRules) == 0 {
-		return fmt.Errorf("staff_rules is empty")
-	}
-	ra := &b.Rating
-	sum := new(big.Rat)
-	letters := map[string]bool{}
-	for i := range ra.Dimensions {
-		d := &ra.Dimensions[i]
-		w, ok := new(big.Rat).SetString(d.Weight.String())
-		if !ok || w.Sign() < 0 || d.Prior < 0 {
-			return fmt.Errorf("rating: dimension %s: bad weight or prior", d.ID)
-		}
-		d.WeightRat = w
-		sum.Add(sum, w)
-		letters[d.ID] = true
-	}
-	for _, id := range DimensionIDs {
-		if !letters[id] {
-			return fmt.Errorf("rating: dimension %s missing", id)
-		}
-	}
-	if len(ra.Dimensions) != len(DimensionIDs) {
-		return fmt.Errorf("rating: want dimensions %v", DimensionIDs)
-	}
-	if sum.Cmp(big.NewRat(1, 1)) != 0 {
-		return fmt.Errorf("rating: weights add up to %s, want 1", sum.FloatString(4))
-	}
-	if len(ra.Grades) == 0 || ra.Grades[len(ra.Grades)-1].MinScore != 0 {
-		return fmt.Errorf("rating: grades must end with a band at 0")
-	}
-	for i := 1; i < len(ra.Grades); i++ {
-		if ra.Grades[i].MinScore >= ra.Grades[i-1].MinScore {
-			return fmt.Errorf("rating: grade bands must fall")
-		}
-	}
-	if ra.ComplaintFactor < 0 || ra.MaxPointsDeducted < 0 || ra.MinRatedItems < 0 {
-		return fmt.Errorf("rating: complaint_factor, max_points_deducted and min_rated_items must not be negative")
 	}
 	return nil
 }
 
-// DimensionIDs are the rating dimensions the evaluator computes, in order.
-var DimensionIDs = []string{"delivery", "first_response", "resolution", "reachability", "complaints"}
+// Staff reports whether staff apply the rule by decision.
+func (r *Rule) Staff() bool { return r.Kind == KindStaff }
 
-// Rules returns every rule of the book: computed rules first, then the rules
-// staff apply by decision.
-func (b *Book) Rules() []Rule {
-	rs := []Rule{b.Delivery.Rule, b.FirstResponse.Rule, b.Resolution.Rule,
-		b.Reachability.Rule, b.Complaints.Rule, b.Points.Rule, b.Inactivity.Rule}
-	return append(rs, b.StaffRules...)
+// Name is the rule's name in lang.
+func (r *Rule) Name(lang string) string {
+	if lang == "en" {
+		return r.En.Name
+	}
+	return r.Zh.Name
 }
 
 // Rule returns the rule with the given id, or nil.
 func (b *Book) Rule(id string) *Rule {
-	for _, r := range b.Rules() {
-		if r.ID == id {
-			return &r
+	for i := range b.Rules {
+		if b.Rules[i].ID == id {
+			return &b.Rules[i]
 		}
 	}
 	return nil
@@ -352,7 +260,8 @@ func (b *Book) Rule(id string) *Rule {
 
 // IsStaffRule reports whether staff may cite id in a decision.
 func (b *Book) IsStaffRule(id string) bool {
-	return slices.ContainsFunc(b.StaffRules, func(r Rule) bool { return r.ID == id })
+	r := b.Rule(id)
+	return r != nil && r.Staff()
 }
 
 // Floor returns the platform floor of a commitment kind, or nil.
@@ -366,7 +275,7 @@ func (b *Book) Floor(kind string) *Floor {
 }
 
 // Measure returns the measure with the given id, or nil.
-func (b *Book) Measure(id string) *Measure {
+func (b *Book) Measure(id model.Measure) *Measure {
 	for i := range b.Measures {
 		if b.Measures[i].ID == id {
 			return &b.Measures[i]
@@ -377,13 +286,8 @@ func (b *Book) Measure(id string) *Measure {
 
 // MeasureRank is the measure's position in the measures table (the order
 // of the measures column), or -1.
-func (b *Book) MeasureRank(id string) int {
-	for i := range b.Measures {
-		if b.Measures[i].ID == id {
-			return i
-		}
-	}
-	return -1
+func (b *Book) MeasureRank(id model.Measure) int {
+	return slices.IndexFunc(b.Measures, func(m Measure) bool { return m.ID == id })
 }
 
 // Dimension returns the rating dimension with the given id, or nil.
@@ -404,4 +308,22 @@ func (b *Book) GradeOf(score float64) string {
 		}
 	}
 	return b.Rating.Grades[len(b.Rating.Grades)-1].Grade
+}
+
+// KindOf is the kind of the rule with the given id, or "".
+func (b *Book) KindOf(id string) string {
+	if r := b.Rule(id); r != nil {
+		return r.Kind
+	}
+	return ""
+}
+
+// OfKind is the id of the book's first rule of kind k, or "".
+func (b *Book) OfKind(k string) string {
+	for i := range b.Rules {
+		if b.Rules[i].Kind == k {
+			return b.Rules[i].ID
+		}
+	}
+	return ""
 }

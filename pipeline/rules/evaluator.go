@@ -15,11 +15,24 @@ type check struct {
 	at       model.Instant
 	id       string
 	answered bool
+	v        *rulebook.Version // of an incident: the reachability rule's version that judged it
+}
+
+// rateCount counts the items of a rate rule: those due since the rule
+// took effect, and of those the ones on time.
+type rateCount struct{ due, kept int64 }
+
+func (c *rateCount) judge(kept bool) {
+	c.due++
+	if kept {
+		c.kept++
+	}
 }
 
 // acc is what the evaluator keeps of one provider while the tables stream.
 type acc struct {
 	facts      model.Facts
+	rates      [nRates]rateCount // each rate rule's items, by index
 	promises   promises
 	tally      map[*model.Commitment]*model.Perf // items judged per commitment, copied into facts by Finish
 	floors     map[string]*model.Perf            // items judged per floor, by kind
@@ -32,8 +45,8 @@ type acc struct {
 // provider's accumulator and, by kind, the commitments that can apply to
 // it (its own and its provider's provider-wide ones).
 type serviceView struct {
-	a                              *acc
-	delivery, response, resolution kindView
+	a                                      *acc
+	delivery, response, resolution, refund kindView
 }
 
 // kindView is, for one kind and one service, the stretches of days over
@@ -91,7 +104,8 @@ func (a *acc) view(service string, book *rulebook.Book) serviceView {
 		}
 		return kv
 	}
-	return serviceView{a: a, delivery: only(model.KindDelivery), response: only(model.KindFirstResponse), resolution: only(model.KindResolution)}
+	return serviceView{a: a, delivery: only(model.KindDelivery), response: only(model.KindFirstResponse), resolution: only(model.KindResolution),
+		refund: only(model.KindRefund)}
 }
 
 // pick returns the stretch of day d: the target and counter of the
@@ -155,12 +169,17 @@ func (e *Evaluator) serviceIndex(sv *model.Service) int {
 // implements validate.Sink.
 type Evaluator struct {
 	book  *rulebook.Book
+	rules boundRules
 	ref   *model.Reference
 	clock *model.Clock
 	cal   calendar
 
 	// Windows on local due dates: [w90, asOf] and [w365, asOf].
 	w90, w365, inactiveFrom model.Date
+	// rateFrom is, for each rate rule, the first due date it counts: the
+	// rates window's first day, or the day the rule took effect when that
+	// is later.
+	rateFrom [nRates]model.Date
 
 	index     map[string]int
 	providers []*acc
@@ -170,9 +189,14 @@ type Evaluator struct {
 }
 
 // NewEvaluator returns an Evaluator for the rule book. clock converts in the
-// snapshot's zone.
-func NewEvaluator(book *rulebook.Book, clock *model.Clock) *Evaluator {
-	return &Evaluator{book: book, clock: clock, appeals: map[string]model.Appeal{}}
+// snapshot's zone. A book that lacks a rule the evaluator applies, or holds
+// a computed rule it does not apply, is refused.
+func NewEvaluator(book *rulebook.Book, clock *model.Clock) (*Evaluator, error) {
+	br, err := bind(book)
+	if err != nil {
+		return nil, err
+	}
+	return &Evaluator{book: book, rules: br, clock: clock, appeals: map[string]model.Appeal{}}, nil
 }
 
 // Reference receives the validated small tables.
@@ -180,7 +204,10 @@ func (e *Evaluator) Reference(ref *model.Reference) {
 	e.ref = ref
 	e.w90 = ref.AsOf - model.Date(e.book.Windows.RatesDays-1)
 	e.w365 = ref.AsOf - model.Date(e.book.Windows.PointsDays-1)
-	e.inactiveFrom = ref.AsOf - model.Date(e.book.Inactivity.WindowDays-1)
+	e.inactiveFrom = ref.AsOf - model.Date(e.rules.inactive.Shown(ref.AsOf).Int("window_days")-1)
+	for i, r := range e.rules.rates {
+		e.rateFrom[i] = max(e.w90, r.Since())
+	}
 	e.cal = calendar{}
 	for _, d := range ref.Calendar {
 		e.cal[d.Day] = d.Working
@@ -257,7 +284,7 @@ func (a *acc) settle() {
 
 // Order judges an order's delivery and counts it for activity.
 func (e *Evaluator) Order(o *model.Order) {
-	if o.Status == "cancelled" {
+	if o.Status == model.OrderCancelled {
 		return
 	}
 	v := e.view(o)
@@ -277,13 +304,17 @@ func (e *Evaluator) Order(o *model.Order) {
 	if deadline == model.NoInstant {
 		deadline = o.OrderedAt + model.Instant(math.Round(st.target*float64(model.MicrosPerDay)))
 	}
-	if !e.in90(e.clock.Day(deadline)) {
+	due := e.clock.Day(deadline)
+	if !e.in90(due) {
 		return
 	}
 	kept := o.DeliveredAt != model.NoInstant && o.DeliveredAt <= deadline
 	a.facts.DeliveryDue++
 	if kept {
 		a.facts.DeliveryOnTime++
+	}
+	if due >= e.rateFrom[rateDelivery] {
+		a.rates[rateDelivery].judge(kept)
 	}
 	st.judge(kept)
 }
@@ -301,12 +332,15 @@ func (e *Evaluator) Ticket(t *model.Ticket, o *model.Order) {
 
 	st := v.response.pick(od)
 	deadline := t.OpenedAt + model.Instant(math.Round(st.target*float64(model.MicrosPerHour)))
-	if e.in90(e.clock.Day(deadline)) {
+	if due := e.clock.Day(deadline); e.in90(due) {
 		assessable = true
 		kept := t.FirstResponseAt != model.NoInstant && t.FirstResponseAt <= deadline
 		a.facts.ResponseDue++
 		if kept {
 			a.facts.ResponseOnTime++
+		}
+		if due >= e.rateFrom[rateFirstResponse] {
+			a.rates[rateFirstResponse].judge(kept)
 		}
 		st.judge(kept)
 	}
@@ -321,7 +355,25 @@ func (e *Evaluator) Ticket(t *model.Ticket, o *model.Order) {
 		if kept {
 			a.facts.ResolutionOnTime++
 		}
+		if due >= e.rateFrom[rateResolution] {
+			a.rates[rateResolution].judge(kept)
+		}
 		st.judge(kept)
+	}
+
+	// A no-reason refund request: a refund ticket opened within the
+	// refund period promised for its order (refund_days × 24 h from the
+	// order time) is accepted on time when the order ends refunded and the
+	// ticket was resolved by its resolution deadline, which is also its due
+	// date. A request opened after that period was not promised and is not
+	// judged. Counted from the day the refund rule took effect.
+	if t.Kind == model.TicketRefund && due >= e.rateFrom[rateRefund] && e.in90(due) {
+		rst := v.refund.pick(od)
+		if t.OpenedAt <= o.OrderedAt+model.Instant(math.Round(rst.target*float64(model.MicrosPerDay))) {
+			kept := o.Status == model.OrderRefunded && t.ResolvedAt != model.NoInstant && e.clock.Day(t.ResolvedAt) <= due
+			a.rates[rateRefund].judge(kept)
+			rst.judge(kept)
+		}
 	}
 	if assessable {
 		a.facts.TicketsAssessable++
@@ -330,7 +382,7 @@ func (e *Evaluator) Ticket(t *model.Ticket, o *model.Order) {
 
 // Complaint keeps a complaint; whether it counts depends on appeals.
 func (e *Evaluator) Complaint(c *model.Complaint) {
-	if a := e.acc(c.ProviderID); a != nil && c.Status == "upheld" {
+	if a := e.acc(c.ProviderID); a != nil && c.Status == model.ComplaintUpheld {
 		a.complaints = append(a.complaints, *c)
 	}
 }
@@ -340,7 +392,7 @@ func (e *Evaluator) Decision(d *model.Decision) {
 	if a := e.acc(d.ProviderID); a != nil {
 		// Clone: a string read from Parquet may share its batch's buffer.
 		a.decisions = append(a.decisions, model.Decision{ID: strings.Clone(d.ID), ProviderID: strings.Clone(d.ProviderID),
-			RuleID: strings.Clone(d.RuleID), DecidedAt: d.DecidedAt, Measure: strings.Clone(d.Measure), Points: d.Points,
+			RuleID: strings.Clone(d.RuleID), DecidedAt: d.DecidedAt, Measure: model.Measure(strings.Clone(string(d.Measure))), Points: d.Points,
 			Deduction: d.Deduction, Facts: strings.Clone(d.Facts)})
 	}
 }
@@ -350,14 +402,15 @@ func (e *Evaluator) Decision(d *model.Decision) {
 // that overturned its subject.
 func (e *Evaluator) Appeal(ap *model.Appeal) {
 	// Clone: a string read from Parquet shares the whole batch's buffer.
-	kept := model.Appeal{ID: strings.Clone(ap.ID), ProviderID: strings.Clone(ap.ProviderID), SubjectKind: strings.Clone(ap.SubjectKind),
-		SubjectID: strings.Clone(ap.SubjectID), FiledAt: ap.FiledAt, DecidedAt: ap.DecidedAt, Outcome: strings.Clone(ap.Outcome)}
+	kept := model.Appeal{ID: strings.Clone(ap.ID), ProviderID: strings.Clone(ap.ProviderID),
+		SubjectKind: model.SubjectKind(strings.Clone(string(ap.SubjectKind))), SubjectID: strings.Clone(ap.SubjectID),
+		FiledAt: ap.FiledAt, DecidedAt: ap.DecidedAt, Outcome: model.AppealOutcome(strings.Clone(string(ap.Outcome)))}
 	e.all = append(e.all, kept)
 	ap = &kept
-	if ap.Outcome != "overturned" {
+	if ap.Outcome != model.AppealOverturned {
 		return
 	}
-	key := ap.SubjectKind + ":" + ap.SubjectID
+	key := ap.SubjectKind.Key(ap.SubjectID)
 	if old, ok := e.appeals[key]; !ok || ap.DecidedAt < old.DecidedAt || (ap.DecidedAt == old.DecidedAt && ap.ID < old.ID) {
 		e.appeals[key] = *ap
 	}
@@ -388,31 +441,37 @@ func (e *Evaluator) GMV(g *model.GMV) {
 }
 
 // Overturned returns the appeal that overturned a complaint or decision.
-func (e *Evaluator) Overturned(kind, id string) (model.Appeal, bool) {
-	a, ok := e.appeals[kind+":"+id]
+func (e *Evaluator) Overturned(kind model.SubjectKind, id string) (model.Appeal, bool) {
+	a, ok := e.appeals[kind.Key(id)]
 	return a, ok
 }
 
 // incidents walks a provider's contact checks in (called_at, check_id)
-// order and returns the times of the unanswered-call incidents.
+// order and returns the unanswered-call incidents, each at its last call
+// and with the version of the rule that judged it: the one in force on
+// that call's local date (a call before the rule's first version breaks
+// the run, as it is judged by no rule).
 func (e *Evaluator) incidents(checks []check) []check {
 	slices.SortFunc(checks, func(a, b check) int {
 		return cmp.Or(cmp.Compare(a.at, b.at), compareIDs(a.id, b.id))
 	})
-	r := &e.book.Reachability
-	span := model.Instant(int64(r.RunHours) * model.MicrosPerHour)
+	r := e.rules.reachability
 	var run []check
 	var out []check
 	for _, c := range checks {
-		if c.answered {
+		v := r.At(e.clock.Day(c.at))
+		if c.answered || v == nil {
 			run = run[:0]
 			continue
 		}
 		run = append(run, c)
-		if len(run) < r.RunCalls {
+		calls := int(v.Int("run_calls"))
+		if len(run) < calls {
 			continue
 		}
-		if run[len(run)-1].at-run[0].at <= span {
+		run = run[len(run)-calls:] // a later version may ask for fewer calls
+		if run[len(run)-1].at-run[0].at <= model.Instant(v.Int("run_hours")*model.MicrosPerHour) {
+			c.v = v
 			out = append(out, c)
 			run = run[:0]
 		} else {

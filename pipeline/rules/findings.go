@@ -30,7 +30,12 @@ type Result struct {
 }
 
 // Finish computes every provider's findings once all rows have been seen.
-func (e *Evaluator) Finish() *Result {
+// Each finding is judged by the version of its rule in force on its date:
+// a rate breach, the points level and inactivity on the as-of date, each
+// incident and upheld complaint on its due date, and a staff decision on
+// the day it was decided (by the first version of its rule when it was
+// decided before that version).
+func (e *Evaluator) Finish() (*Result, error) {
 	res := &Result{AsOf: e.ref.AsOf, Overturned: map[string]model.Date{}}
 	for key, ap := range e.appeals {
 		d := e.ref.AsOf
@@ -42,184 +47,202 @@ func (e *Evaluator) Finish() *Result {
 	for _, a := range e.providers {
 		res.Decisions = append(res.Decisions, a.decisions...)
 		a.settle()
-		res.Findings = append(res.Findings, e.provider(a)...)
+		fs, err := e.provider(a)
+		if err != nil {
+			return nil, fmt.Errorf("provider %s: %w", a.facts.Provider.ID, err)
+		}
+		res.Findings = append(res.Findings, fs...)
 		res.Facts = append(res.Facts, &a.facts)
 	}
 	slices.SortFunc(res.Facts, func(a, b *model.Facts) int { return strings.Compare(a.Provider.ID, b.Provider.ID) })
 	slices.SortFunc(res.Findings, func(a, b model.Finding) int {
 		return cmp.Or(strings.Compare(a.ProviderID, b.ProviderID), strings.Compare(a.RuleID, b.RuleID),
-			strings.Compare(a.Measure, b.Measure), strings.Compare(a.Key, b.Key))
+			strings.Compare(string(a.Measure), string(b.Measure)), strings.Compare(a.Key, b.Key))
 	})
 	slices.SortFunc(res.Decisions, func(a, b model.Decision) int { return strings.Compare(a.ID, b.ID) })
 	res.Appeals = slices.Clone(e.all)
 	slices.SortFunc(res.Appeals, func(a, b model.Appeal) int {
-		return cmp.Or(strings.Compare(a.SubjectKind, b.SubjectKind), strings.Compare(a.SubjectID, b.SubjectID),
+		return cmp.Or(strings.Compare(string(a.SubjectKind), string(b.SubjectKind)), strings.Compare(a.SubjectID, b.SubjectID),
 			cmp.Compare(a.FiledAt, b.FiledAt), strings.Compare(a.ID, b.ID))
 	})
 	res.Commitments = e.ref.Commitments
 	res.Services = e.ref.Services
-	return res
+	return res, nil
 }
 
 func (e *Evaluator) window(days int) (model.Date, model.Date) {
 	return e.ref.AsOf - model.Date(days-1), e.ref.AsOf
 }
 
-func (e *Evaluator) provider(a *acc) []model.Finding {
+// violationFacts renders the violation text of a rule version.
+func (e *Evaluator) violationFacts(r *rulebook.Rule, v *rulebook.Version, args model.Args) (zh, en string, err error) {
+	t, err := e.book.Render(v.Texts[rulebook.TextViolation], r, v, args)
+	return t.Zh, t.En, err
+}
+
+func (e *Evaluator) provider(a *acc) ([]model.Finding, error) {
 	f := &a.facts
 	p := f.Provider
 	var out []model.Finding
 	var basis []string
 	b := e.book
+	asOf := e.ref.AsOf
 
 	// Conduct: unanswered-call incidents, upheld complaints, staff decisions.
-	r := &b.Reachability
+	r := e.rules.reachability
 	for _, c := range e.incidents(a.checks) {
 		due := e.clock.Day(c.at)
 		if !e.in365(due) {
 			continue
 		}
+		pts, ded := c.v.Int("points"), c.v.Fen("deduction")
 		f.Incidents365++
-		f.Points365 += r.Points
-		f.Deduction365 += r.DeductionFen
-		f.Violations = append(f.Violations, model.Violation{ProviderID: p.ID, RuleID: r.Rule.ID, Due: due,
-			Points: r.Points, Deduction: r.DeductionFen, Ref: c.id,
-			FactsZh: fmt.Sprintf("%d次抽查电话连续无人接听（%d小时内），第%d次于%s。", r.RunCalls, r.RunHours, r.RunCalls, due),
-			FactsEn: fmt.Sprintf("%d test calls in a row went unanswered within %d hours; the last on %s.", r.RunCalls, r.RunHours, due)})
+		f.Points365 += pts
+		f.Deduction365 += ded
+		zh, en, err := e.violationFacts(r, c.v, model.Args{"due": due.String()})
+		if err != nil {
+			return nil, err
+		}
+		f.Violations = append(f.Violations, model.Violation{ProviderID: p.ID, RuleID: r.ID, Due: due,
+			Points: pts, Deduction: ded, Ref: c.id, FactsZh: zh, FactsEn: en})
 	}
+	cr := e.rules.complaints
 	for _, c := range a.complaints {
-		if _, over := e.Overturned("complaint", c.ID); over {
+		if _, over := e.Overturned(model.SubjectComplaint, c.ID); over {
 			continue
 		}
 		due := e.clock.Day(c.DecidedAt)
 		if e.in90(due) {
 			f.ComplaintsUpheld90++
 		}
-		if !e.in365(due) {
+		v := cr.At(due)
+		if !e.in365(due) || v == nil {
 			continue
 		}
-		pts := b.Complaints.Points[c.Category]
+		pts := v.Int(c.Category)
 		f.Points365 += pts
-		basis = append(basis, "complaint:"+c.ID)
-		f.Violations = append(f.Violations, model.Violation{ProviderID: p.ID, RuleID: b.Complaints.Rule.ID, Due: due,
-			Points: pts, Ref: c.ID, Category: c.Category,
-			FactsZh: fmt.Sprintf("投诉%s（%s）经核实成立，%s认定。", c.ID, model.ComplaintCategoryEnum.Label(c.Category), due),
-			FactsEn: fmt.Sprintf("Complaint %s (%s) upheld on %s.", c.ID, strings.ToLower(model.ComplaintCategoryEnum.LabelEn(c.Category)), due)})
+		basis = append(basis, model.SubjectComplaint.Key(c.ID))
+		zh, en, err := e.violationFacts(cr, v, model.Args{"complaint": c.ID, "category": c.Category, "due": due.String()})
+		if err != nil {
+			return nil, err
+		}
+		f.Violations = append(f.Violations, model.Violation{ProviderID: p.ID, RuleID: cr.ID, Due: due,
+			Points: pts, Ref: c.ID, Category: c.Category, FactsZh: zh, FactsEn: en})
 	}
 	for _, d := range a.decisions {
-		if _, over := e.Overturned("decision", d.ID); over {
+		if _, over := e.Overturned(model.SubjectDecision, d.ID); over {
 			continue
 		}
 		due := e.clock.Day(d.DecidedAt)
 		rule := b.Rule(d.RuleID)
-		m := b.Measure(d.Measure)
-		zh := fmt.Sprintf("平台于%s作出处罚决定%s（%s）：%s", due, d.ID, rule.Zh.Name, m.Zh)
-		en := fmt.Sprintf("Staff decision %s of %s under %s: %s", d.ID, due, rule.En.Name, strings.ToLower(m.En))
+		v := rule.At(due)
+		if v == nil {
+			v = &rule.Versions[0] // decided before the book's first version of the rule
+		}
+		args := model.Args{"decision": d.ID, "date": due.String(), "rule": rule.ID, "measure": string(d.Measure),
+			"points": "", "deduction": "", "facts": d.Facts}
 		if d.Points != 0 {
-			zh += fmt.Sprintf("，记%d分", d.Points)
-			en += fmt.Sprintf(", %d points", d.Points)
+			args["points"] = strconv.FormatInt(d.Points, 10)
 		}
 		if d.Deduction != 0 {
-			zh += fmt.Sprintf("，扣除保证金%s元", d.Deduction)
-			en += fmt.Sprintf(", deposit deduction of %s CNY", d.Deduction)
-		}
-		zh += "。"
-		en += "."
-		if d.Facts != "" {
-			zh += "事实：" + d.Facts
-			en += " Facts (as stated by the platform): " + d.Facts
+			args["deduction"] = d.Deduction.String()
 		}
 		if e.in365(due) {
+			t, err := b.Render(b.Texts[rulebook.TextDecision], nil, nil, args)
+			if err != nil {
+				return nil, err
+			}
 			f.Points365 += d.Points
 			f.Deduction365 += d.Deduction
-			basis = append(basis, "decision:"+d.ID)
+			basis = append(basis, model.SubjectDecision.Key(d.ID))
 			f.Violations = append(f.Violations, model.Violation{ProviderID: p.ID, RuleID: d.RuleID, Due: due,
-				Points: d.Points, Deduction: d.Deduction, Ref: d.ID, FactsZh: zh, FactsEn: en})
+				Points: d.Points, Deduction: d.Deduction, Ref: d.ID, FactsZh: t.Zh, FactsEn: t.En})
 		}
-		out = append(out, model.Finding{ProviderID: p.ID, RuleID: d.RuleID, RuleVersion: rule.Version, Measure: d.Measure,
-			Key: p.ID + "/decision/" + d.ID, Issued: due, Decision: d.ID, Basis: []string{"decision:" + d.ID},
-			FactsZh: zh, FactsEn: en, ProviderName: p.Name, ProviderCategory: p.Category,
+		out = append(out, model.Finding{ProviderID: p.ID, RuleID: d.RuleID, RuleVersion: v.Version, Measure: d.Measure,
+			Key: p.ID + "/decision/" + d.ID, Issued: due, Decision: d.ID, Basis: []string{model.SubjectDecision.Key(d.ID)},
+			Args: args, ProviderName: p.Name, ProviderCategory: p.Category,
 			Figures: model.Figures{WindowFrom: model.NoDate, WindowTo: model.NoDate, Points: ptr(d.Points), Deduction: ptr(d.Deduction)}})
 	}
 	slices.SortFunc(f.Violations, func(x, y model.Violation) int {
 		return cmp.Or(cmp.Compare(x.Due, y.Due), strings.Compare(x.RuleID, y.RuleID), strings.Compare(x.Ref, y.Ref))
 	})
 
-	computed := func(rule *rulebook.Rule, measure, zh, en string, basis []string, fig model.Figures) {
-		out = append(out, model.Finding{ProviderID: p.ID, RuleID: rule.ID, RuleVersion: rule.Version, Measure: measure,
-			Key: p.ID + "/" + rule.ID + "/" + measure, Issued: model.NoDate, Basis: basis, FactsZh: zh, FactsEn: en,
+	computed := func(rule *rulebook.Rule, v *rulebook.Version, measure model.Measure, args model.Args, basis []string, fig model.Figures) {
+		args["measure"] = string(measure)
+		out = append(out, model.Finding{ProviderID: p.ID, RuleID: rule.ID, RuleVersion: v.Version, Measure: measure,
+			Key: p.ID + "/" + rule.ID + "/" + string(measure), Issued: model.NoDate, Basis: basis, Args: args,
 			ProviderName: p.Name, ProviderCategory: p.Category, Figures: fig})
 	}
 
 	// Points ladder: only the highest level reached.
 	from, to := e.window(b.Windows.PointsDays)
-	var step *rulebook.Step
-	for i := range b.Points.Ladder {
-		if f.Points365 >= b.Points.Ladder[i].MinPoints {
-			step = &b.Points.Ladder[i]
+	if v := e.rules.points.At(asOf); v != nil {
+		var step *rulebook.Level
+		for i := range v.Levels {
+			if float64(f.Points365) >= v.Levels[i].Value {
+				step = &v.Levels[i]
+			}
+		}
+		if step != nil {
+			level := int64(step.Value)
+			computed(e.rules.points, v, step.Measure,
+				model.Args{"window_from": from.String(), "window_to": to.String(), "points": strconv.FormatInt(f.Points365, 10),
+					"level": strconv.FormatInt(level, 10)},
+				basis, model.Figures{WindowFrom: from, WindowTo: to, Points: ptr(f.Points365), PointsLevel: ptr(level)})
 		}
 	}
-	if step != nil {
-		m := b.Measure(step.Measure)
-		computed(&b.Points.Rule, step.Measure,
-			fmt.Sprintf("%s至%s累计违规积分%d分，达到%d分档：%s。", from, to, f.Points365, step.MinPoints, m.Zh),
-			fmt.Sprintf("From %s to %s the provider accrued %d violation points, reaching the %d-point level: %s.", from, to, f.Points365, step.MinPoints, strings.ToLower(m.En)),
-			basis, model.Figures{WindowFrom: from, WindowTo: to, Points: ptr(f.Points365), PointsLevel: ptr(step.MinPoints)})
-	}
 
-	// Rate breaches on raw W90 rates.
-	from, to = e.window(b.Windows.RatesDays)
-	rate := func(rr *rulebook.RateRule, x, n int64, zhItem, enItem string) {
-		if n < b.MinItems {
-			return
+	// Rate breaches on raw rates over the rates window, counting the items
+	// due since the rule took effect; only the most severe level reached.
+	for i, rule := range e.rules.rates {
+		v := rule.At(asOf)
+		x, n := a.rates[i].kept, a.rates[i].due
+		if v == nil || n < b.MinItems {
+			continue
 		}
 		r := float64(x) / float64(n)
-		measure, line := "", 0.0
-		switch {
-		case rr.DemotionBelow != nil && r < *rr.DemotionBelow:
-			measure, line = "demotion", *rr.DemotionBelow
-		case r < rr.WarningBelow:
-			measure, line = "warning", rr.WarningBelow
-		default:
-			return
+		var lvl *rulebook.Level
+		for j := range v.Levels {
+			if r < v.Levels[j].Value {
+				lvl = &v.Levels[j]
+			}
 		}
-		m := b.Measure(measure)
-		computed(&rr.Rule, measure,
-			fmt.Sprintf("%s至%s到期的%s共%d项，按时%d项，按时率%s，低于%s（%s线）。", from, to, zhItem, n, x, percent(x, n), percentOf(line), m.Zh),
-			fmt.Sprintf("Of %d %s due from %s to %s, %d were on time (%s), below the %s threshold for %s.", n, enItem, from, to, x, percent(x, n), percentOf(line), strings.ToLower(m.En)),
-			nil, model.Figures{WindowFrom: from, WindowTo: to, Items: ptr(n), OnTime: ptr(x), Threshold: ptr(line)})
+		if lvl == nil {
+			continue
+		}
+		from, to := e.rateFrom[i], asOf
+		computed(rule, v, lvl.Measure,
+			model.Args{"window_from": from.String(), "window_to": to.String(), "items": strconv.FormatInt(n, 10),
+				"on_time": strconv.FormatInt(x, 10), "rate": percent(x, n), "threshold": rulebook.Percent(lvl.Value)},
+			nil, model.Figures{WindowFrom: from, WindowTo: to, Items: ptr(n), OnTime: ptr(x), Threshold: ptr(lvl.Value)})
 	}
-	rate(&b.Delivery, f.DeliveryOnTime, f.DeliveryDue, "订单交付", "orders")
-	rate(&b.FirstResponse, f.ResponseOnTime, f.ResponseDue, "售后工单首次响应", "tickets (first reply)")
-	rate(&b.Resolution, f.ResolutionOnTime, f.ResolutionDue, "售后工单处理", "tickets (resolution)")
 
 	// Inactivity clearance.
-	in := &b.Inactivity
-	if p.Category == in.Category && p.Status != "cleared" && p.JoinedOn <= e.ref.AsOf-model.Date(in.JoinedDays) {
-		from, to = e.window(in.WindowDays)
+	if v := e.rules.inactive.At(asOf); v != nil && p.Category == v.Code("category") && p.Status != model.StatusCleared &&
+		p.JoinedOn <= asOf-model.Date(v.Int("joined_days")) {
+		from, to = e.window(int(v.Int("window_days")))
 		noGMV := e.ref.HasGMV && f.InactivityGMV == 0
-		if noGMV || f.InactivityOrders == 0 {
-			var zh, en []string
-			if noGMV {
-				zh = append(zh, fmt.Sprintf("店铺成交额合计%s元", f.InactivityGMV))
-				en = append(en, fmt.Sprintf("shop GMV totalled %s CNY", f.InactivityGMV))
-			}
-			if f.InactivityOrders == 0 {
-				zh = append(zh, "有效订单0单")
-				en = append(en, "there were no orders (not cancelled)")
-			}
-			m := b.Measure(in.Measure)
+		if noOrders := f.InactivityOrders == 0; noGMV || noOrders {
 			fig := model.Figures{WindowFrom: from, WindowTo: to, Items: ptr(f.InactivityOrders)}
 			if e.ref.HasGMV {
 				fig.GMV = ptr(f.InactivityGMV)
 			}
-			computed(&in.Rule, in.Measure,
-				fmt.Sprintf("%s至%s，%s。", from, to, strings.Join(zh, "，")),
-				fmt.Sprintf("From %s to %s %s: %s.", from, to, strings.Join(en, " and "), strings.ToLower(m.En)),
+			computed(e.rules.inactive, v, v.Levels[0].Measure,
+				model.Args{"window_from": from.String(), "window_to": to.String(), "gmv": f.InactivityGMV.String(),
+					"orders": strconv.FormatInt(f.InactivityOrders, 10), "no_gmv": flag(noGMV), "no_orders": flag(noOrders),
+					"both": flag(noGMV && noOrders)},
 				nil, fig)
 		}
 	}
-	return out
+	return out, nil
+}
+
+// flag is a condition of a text: "yes" when it holds, "" when not.
+func flag(b bool) string {
+	if b {
+		return "yes"
+	}
+	return ""
 }
 
 // percent formats x/n as a percentage with one decimal.
@@ -229,5 +252,3 @@ func percent(x, n int64) string {
 
 // ptr returns a pointer to a copy of v.
 func ptr[T any](v T) *T { return &v }
-
-func percentOf(f float64) string { return strconv.FormatFloat(100*f, 'f', -1, 64) + "%" }

@@ -34,10 +34,30 @@ func at(s string) model.Instant {
 
 func day(s string) model.Date { d, _ := model.ParseDate(s); return d }
 
+// evaluator returns an evaluator of the book in Shanghai time.
+func evaluator(t *testing.T, b *rulebook.Book) *Evaluator {
+	t.Helper()
+	e, err := NewEvaluator(b, model.NewClock(shanghai))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// finish finishes an evaluation.
+func finish(t *testing.T, e *Evaluator) *Result {
+	t.Helper()
+	res, err := e.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
 // newEval returns an evaluator with one provider and the given commitments,
 // as of 2025-06-30.
 func newEval(t *testing.T, cs ...model.Commitment) *Evaluator {
-	e := NewEvaluator(book(t), model.NewClock(shanghai))
+	e := evaluator(t, book(t))
 	asOf := day("2025-06-30")
 	e.Reference(&model.Reference{AsOf: asOf, T: model.NewClock(shanghai).Midnight(asOf + 1),
 		Providers:   []model.Provider{{ID: "P1", Category: "software", Status: "active", JoinedOn: day("2020-01-01")}},
@@ -49,7 +69,7 @@ func TestDelivery(t *testing.T) {
 	for _, tc := range []struct {
 		name                string
 		ordered, delivered  string
-		status              string
+		status              model.OrderStatus
 		wantDue, wantOnTime int64
 	}{
 		{"delivered to the second", "2025-06-01 10:00:00", "2025-06-11 10:00:00", "delivered", 1, 1},
@@ -70,7 +90,7 @@ func TestDelivery(t *testing.T) {
 				o.DeliveredAt = at(tc.delivered)
 			}
 			e.Order(&o)
-			f := e.Finish().Facts[0]
+			f := finish(t, e).Facts[0]
 			if f.DeliveryDue != tc.wantDue || f.DeliveryOnTime != tc.wantOnTime {
 				t.Errorf("due %d on time %d, want %d %d", f.DeliveryDue, f.DeliveryOnTime, tc.wantDue, tc.wantOnTime)
 			}
@@ -200,15 +220,15 @@ func TestReachability(t *testing.T) {
 func TestPointsLadder(t *testing.T) {
 	for _, tc := range []struct {
 		upheld  int // privacy_breach complaints, 12 points each
-		measure string
+		measure model.Measure
 	}{{0, ""}, {1, "warning"}, {2, "demotion"}, {3, "hidden"}, {4, "clearance"}} {
 		e := newEval(t)
 		for i := 0; i < tc.upheld; i++ {
 			e.Complaint(&model.Complaint{ID: string(rune('A' + i)), ProviderID: "P1", Category: "privacy_breach",
 				Status: "upheld", DecidedAt: at("2025-05-01 10:00:00")})
 		}
-		res := e.Finish()
-		got := ""
+		res := finish(t, e)
+		var got model.Measure
 		for _, f := range res.Findings {
 			if f.RuleID == "points" {
 				got = f.Measure
@@ -226,7 +246,7 @@ func TestAppealOverturns(t *testing.T) {
 	e.Decision(&model.Decision{ID: "D1", ProviderID: "P1", RuleID: "spot-check", Measure: "hidden", Points: 6, DecidedAt: at("2025-06-01 10:00:00")})
 	e.Appeal(&model.Appeal{ID: "A1", SubjectKind: "complaint", SubjectID: "Q1", Outcome: "overturned", DecidedAt: at("2025-05-10 10:00:00")})
 	e.Appeal(&model.Appeal{ID: "A2", SubjectKind: "decision", SubjectID: "D1", Outcome: "overturned", DecidedAt: at("2025-06-10 10:00:00")})
-	res := e.Finish()
+	res := finish(t, e)
 	if len(res.Findings) != 0 || res.Facts[0].Points365 != 0 {
 		t.Errorf("overturned complaint and decision still count: %+v, %d points", res.Findings, res.Facts[0].Points365)
 	}
@@ -244,10 +264,10 @@ func TestAppealsKeptWhateverTheOutcome(t *testing.T) {
 		e.Appeal(ap)
 	}
 	id[1] = 'X' // the reader's buffer is reused: the evaluator keeps copies
-	res := e.Finish()
+	res := finish(t, e)
 	var got []string
 	for _, ap := range res.Appeals {
-		got = append(got, ap.ID+" "+ap.Outcome)
+		got = append(got, ap.ID+" "+string(ap.Outcome))
 	}
 	if want := "A1 pending, A2 upheld, A3 pending"; strings.Join(got, ", ") != want {
 		t.Errorf("Appeals = %q, want %q", strings.Join(got, ", "), want)
@@ -267,11 +287,11 @@ func TestInactivity(t *testing.T) {
 		{"joined exactly 90 days before as-of", "2025-04-01", false, true},
 		{"joined 89 days before as-of", "2025-04-02", false, false},
 	} {
-		e := NewEvaluator(book(t), model.NewClock(shanghai))
+		e := evaluator(t, book(t))
 		asOf := day("2025-06-30")
 		e.Reference(&model.Reference{AsOf: asOf, HasGMV: tc.gmv,
 			Providers: []model.Provider{{ID: "P1", Category: "operations", Status: "active", JoinedOn: day(tc.joined)}}})
-		got := len(e.Finish().Findings) == 1
+		got := len(finish(t, e).Findings) == 1
 		if got != tc.want {
 			t.Errorf("%s: cleared %v, want %v", tc.name, got, tc.want)
 		}
@@ -281,15 +301,15 @@ func TestInactivity(t *testing.T) {
 func TestMinItems(t *testing.T) {
 	for _, tc := range []struct {
 		items int
-		want  string
+		want  model.Measure
 	}{{19, ""}, {20, "demotion"}} {
 		e := newEval(t)
 		for i := 0; i < tc.items; i++ { // every order late: rate 0
 			e.Order(&model.Order{ID: "O", ProviderID: "P1", ServiceID: "S1", OrderedAt: at("2025-05-01 10:00:00"),
 				PromisedBy: model.NoInstant, DeliveredAt: model.NoInstant, Status: "paid"})
 		}
-		got := ""
-		for _, f := range e.Finish().Findings {
+		var got model.Measure
+		for _, f := range finish(t, e).Findings {
 			if f.RuleID == "delivery" {
 				got = f.Measure
 			}
@@ -308,7 +328,7 @@ func TestTicketBeforeMidnight(t *testing.T) {
 	o := &model.Order{ID: "O1", ProviderID: "P1", ServiceID: "S1", OrderedAt: at("2025-06-01 10:00:00")}
 	e.Ticket(&model.Ticket{ID: "T1", OrderID: "O1", OpenedAt: at("2025-06-20 23:59:59"),
 		FirstResponseAt: at("2025-06-22 23:59:59"), ResolvedAt: model.NoInstant}, o)
-	f := e.Finish().Facts[0]
+	f := finish(t, e).Facts[0]
 	if f.ResponseDue != 1 || f.ResponseOnTime != 1 || f.ResolutionDue != 0 || f.TicketsAssessable != 1 {
 		t.Errorf("response %d/%d, resolution due %d, tickets %d", f.ResponseOnTime, f.ResponseDue, f.ResolutionDue, f.TicketsAssessable)
 	}

@@ -75,7 +75,7 @@ type keptOrder struct {
 func (s *scanner) order(id string, k *keptOrder) model.Order {
 	ids := s.svcIDs[k.service]
 	return model.Order{ID: id, ProviderID: ids[0], ServiceID: ids[1], Service: s.svcList[k.service], OrderedAt: k.orderedAt, Amount: k.amount,
-		PromisedBy: k.promisedBy, DeliveredAt: k.deliveredAt, Status: model.OrderStatusEnum.Codes[k.status]}
+		PromisedBy: k.promisedBy, DeliveredAt: k.deliveredAt, Status: model.OrderStatus(model.OrderStatusEnum.Codes[k.status])}
 }
 
 // validOrder reports whether an id is that of a valid order (one kept).
@@ -507,7 +507,7 @@ func (s *scanner) scanProviders(ref *model.Reference) error {
 		r := cols{b, i}
 		ref.Providers = append(ref.Providers, model.Provider{ID: r.str("provider_id"), Name: r.str("name"), NameEn: r.str("name_en"),
 			Category: r.str("category"), Region: r.str("region"), JoinedOn: r.date("joined_on"),
-			Deposit: model.Fen(r.int("deposit")), Status: r.str("status")})
+			Deposit: model.Fen(r.int("deposit")), Status: model.ProviderStatus(r.str("status"))})
 		return ""
 	})
 	for i := range ref.Providers {
@@ -662,7 +662,7 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		r := cols{b, i}
 		o = model.Order{ID: r.strAt(oc[0]), ProviderID: r.strAt(oc[1]), ServiceID: r.strAt(oc[2]),
 			OrderedAt: r.timeAt(oc[3]), Amount: model.Fen(r.intAt(oc[4])), PromisedBy: r.timeAt(oc[5]),
-			DeliveredAt: r.timeAt(oc[6]), Status: r.strAt(oc[7])}
+			DeliveredAt: r.timeAt(oc[6]), Status: model.OrderStatus(r.strAt(oc[7]))}
 		si := svcs[i] // order_id and service_id are required: present and valid in a row given to fn
 		var sv *model.Service
 		if si >= 0 {
@@ -685,7 +685,7 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		// status is the enum's code.
 		o.Service, o.ProviderID, o.ServiceID = sv, s.svcIDs[si][0], s.svcIDs[si][1]
 		if slot := slots[i]; slot >= 0 {
-			s.kept[slot] = keptOrder{valid: true, service: si, status: uint8(slices.Index(model.OrderStatusEnum.Codes, o.Status)),
+			s.kept[slot] = keptOrder{valid: true, service: si, status: uint8(slices.Index(model.OrderStatusEnum.Codes, string(o.Status))),
 				orderedAt: o.OrderedAt, promisedBy: o.PromisedBy, deliveredAt: o.DeliveredAt, amount: o.Amount}
 		}
 		o.ID = orders.own(o.ID)
@@ -714,7 +714,7 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 	err = s.batchRows(model.TTickets, dups, prepare, func(b *snapshot.Batch, i int) Reason {
 		r := cols{b, i}
 		tk = model.Ticket{ID: r.strAt(tc[0]), OrderID: r.strAt(tc[1]), OpenedAt: r.timeAt(tc[2]),
-			FirstResponseAt: r.timeAt(tc[3]), ResolvedAt: r.timeAt(tc[4]), Kind: r.strAt(tc[5])}
+			FirstResponseAt: r.timeAt(tc[3]), ResolvedAt: r.timeAt(tc[4]), Kind: model.TicketKind(r.strAt(tc[5]))}
 		switch {
 		case tk.FirstResponseAt != model.NoInstant && tk.FirstResponseAt < tk.OpenedAt:
 			return ResponseBeforeOpened
@@ -749,9 +749,9 @@ func (s *scanner) scanComplaints(*model.Reference) error {
 	return s.rows(model.TComplaints, dups, func(b *snapshot.Batch, i int) Reason {
 		r := cols{b, i}
 		c := model.Complaint{ID: r.str("complaint_id"), ProviderID: r.str("provider_id"), OrderID: r.str("order_id"),
-			FiledAt: r.time("filed_at"), Category: r.str("category"), Status: r.str("status"), DecidedAt: r.time("decided_at")}
+			FiledAt: r.time("filed_at"), Category: r.str("category"), Status: model.ComplaintStatus(r.str("status")), DecidedAt: r.time("decided_at")}
 		switch {
-		case (c.Status == "upheld" || c.Status == "rejected") && c.DecidedAt == model.NoInstant:
+		case (c.Status == model.ComplaintUpheld || c.Status == model.ComplaintRejected) && c.DecidedAt == model.NoInstant:
 			return MissingValue
 		case !s.knownProvider(c.ProviderID):
 			return UnknownProvider
@@ -772,7 +772,7 @@ func (s *scanner) scanDecisions(*model.Reference) error {
 	return s.rows(model.TDecisions, dups, func(b *snapshot.Batch, i int) Reason {
 		r := cols{b, i}
 		d := model.Decision{ID: r.str("decision_id"), ProviderID: r.str("provider_id"), RuleID: r.str("rule_id"),
-			DecidedAt: r.time("decided_at"), Measure: r.str("measure"), Points: r.int("points"),
+			DecidedAt: r.time("decided_at"), Measure: model.Measure(r.str("measure")), Points: r.int("points"),
 			Deduction: model.Fen(r.int("deduction")), Facts: r.str("facts")}
 		switch {
 		case !s.knownProvider(d.ProviderID):
@@ -797,8 +797,8 @@ func (s *scanner) scanAppeals(*model.Reference) error {
 	}
 	return s.rows(model.TAppeals, dups, func(b *snapshot.Batch, i int) Reason {
 		r := cols{b, i}
-		a := model.Appeal{ID: r.str("appeal_id"), ProviderID: r.str("provider_id"), SubjectKind: r.str("subject_kind"),
-			SubjectID: r.str("subject_id"), FiledAt: r.time("filed_at"), DecidedAt: r.time("decided_at"), Outcome: r.str("outcome")}
+		a := model.Appeal{ID: r.str("appeal_id"), ProviderID: r.str("provider_id"), SubjectKind: model.SubjectKind(r.str("subject_kind")),
+			SubjectID: r.str("subject_id"), FiledAt: r.time("filed_at"), DecidedAt: r.time("decided_at"), Outcome: model.AppealOutcome(r.str("outcome"))}
 		switch {
 		case !s.knownProvider(a.ProviderID):
 			return UnknownProvider

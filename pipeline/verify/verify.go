@@ -377,7 +377,7 @@ func checkRatings(f *folder, res *Result) {
 	var facts []*model.Facts
 	for _, row := range pt.Rows {
 		i := func(name string) int64 { return row[c[name]].I }
-		facts = append(facts, &model.Facts{Provider: &model.Provider{ID: row[c["provider_id"]].S, Status: row[c["platform_status"]].S},
+		facts = append(facts, &model.Facts{Provider: &model.Provider{ID: row[c["provider_id"]].S, Status: model.ProviderStatus(row[c["platform_status"]].S)},
 			DeliveryDue: i("delivery_due"), DeliveryOnTime: i("delivery_on_time"), ResponseDue: i("response_due"),
 			ResponseOnTime: i("response_on_time"), ResolutionDue: i("resolution_due"), ResolutionOnTime: i("resolution_on_time"),
 			TicketsAssessable: i("tickets_assessable"), Checks: i("checks"), ChecksAnswered: i("checks_answered"),
@@ -390,7 +390,7 @@ func checkRatings(f *folder, res *Result) {
 	for i := range f.notices {
 		n := &f.notices[i]
 		byProvider[n.ProviderID] = append(byProvider[n.ProviderID], n)
-		if n.Measure == "clearance" && n.Status == model.InForce {
+		if n.Measure == model.MeasureClearance && n.Status == model.InForce {
 			cleared[n.ProviderID] = true
 		}
 	}
@@ -405,10 +405,10 @@ func checkRatings(f *folder, res *Result) {
 		if s := row[c["score"]]; s.Null != !r.Scored || (r.Scored && s.I != r.ScoreTenths) {
 			res.add(who, "score %s, recomputed %s", orNone(report.Text(report.Col{Kind: report.KScore}, s)), orNone(r.ScoreText()))
 		}
-		if s := row[c["status"]].S; s != r.Status {
+		if s := model.ProviderStatus(row[c["status"]].S); s != r.Status {
 			res.add(who, "status %s, recomputed %s", s, r.Status)
 		}
-		if m, want := row[c["measures"]].S, strings.Join(ledger.Measures(byProvider[r.ProviderID], f.asOf, f.book), ";"); m != want {
+		if m, want := row[c["measures"]].S, model.JoinMeasures(ledger.Measures(byProvider[r.ProviderID], f.asOf, f.book), ";"); m != want {
 			res.add(who, "measures %q, but the notices in force give %q", m, want)
 		}
 		for _, d := range r.Dimensions {
@@ -515,7 +515,7 @@ func checkTransparency(f *folder, res *Result) {
 	want := map[key][2]int64{}
 	for i := range f.notices {
 		n := &f.notices[i]
-		k := key{n.IssuedOn.String()[:7], n.RuleID, n.Measure, n.Origin}
+		k := key{n.IssuedOn.String()[:7], n.RuleID, string(n.Measure), n.Origin}
 		c := want[k]
 		if n.Continues == "" {
 			c[0]++
