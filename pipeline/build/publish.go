@@ -249,8 +249,9 @@ func writeSite(dir string, cfg *Config, ev *Evaluation, tonight *Changes, tr *re
 	for _, e := range dict {
 		in.Dictionary = append(in.Dictionary, site.Column(e))
 	}
-	return site.Build(dir, in, site.Options{BaseURL: cfg.BaseURL, Jobs: cfg.Jobs,
+	_, err := site.Build(dir, in, site.Options{BaseURL: cfg.BaseURL, Jobs: cfg.Jobs,
 		Progress: func(done, total int) { cfg.progress("writing pages", int64(done), int64(total)) }})
+	return err
 }
 
 // sumInputs hashes the snapshot's files on a goroutine of its own, beside
