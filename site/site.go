@@ -7,6 +7,7 @@ package site
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -86,11 +87,19 @@ type Options struct {
 	// Progress, when set, is told after each file how many of how many
 	// have been written.
 	Progress func(done, total int)
-	// Previous, when set, is the tree of the previous build (the live
-	// site): a provider's page whose figures are those it showed there
-	// keeps the date they last changed, so that it stays byte for byte
-	// the same, and Build tells which files differ from it.
-	Previous string
+	// Previous, when set, is what the previous build wrote (the live
+	// site), by path: a provider's page whose figures are those it showed
+	// there keeps the date they last changed, so that it stays byte for
+	// byte the same, and Build tells which files differ from it.
+	Previous map[string]Prev
+}
+
+// Prev is a file of the previous build, as an index of it keeps it.
+type Prev struct {
+	SHA256 [32]byte
+	// Since is, for a provider's page, the date its figures last changed
+	// as the page says it, or "".
+	Since string
 }
 
 // File is one file Build wrote, and how it compares with the same path in
@@ -98,6 +107,8 @@ type Options struct {
 type File struct {
 	Path   string // relative to the output directory, with slashes
 	Size   int64
+	SHA256 [32]byte
+	Since  string // a provider's page: the date it says its figures last changed
 	Change Change
 }
 
@@ -156,7 +167,7 @@ func Build(dir string, in *Input, opt Options) ([]File, error) {
 // render writes pages with jobs workers, and what each became into the
 // same place of out; each page is its own file, so the order of work never
 // changes a byte.
-func render(dir, prev string, pages []page, out []File, tmpl map[string]*template.Template, jobs int, progress func(done, total int)) error {
+func render(dir string, prev map[string]Prev, pages []page, out []File, tmpl map[string]*template.Template, jobs int, progress func(done, total int)) error {
 	work := make(chan int)
 	errs := make([]error, jobs)
 	var done atomic.Int64
@@ -190,7 +201,7 @@ func render(dir, prev string, pages []page, out []File, tmpl map[string]*templat
 	return nil
 }
 
-func writePage(dir, prev string, p *page, tmpl map[string]*template.Template, buf *bytes.Buffer) (File, error) {
+func writePage(dir string, prev map[string]Prev, p *page, tmpl map[string]*template.Template, buf *bytes.Buffer) (File, error) {
 	f := File{Path: p.path, Change: Added}
 	out := p.raw
 	if p.tmpl != "" {
@@ -201,19 +212,19 @@ func writePage(dir, prev string, p *page, tmpl map[string]*template.Template, bu
 		}
 		out = buf.Bytes()
 	}
-	if prev != "" {
-		old, err := os.ReadFile(filepath.Join(prev, filepath.FromSlash(p.path)))
-		switch {
-		case err == nil && p.since:
+	if p.since {
+		if old, ok := prev[p.path]; ok {
 			keepSince(out, old)
-			fallthrough
-		case err == nil:
-			f.Change = Changed
-			if bytes.Equal(out, old) {
-				f.Change = Unchanged
-			}
-		case !errors.Is(err, fs.ErrNotExist):
-			return f, fmt.Errorf("site: previous build: %w", err)
+		}
+		if i := sinceAt(out); i >= 0 {
+			f.Since = string(out[i : i+len("2006-01-02")])
+		}
+	}
+	f.SHA256 = sha256.Sum256(out)
+	if old, ok := prev[p.path]; ok {
+		f.Change = Changed
+		if old.SHA256 == f.SHA256 {
+			f.Change = Unchanged
 		}
 	}
 	f.Size = int64(len(out))
@@ -252,17 +263,30 @@ func sinceAt(page []byte) int {
 
 // keepSince gives a provider's page, written with tonight's date as the
 // date its figures last changed, the previous build's date when nothing
-// else on it differs from the previous build's page: a provider whose
-// figures did not change keeps the same bytes.
-func keepSince(page, old []byte) {
+// else on it differs from the previous build's page (its digest with that
+// date in place is the previous page's): a provider whose figures did not
+// change keeps the same bytes.
+func keepSince(page []byte, old Prev) {
 	const n = len("2006-01-02")
-	i, j := sinceAt(page), sinceAt(old)
-	if i < 0 || j < 0 || bytes.Compare(old[j:j+n], page[i:i+n]) > 0 {
+	i := sinceAt(page)
+	if i < 0 || len(old.Since) != n || old.Since > string(page[i:i+n]) {
 		return
 	}
-	if bytes.Equal(page[:i], old[:j]) && bytes.Equal(page[i+n:], old[j+n:]) {
-		copy(page[i:i+n], old[j:j+n])
+	tonight := string(page[i : i+n])
+	copy(page[i:i+n], old.Since)
+	if sha256.Sum256(page) != old.SHA256 {
+		copy(page[i:i+n], tonight)
 	}
+}
+
+// SinceOf is the date a provider's page says its figures last changed, or
+// "" for any other page: what an index of a built tree keeps beside the
+// page's digest (Prev.Since).
+func SinceOf(page []byte) string {
+	if i := sinceAt(page); i >= 0 {
+		return string(page[i : i+len("2006-01-02")])
+	}
+	return ""
 }
 
 // langOf tells a page's language from its path.

@@ -42,6 +42,9 @@ type Config struct {
 	Report     string // --report: the validation report and timings
 	Quarantine string // "" for the default place (Quarantine func)
 	Limits     validate.Limits
+	// MaxDeletes refuses a build that would delete more than this share
+	// of the live site's files.
+	MaxDeletes float64
 	// AllowEmpty names required activity tables that may be empty (a new
 	// marketplace, a hand-made case); others refuse the build when empty.
 	AllowEmpty []string
@@ -118,6 +121,18 @@ func Run(ctx context.Context, cfg *Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The deploy list, once the site is live: a deploy step uploads and
+	// deletes what it names.
+	if d := b.deploy; d != nil {
+		if path := b.changesPath(); path != "" {
+			if err := d.write(filepath.Dir(path)); err != nil {
+				return nil, err
+			}
+		}
+		for _, w := range d.Warnings {
+			cfg.log().Warn("the site nears a host's limit", "limit", w)
+		}
+	}
 	b.summary(res, time.Since(start))
 	return res, nil
 }
@@ -134,6 +149,8 @@ type night struct {
 	// unsafe is set when the paths were refused: the report and
 	// changes.json may point into --out, and are not written.
 	unsafe bool
+	// deploy is tonight's tree against the live one, once written.
+	deploy *Deploy
 }
 
 func (b *night) run(ctx context.Context) (*Result, error) {
