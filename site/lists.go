@@ -93,7 +93,7 @@ func (s *listSpec) listPath(c combo, pg int) string {
 	b.WriteString(s.base)
 	for f, v := range c {
 		if v >= 0 {
-			b.WriteString(s.facets[f].key + "/" + Slug(s.facets[f].values[v]) + "/")
+			b.WriteString(s.facets[f].key + "/" + facetSegment(s.facets[f].values[v]) + "/")
 		}
 	}
 	if pg > 1 {
@@ -205,6 +205,20 @@ func (w *world) listPages(lang string, s *listSpec, add func(url, tmpl, title, n
 			add(s.listPath(c, pg), s.tmpl, title, s.nav, d)
 		}
 	}
+}
+
+// facetSegment is a facet value in an address: the codes of the enums and
+// the rule book as they are (customer_service), anything else as a slug.
+func facetSegment(v string) string {
+	for _, c := range []byte(v) {
+		if (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && (c < '0' || c > '9') && c != '_' && c != '-' {
+			return Slug(v)
+		}
+	}
+	if v == "" {
+		return Slug(v)
+	}
+	return v
 }
 
 // pager lists the pages to link: the first, the last, and two either
