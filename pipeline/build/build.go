@@ -222,6 +222,7 @@ func (b *night) run(ctx context.Context) (*Result, error) {
 	ev.Log = &record.Log{Entries: append(prevLog.Entries, record.Changes(prevLog.Statuses(), ev.Notices, snap.AsOf)...)}
 	loaded := time.Now()
 	b.rep.Timings["load_evaluate"] = time.Since(b.rep.started).Seconds()
+	b.rep.PeakMemory["load_evaluate"] = peakMemory()
 	if err := cfg.hook("loaded"); err != nil {
 		return nil, err
 	}
@@ -231,6 +232,8 @@ func (b *night) run(ctx context.Context) (*Result, error) {
 	}
 	b.rep.Timings["downloads"] = ev.downloads.Seconds()
 	b.rep.Timings["site"] = (time.Since(loaded) - ev.downloads).Seconds()
+	b.rep.PeakMemory["downloads"] = ev.downloadsMem
+	b.rep.PeakMemory["site"] = peakMemory()
 	b.rep.record(ev)
 	return &Result{Evaluation: ev, Tonight: b.tonight, Report: b.rep}, nil
 }

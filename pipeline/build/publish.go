@@ -183,6 +183,7 @@ func writeTree(ctx context.Context, cfg *Config, dir string, ev *Evaluation, ton
 		return nil, err
 	}
 	ev.downloads = time.Since(start)
+	ev.downloadsMem = peakMemory()
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("interrupted before the site was swapped in: %w", err)
 	}
