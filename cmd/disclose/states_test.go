@@ -329,7 +329,9 @@ func TestStatesInBrowser(t *testing.T) {
 		for name, p := range pages {
 			for _, lang := range []string{"", "en/"} {
 				var png []byte
-				if err := chromedp.Run(b.ctx, chromedp.Navigate(srv.URL+"/"+lang+p), chromedp.WaitReady("body"), chromedp.FullScreenshot(&png, 100)); err != nil {
+				// A search shows once its index files are read.
+				ready := chromedp.Poll(`!location.search || (document.querySelector("[data-search-count]") || {}).textContent`, nil)
+				if err := chromedp.Run(b.ctx, chromedp.Navigate(srv.URL+"/"+lang+p), loaded(), ready, chromedp.FullScreenshot(&png, 100)); err != nil {
 					t.Errorf("screenshot %s%s: %v", lang, p, err)
 					continue
 				}
