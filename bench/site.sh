@@ -42,7 +42,7 @@ for s in "${sizes[@]}"; do
       # The first search, in Chromium, on the first night's site.
       (cd cmd/disclose && ../../bench/cache/disclose.test -test.run '^TestFirstSearch$' -search-site "$(realpath "../../$out")") \
         > "$work/r1-$p-$o/search.txt" 2>&1 || true
-      find "$out" -type f -not -path '*/downloads/*' -printf '%s %P\n' | sort -n | tail -1 > "$work/r1-$p-$o/largest.txt"
+      find "$out" -type f -name '*.html' -printf '%s %P\n' | sort -n | tail -1 > "$work/r1-$p-$o/largest.txt"
       find "$out" -type f \( -name '*.js' -o -name '*.css' \) -printf '%s %P\n' | sort -n | tail -1 > "$work/r1-$p-$o/asset.txt"
       find "$out" -type f -name '*.html' | wc -l > "$work/r1-$p-$o/pages.txt"
     fi
@@ -57,15 +57,16 @@ def timev(path):
     t = open(path).read()
     rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", t).group(1)) / 1024
     m = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", t)
-    return int(m.group(1) or 0) * 3600 + int(m.group(2)) * 60 + float(m.group(3)), rss
+    cpu = re.search(r"Percent of CPU this job got: (\d+)", t).group(1)
+    return int(m.group(1) or 0) * 3600 + int(m.group(2)) * 60 + float(m.group(3)), rss, cpu
 
-print("| providers | orders | load+evaluate s / MiB | downloads s / MiB | site s / MiB | total s | peak MiB | pages | pages/s | files | MB | largest page KB | largest script KB | first search KB (files) | night 2: files uploaded | night 2: site s |")
+print("| providers | orders | load+evaluate s / MiB | downloads s / MiB | site s / MiB | total s (CPU share) | peak MiB | pages | pages/s | files | MB | largest page KB | largest script KB | first search KB (files) | night 2: files uploaded | night 2: site s |")
 print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for r in rows:
     p, o = r.split("-")
     rep = json.load(open(f"{work}/r1-{r}/report.json"))
     t = rep["timings"]
-    wall, rss = timev(f"{work}/r1-{r}/time.txt")
+    wall, rss, cpu = timev(f"{work}/r1-{r}/time.txt")
     pages = int(open(f"{work}/r1-{r}/pages.txt").read())
     d1 = json.load(open(f"{work}/r1-{r}/deploy.json"))
     d2 = json.load(open(f"{work}/r2-{r}/deploy.json"))
@@ -76,8 +77,8 @@ for r in rows:
     search = f"{int(m.group(2)) / 1024:.0f} ({m.group(1)})" if m else "—"
     changed = len(d2["added"]) + len(d2["changed"])
     mem = rep.get("peak_memory_mib", {})
-    st = lambda k: f"{t[k]:.2f} / {mem[k]:.0f}" if k in mem else f"{t[k]:.2f}"
-    print(f"| {int(p):,} | {int(o):,} | {st('load_evaluate')} | {st('downloads')} | {st('site')} | {wall:.2f} | {rss:.0f} | {pages:,} | "
+    st = lambda k: f"{t[k]:.1f} / {mem[k]:.0f}" if k in mem else f"{t[k]:.1f}"
+    print(f"| {int(p):,} | {int(o):,} | {st('load_evaluate')} | {st('downloads')} | {st('site')} | {wall:.1f} ({cpu} %) | {rss:.0f} | {pages:,} | "
           f"{pages / t['site']:,.0f} | {d1['files']:,} | {d1['bytes'] / 1e6:,.0f} | {largest / 1024:.0f} | {asset / 1024:.0f} | {search} | "
           f"{changed:,} of {d2['files']:,} ({len(d2['removed'])} removed) | {t2['site']:.2f} |")
 PY
