@@ -8,6 +8,7 @@ test: lint   ; $(GO) test -timeout 45m ./...
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./...
 	bench/run.sh
+	bench/site.sh
 conformance: ; ../shared/conformance/check.sh
 fmt:         ; gofmt -s -w $(SRC)
 ACTIONLINT ?= $(shell command -v actionlint || echo $$($(GO) env GOPATH)/bin/actionlint)

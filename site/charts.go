@@ -2,6 +2,7 @@ package site
 
 import (
 	"fmt"
+	"github.com/disclose-project/disclose/pipeline/ledger"
 	"html"
 	"html/template"
 	"strconv"
@@ -141,8 +142,25 @@ func (w *world) dimChart(lang string, p *prov) template.HTML {
 	return bars("dims-"+lang+"-"+p.Slug, t("dimensions_chart"), strings.Join(desc, "; "), 1, bs)
 }
 
-// trendChart draws the provider's scores over the builds in the ledger, or
-// nothing when there are fewer than two scored builds.
+// trendPoints are the builds of the ledger at which the provider's grade,
+// score or status changed (the first build included): a night that
+// changes nothing adds nothing, so the page stays as it was.
+func trendPoints(p *prov) []ledger.Score {
+	var out []ledger.Score
+	for _, s := range p.History {
+		if n := len(out); n > 0 {
+			l := out[n-1]
+			if l.Grade == s.Grade && l.Scored == s.Scored && l.ScoreTenths == s.ScoreTenths && l.Status == s.Status {
+				continue
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// trendChart draws the provider's scores at each change, or nothing when
+// there are fewer than two scored changes.
 func (w *world) trendChart(lang string, p *prov) template.HTML {
 	t := func(k string) string { return w.ui.get(lang, k) }
 	type pt struct {
@@ -150,7 +168,7 @@ func (w *world) trendChart(lang string, p *prov) template.HTML {
 		s float64
 	}
 	var pts []pt
-	for _, s := range p.History {
+	for _, s := range trendPoints(p) {
 		if s.Scored {
 			pts = append(pts, pt{s.AsOf, float64(s.ScoreTenths) / 10})
 		}

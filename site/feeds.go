@@ -160,18 +160,54 @@ type urlset struct {
 	URLs    []sitemapURL `xml:"url"`
 }
 
-// sitemap lists every page in both languages with hreflang alternates.
+// The sitemap protocol allows 50,000 URLs and 50 MB a file: the pages
+// are listed in sitemaps of sitemapPaths site paths (each with its
+// English twin: two URLs), named by an index.
+const (
+	sitemapIndex = "sitemap.xml"
+	sitemapPaths = 20000
+)
+
+type sitemapRef struct {
+	Loc string `xml:"loc"`
+}
+
+type sitemapindex struct {
+	XMLName  xml.Name     `xml:"sitemapindex"`
+	NS       string       `xml:"xmlns,attr"`
+	Sitemaps []sitemapRef `xml:"sitemap"`
+}
+
+// sitemaps writes sitemap.xml, the index, and the sitemaps it names,
+// sitemap-1.xml and on, listing every page in both languages with
+// hreflang alternates.
+func (w *world) sitemaps(paths []string) []page {
+	idx := sitemapindex{NS: "http://www.sitemaps.org/schemas/sitemap/0.9"}
+	var out []page
+	for i := 0; i == 0 || i*sitemapPaths < len(paths); i++ {
+		name := fmt.Sprintf("sitemap-%d.xml", i+1)
+		out = append(out, page{path: name, raw: w.sitemap(paths[i*sitemapPaths : min(len(paths), (i+1)*sitemapPaths)])})
+		idx.Sitemaps = append(idx.Sitemaps, sitemapRef{Loc: w.abs(name)})
+	}
+	return append(out, page{path: sitemapIndex, raw: xmlDoc(idx)})
+}
+
+// sitemap lists pages in both languages with hreflang alternates.
 func (w *world) sitemap(paths []string) []byte {
 	s := urlset{NS: "http://www.sitemaps.org/schemas/sitemap/0.9", XHTML: "http://www.w3.org/1999/xhtml"}
 	for _, p := range paths {
 		alts := []xhtmlAlt{{"alternate", "zh-Hans", w.abs(p)}, {"alternate", "en", w.abs("en/" + p)}, {"alternate", "x-default", w.abs(p)}}
 		s.URLs = append(s.URLs, sitemapURL{Loc: w.abs(p), Alts: alts}, sitemapURL{Loc: w.abs("en/" + p), Alts: alts})
 	}
+	return xmlDoc(s)
+}
+
+func xmlDoc(v any) []byte {
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	enc := xml.NewEncoder(&buf)
 	enc.Indent("", " ")
-	enc.Encode(s)
+	enc.Encode(v)
 	buf.WriteString("\n")
 	return buf.Bytes()
 }

@@ -1,7 +1,9 @@
 package site
 
 import (
+	"encoding/json"
 	"fmt"
+	"html"
 	"html/template"
 	"strconv"
 	"strings"
@@ -100,21 +102,41 @@ func (w *world) funcs(lang string) template.FuncMap {
 			return d.String()
 		},
 		"gradeChart":        func() template.HTML { return w.gradeChart(lang) },
-		"transparencyChart": func() template.HTML { return w.transparencyChart(lang) },
 		"categoryChart":     func() template.HTML { return w.categoryChart(lang) },
+		"transparencyChart": func() template.HTML { return w.transparencyChart(lang) },
 		"dimChart":          func(p *prov) template.HTML { return w.dimChart(lang, p) },
 		"trendChart":        func(p *prov) template.HTML { return w.trendChart(lang, p) },
+		"trendpoints":       trendPoints,
 		"size":              humanSize,
 		"lower":             strings.ToLower,
 		"add":               func(a, b int) int { return a + b },
-		"dict":              dict,
-		"list":              list,
-		"ccat":              enum(model.ComplaintCategoryEnum),
-		"pct2":              pct2,
-		"nv":                func(n *model.Notice) *noticeView { return w.nv[n.ID] },
-		"vappeals":          func(v model.Violation) []appealView { return w.violationAppeals(&v) },
-		"reasons":           func(p *prov) []reasonLine { return w.reasons(lang, p) },
-		"scoresum":          func(p *prov) string { return w.scoreSum(lang, p) },
+		// sinceline says since when a page's figures have not changed,
+		// the date in a <time> element of its own, where writePage finds
+		// it.
+		"sinceline": func(date string) template.HTML {
+			before, after, _ := strings.Cut(w.ui.get(lang, "figures_since"), "%[1]s")
+			return template.HTML(html.EscapeString(before) + "<time>" + html.EscapeString(date) + "</time>" + html.EscapeString(after))
+		},
+		// searchnames names the categories and statuses for site.js.
+		"searchnames": func() string {
+			m := map[string]string{}
+			for _, c := range model.CategoryEnum.Codes {
+				m["category:"+c] = enum(model.CategoryEnum)(c)
+			}
+			for _, c := range model.ProviderStatusEnum.Codes {
+				m["status:"+c] = enum(model.ProviderStatusEnum)(c)
+			}
+			b, _ := json.Marshal(m)
+			return string(b)
+		},
+		"dict":     dict,
+		"list":     list,
+		"ccat":     enum(model.ComplaintCategoryEnum),
+		"pct2":     pct2,
+		"nv":       func(n *model.Notice) *noticeView { return w.nv[n.ID] },
+		"vappeals": func(v model.Violation) []appealView { return w.violationAppeals(&v) },
+		"reasons":  func(p *prov) []reasonLine { return w.reasons(lang, p) },
+		"scoresum": func(p *prov) string { return w.scoreSum(lang, p) },
 		// measureabout explains a measure; for a provider whose status
 		// already takes every service off sale, the words without what the
 		// measure alone would leave on sale, where the book has them.

@@ -25,8 +25,13 @@ type P struct {
 	Title     string
 	Desc      string // the page's description, for search results and shared links
 	Nav       string // which menu entry is current
-	W         *world
-	D         any
+	// Since is, on a provider's page, the date its figures last changed;
+	// Stable marks a page that shows no figure that changes every night
+	// (a notice): neither prints the as-of date.
+	Since  string
+	Stable bool
+	W      *world
+	D      any
 }
 
 // TextPage is a Markdown page.
@@ -96,11 +101,21 @@ func (w *world) pages(lang string) ([]page, error) {
 		}
 		p := w.newP(lang, url, title, nav, d)
 		p.Desc = desc
-		out = append(out, page{path: file, tmpl: tmpl, data: p})
+		switch tmpl {
+		case "provider.html":
+			// A provider's page shows no figure of the night but its own,
+			// and the date they last changed (see writePage).
+			p.Since = w.in.AsOf.String()
+		case "notice.html", "departed.html":
+			p.Stable = true
+		}
+		out = append(out, page{path: file, tmpl: tmpl, data: p, since: tmpl == "provider.html"})
 	}
 	add("", "home.html", t("site_name"), "home", nil)
-	desc = t("desc_providers")
-	add("providers/", "providers.html", t("nav_providers"), "providers", nil)
+	for _, l := range []*listSpec{w.providerList(), w.departedList(), w.noticeList(), w.commitmentList()} {
+		desc = t(l.desc)
+		w.listPages(lang, l, add)
+	}
 	for _, p := range w.providers {
 		name := w.providerName(lang, p.F.Provider)
 		desc = w.providerDesc(lang, p)
@@ -110,8 +125,6 @@ func (w *world) pages(lang string) ([]page, error) {
 		desc = fmt.Sprintf(t("desc_departed"), p.F.Provider.Name)
 		add("providers/"+p.Slug+"/", "departed.html", p.F.Provider.Name, "providers", p)
 	}
-	desc = t("desc_notices")
-	add("notices/", "notices.html", t("nav_notices"), "notices", nil)
 	for _, n := range w.notices {
 		desc = w.noticeDesc(lang, n)
 		add("notices/"+Slug(n.ID)+"/", "notice.html", t("notice")+" "+n.ID, "notices", n)
@@ -120,8 +133,6 @@ func (w *world) pages(lang string) ([]page, error) {
 	add("changes/", "changes.html", t("nav_changes"), "changes", nil)
 	desc = t("desc_transparency")
 	add("transparency/", "transparency.html", t("nav_transparency"), "transparency", nil)
-	desc = t("desc_commitments")
-	add("commitments/", "commitments.html", t("nav_commitments"), "commitments", nil)
 	rules := w.rulePages()
 	desc = t("desc_rules")
 	add("rules/", "rules.html", t("nav_rules"), "rules", rules)
@@ -168,7 +179,7 @@ func (w *world) pages(lang string) ([]page, error) {
 }
 
 // files lists the language-independent files: assets, the search index,
-// the sitemap of the given site paths, and robots.txt.
+// status.json, the sitemaps of the given site paths, and robots.txt.
 func (w *world) files(paths []string) ([]page, error) {
 	var out []page
 	err := fs.WalkDir(files, "assets", func(p string, d fs.DirEntry, err error) error {
@@ -182,21 +193,17 @@ func (w *world) files(paths []string) ([]page, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The search index: [id, page, name, English name, category, grade,
-	// score, published status].
-	idx := make([][]string, 0, len(w.providers))
-	for _, p := range w.providers {
-		idx = append(idx, []string{p.F.Provider.ID, p.Slug, p.F.Provider.Name, p.F.Provider.NameEn, p.F.Provider.Category, p.R.Grade, p.R.ScoreText(), string(p.Status)})
-	}
-	b, err := json.Marshal(idx)
+	search, meta := w.searchFiles()
+	out = append(out, search...)
+	st, err := w.status(meta)
 	if err != nil {
 		return nil, err
 	}
-	out = append(out, page{path: "assets/search.json", raw: b})
-	out = append(out, page{path: "sitemap.xml", raw: w.sitemap(paths)})
+	out = append(out, page{path: "status.json", raw: st})
+	out = append(out, w.sitemaps(paths)...)
 	robots := "User-agent: *\nAllow: /\n"
 	if w.opt.BaseURL != "" {
-		robots += "Sitemap: " + w.abs("sitemap.xml") + "\n"
+		robots += "Sitemap: " + w.abs(sitemapIndex) + "\n"
 	}
 	out = append(out, page{path: "robots.txt", raw: []byte(robots)})
 	return out, nil
@@ -226,7 +233,7 @@ func (w *world) providerDesc(lang string, p *prov) string {
 		}
 		measures = fmt.Sprintf(t("desc_measures"), strings.Join(names, t("list_sep")))
 	}
-	return fmt.Sprintf(t("desc_provider"), w.providerName(lang, p.F.Provider), grade, w.statusName(lang, p.Status), measures, w.in.AsOf)
+	return fmt.Sprintf(t("desc_provider"), w.providerName(lang, p.F.Provider), grade, w.statusName(lang, p.Status), measures)
 }
 
 // noticeDesc is a notice page's description.
@@ -265,4 +272,26 @@ func (w *world) statusName(lang string, s model.ProviderStatus) string {
 		return s.En()
 	}
 	return s.Zh()
+}
+
+// siteStatus is status.json: the figures that change every night, kept
+// out of the pages that do not show them (a provider's page changes only
+// when its own figures do), for the script and for whoever polls the
+// register.
+type siteStatus struct {
+	AsOf            string     `json:"as_of"`
+	RulebookVersion string     `json:"rulebook_version"`
+	Providers       int        `json:"providers"`
+	Notices         int        `json:"notices"`
+	NoticesInForce  int        `json:"notices_in_force"`
+	Search          searchMeta `json:"search"`
+}
+
+func (w *world) status(meta searchMeta) ([]byte, error) {
+	b, err := json.MarshalIndent(siteStatus{AsOf: w.in.AsOf.String(), RulebookVersion: w.in.Book.Version, Providers: len(w.providers),
+		Notices: len(w.notices), NoticesInForce: w.inForce, Search: meta}, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("site: status.json: %w", err)
+	}
+	return append(b, '\n'), nil
 }

@@ -15,7 +15,7 @@ import (
 // keep any id from breaking the build:
 //
 //   - A slug that would be a name the site uses itself (index.html,
-//     feed.xml, assets, a page's folder, …) or a device name Windows
+//     feed.xml, assets, a page's folder, a list's page, grade, …) or a device name Windows
 //     reserves (con, nul, com1, …), in any case, has its first byte
 //     written as "_xx" too ("index.html" is "_69ndex.html"): the plain
 //     rules never escape a letter, so no other id gives that slug.
@@ -59,11 +59,13 @@ const (
 )
 
 // reservedNames are the names the site writes in the folders that hold
-// slugs (or anywhere: a slug must never meet one), and the device names
-// Windows reserves whatever their extension.
+// slugs (or anywhere: a slug must never meet one), the names the lists use
+// in those folders (providers/grade/E/, notices/page/2/), and the device
+// names Windows reserves whatever their extension.
 var reservedNames = []string{
 	"index.html", "feed.xml", "404.html", "sitemap.xml", "robots.txt", "search.json", "assets", "downloads", "en",
 	"providers", "notices", "commitments", "rules", "methodology", "about", "appeals", "site.css", "site.js",
+	"search", "status.json", "page", "category", "grade", "status", "departed", "measure", "rule", "kind",
 }
 
 var deviceNames = []string{"con", "prn", "aux", "nul",

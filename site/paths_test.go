@@ -32,6 +32,9 @@ func TestSlug(t *testing.T) {
 		{"NUL", "_4eUL"},
 		{"com1.json", "_63om1.json"},
 		{"console", "console"},
+		{"page", "_70age"},
+		{"Grade", "_47rade"},
+		{"pages", "pages"},
 	} {
 		got := Slug(tc.id)
 		if got != tc.want {

@@ -7,6 +7,7 @@ package site
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -97,27 +98,61 @@ type Options struct {
 	// Progress, when set, is told after each file how many of how many
 	// have been written.
 	Progress func(done, total int)
+	// Previous, when set, is what the previous build wrote (the live
+	// site), by path: a provider's page whose figures are those it showed
+	// there keeps the date they last changed, so that it stays byte for
+	// byte the same, and Build tells which files differ from it.
+	Previous map[string]Prev
 }
+
+// Prev is a file of the previous build, as an index of it keeps it.
+type Prev struct {
+	SHA256 [32]byte
+	// Since is, for a provider's page, the date its figures last changed
+	// as the page says it, or "".
+	Since string
+}
+
+// File is one file Build wrote, and how it compares with the same path in
+// Options.Previous.
+type File struct {
+	Path   string // relative to the output directory, with slashes
+	Size   int64
+	SHA256 [32]byte
+	Since  string // a provider's page: the date it says its figures last changed
+	Change Change
+}
+
+// Change says how a file compares with the previous build's.
+type Change byte
+
+const (
+	Added     Change = 'A'
+	Changed   Change = 'M'
+	Unchanged Change = '='
+)
 
 // page is one file to write.
 type page struct {
-	path string // relative to the output directory, with slashes
-	tmpl string // template name, or "" for raw bytes
-	data any
-	raw  []byte
+	path  string // relative to the output directory, with slashes
+	tmpl  string // template name, or "" for raw bytes
+	data  any
+	raw   []byte
+	since bool // a provider's page: the date its figures last changed, from the previous build's page
 }
 
-// Build writes the site into dir, which must exist.
-func Build(dir string, in *Input, opt Options) error {
+// Build writes the site into dir, which must exist, and lists the files
+// it wrote in the order written.
+func Build(dir string, in *Input, opt Options) ([]File, error) {
 	w, err := newWorld(in, opt)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var pages []page
 	for _, lang := range langs {
 		ps, err := w.pages(lang)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		pages = append(pages, ps...)
 	}
@@ -130,16 +165,21 @@ func Build(dir string, in *Input, opt Options) error {
 	}
 	extra, err := w.files(paths)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	pages = append(pages, extra...)
-	return render(dir, pages, w.tmpl, max(1, opt.Jobs), opt.Progress)
+	out := make([]File, len(pages))
+	if err := render(dir, opt.Previous, pages, out, w.tmpl, max(1, opt.Jobs), opt.Progress); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
-// render writes pages with jobs workers; each page is its own file, so the
-// order of work never changes a byte.
-func render(dir string, pages []page, tmpl map[string]*template.Template, jobs int, progress func(done, total int)) error {
-	work := make(chan *page)
+// render writes pages with jobs workers, and what each became into the
+// same place of out; each page is its own file, so the order of work never
+// changes a byte.
+func render(dir string, prev map[string]Prev, pages []page, out []File, tmpl map[string]*template.Template, jobs int, progress func(done, total int)) error {
+	work := make(chan int)
 	errs := make([]error, jobs)
 	var done atomic.Int64
 	var wg sync.WaitGroup
@@ -148,11 +188,11 @@ func render(dir string, pages []page, tmpl map[string]*template.Template, jobs i
 		go func(j int) {
 			defer wg.Done()
 			var buf bytes.Buffer
-			for p := range work {
+			for i := range work {
 				if errs[j] != nil {
 					continue
 				}
-				errs[j] = writePage(dir, p, tmpl, &buf)
+				out[i], errs[j] = writePage(dir, prev, &pages[i], tmpl, &buf)
 				if n := done.Add(1); progress != nil {
 					progress(int(n), len(pages))
 				}
@@ -160,7 +200,7 @@ func render(dir string, pages []page, tmpl map[string]*template.Template, jobs i
 		}(j)
 	}
 	for i := range pages {
-		work <- &pages[i]
+		work <- i
 	}
 	close(work)
 	wg.Wait()
@@ -172,29 +212,92 @@ func render(dir string, pages []page, tmpl map[string]*template.Template, jobs i
 	return nil
 }
 
-func writePage(dir string, p *page, tmpl map[string]*template.Template, buf *bytes.Buffer) error {
+func writePage(dir string, prev map[string]Prev, p *page, tmpl map[string]*template.Template, buf *bytes.Buffer) (File, error) {
+	f := File{Path: p.path, Change: Added}
 	out := p.raw
 	if p.tmpl != "" {
 		buf.Reset()
 		lang := langOf(p.path)
 		if err := tmpl[lang].ExecuteTemplate(buf, p.tmpl, p.data); err != nil {
-			return fmt.Errorf("site: %s: %w", p.path, err)
+			return f, fmt.Errorf("site: %s: %w", p.path, err)
 		}
 		out = buf.Bytes()
 	}
+	if p.since {
+		if old, ok := prev[p.path]; ok {
+			keepSince(out, old)
+		}
+		if i := sinceAt(out); i >= 0 {
+			f.Since = string(out[i : i+len("2006-01-02")])
+		}
+	}
+	f.SHA256 = sha256.Sum256(out)
+	if old, ok := prev[p.path]; ok {
+		f.Change = Changed
+		if old.SHA256 == f.SHA256 {
+			f.Change = Unchanged
+		}
+	}
+	f.Size = int64(len(out))
 	name := filepath.Join(dir, filepath.FromSlash(p.path))
 	// Most pages sit in a folder of their own whose parent exists: one
 	// mkdir, where MkdirAll would first stat (system calls are dear in
 	// some sandboxes, and a site has tens of thousands of pages).
 	if err := os.Mkdir(filepath.Dir(name), 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			return fmt.Errorf("site: %w", err)
+			return f, fmt.Errorf("site: %w", err)
 		}
 	}
 	if err := os.WriteFile(name, out, 0o644); err != nil {
-		return fmt.Errorf("site: %w", err)
+		return f, fmt.Errorf("site: %w", err)
 	}
-	return nil
+	return f, nil
+}
+
+// sinceMarker opens the paragraph that holds a provider page's date of
+// last change, in a <time> element; data from the export is escaped, so
+// only the template writes it.
+var sinceMarker = []byte(`<p class="changed" data-since>`)
+
+// sinceAt is where the date of last change starts in a page, or -1.
+func sinceAt(page []byte) int {
+	i := bytes.LastIndex(page, sinceMarker)
+	if i < 0 {
+		return -1
+	}
+	j := bytes.Index(page[i:], []byte("<time>"))
+	if j < 0 || i+j+6+len("2006-01-02") > len(page) {
+		return -1
+	}
+	return i + j + 6
+}
+
+// keepSince gives a provider's page, written with tonight's date as the
+// date its figures last changed, the previous build's date when nothing
+// else on it differs from the previous build's page (its digest with that
+// date in place is the previous page's): a provider whose figures did not
+// change keeps the same bytes.
+func keepSince(page []byte, old Prev) {
+	const n = len("2006-01-02")
+	i := sinceAt(page)
+	if i < 0 || len(old.Since) != n || old.Since > string(page[i:i+n]) {
+		return
+	}
+	tonight := string(page[i : i+n])
+	copy(page[i:i+n], old.Since)
+	if sha256.Sum256(page) != old.SHA256 {
+		copy(page[i:i+n], tonight)
+	}
+}
+
+// SinceOf is the date a provider's page says its figures last changed, or
+// "" for any other page: what an index of a built tree keeps beside the
+// page's digest (Prev.Since).
+func SinceOf(page []byte) string {
+	if i := sinceAt(page); i >= 0 {
+		return string(page[i : i+len("2006-01-02")])
+	}
+	return ""
 }
 
 // langOf tells a page's language from its path.

@@ -135,7 +135,7 @@ func fixture(t *testing.T, book *rulebook.Book) *Input {
 func buildSite(t *testing.T, in *Input) map[string]*html.Node {
 	t.Helper()
 	dir := t.TempDir()
-	if err := Build(dir, in, Options{Jobs: 2}); err != nil {
+	if _, err := Build(dir, in, Options{Jobs: 2}); err != nil {
 		t.Fatal(err)
 	}
 	pages := map[string]*html.Node{}

@@ -72,28 +72,28 @@ func TestOneStatusEverywhere(t *testing.T) {
 		}
 		for _, lang := range []string{"", "en/"} {
 			list := pages[lang+"providers/index.html"]
-			row := one(t, "providers list", list, "row of "+id, func(n *html.Node) bool {
-				v, _ := attr(n, "data-q")
-				return n.Data == "tr" && strings.HasPrefix(v, strings.ToLower(id)+"|")
-			})
-			if got, _ := attr(row, "data-status"); got != w.status {
-				t.Errorf("%sproviders/: %s data-status %q, want %q", lang, id, got, w.status)
+			links := func(n *html.Node) bool {
+				v, _ := attr(n, "href")
+				return n.Data == "a" && strings.HasSuffix(v, "/providers/"+id+"/")
 			}
+			row := one(t, "providers list", list, "row of "+id, func(n *html.Node) bool { return n.Data == "tr" && len(find(n, links)) == 1 })
+			// And the page of its status lists it.
+			sub := pages[lang+"providers/status/"+w.status+"/index.html"]
+			one(t, "providers/status/"+w.status+"/", sub, "row of "+id, func(n *html.Node) bool { return n.Data == "tr" && len(find(n, links)) == 1 })
 			cell := one(t, "providers list", row, "status cell", func(n *html.Node) bool { v, _ := attr(n, "class"); return strings.Contains(v, "pstatus") })
 			if text(cell) != in.statusLabel(t, lang, w.status) {
 				t.Errorf("%sproviders/: %s status %q, want %q", lang, id, text(cell), in.statusLabel(t, lang, w.status))
 			}
 		}
 	}
-	// The filter offers exactly the published statuses.
-	sel := one(t, "providers list", pages["en/providers/index.html"], "status filter", withAttr("data-f", "status"))
+	// The filter offers exactly the published statuses, with their counts.
+	facet := one(t, "providers list", pages["en/providers/index.html"], "status filter", withAttr("data-facet", "status"))
 	var opts []string
-	for _, o := range find(sel, func(n *html.Node) bool { return n.Data == "option" }) {
-		v, _ := attr(o, "value")
-		opts = append(opts, v)
+	for _, o := range find(facet, func(n *html.Node) bool { return n.Data == "li" }) {
+		opts = append(opts, text(o))
 	}
-	if strings.Join(opts, ",") != ",active,suspended,cleared" {
-		t.Errorf("status filter offers %v", opts)
+	if strings.Join(opts, ",") != "All 6,Active 2,Suspended 2,Cleared 2" {
+		t.Errorf("status filter offers %q", opts)
 	}
 }
 
@@ -115,21 +115,24 @@ func metaDescription(doc *html.Node) string {
 	return ""
 }
 
-// TestSearchIndexCarriesStatus checks the home search's index against the
+// TestSearchIndexCarriesStatus checks the search records against the
 // published statuses.
 func TestSearchIndexCarriesStatus(t *testing.T) {
 	in := fixture(t, loadBook(t))
 	dir := t.TempDir()
-	if err := Build(dir, in, Options{}); err != nil {
+	if _, err := Build(dir, in, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile(filepath.Join(dir, "assets", "search.json"))
+	b, err := os.ReadFile(filepath.Join(dir, "search", "r", "0.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var idx [][]string
 	if err := json.Unmarshal(b, &idx); err != nil {
 		t.Fatal(err)
+	}
+	if len(idx) != 6 {
+		t.Errorf("search records: %d, want 6", len(idx))
 	}
 	want := map[string]string{"P1": "active", "P2": "suspended", "P3": "cleared", "P4": "active", "P5": "suspended", "P6": "cleared"}
 	for _, e := range idx {

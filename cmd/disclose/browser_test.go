@@ -85,7 +85,7 @@ func TestSiteSafety(t *testing.T) {
 	out := buildHostile(t)
 	files := treeBytes(t, out)
 	for _, want := range []string{"index.html", "en/index.html", "providers/_2e._2fevil/index.html", "en/providers/P_203_2fx/index.html",
-		"notices/feed.xml", "en/notices/feed.xml", "sitemap.xml", "robots.txt", "404.html", "en/404.html", "assets/search.json"} {
+		"notices/feed.xml", "en/notices/feed.xml", "sitemap.xml", "sitemap-1.xml", "robots.txt", "404.html", "en/404.html", "status.json", "search/r/0.json"} {
 		if _, ok := files[want]; !ok {
 			t.Errorf("%s is missing", want)
 		}
@@ -145,9 +145,8 @@ func TestSiteSafety(t *testing.T) {
 		}
 	}
 	checkLinks(t, files)
-	var idx [][]string
-	if err := json.Unmarshal([]byte(files["assets/search.json"]), &idx); err != nil || len(idx) != 3 {
-		t.Errorf("search index: %v, %d entries", err, len(idx))
+	if recs := searchRecords(t, out); len(recs) != 3 {
+		t.Errorf("search index: %d records, want 3", len(recs))
 	}
 }
 
@@ -232,7 +231,7 @@ func TestSiteInBrowser(t *testing.T) {
 	}
 	notices := readCSV(t, filepath.Join(out, "downloads", "notices.csv"))
 	pages := []string{"notices/" + site.Slug(notices[0]["notice_id"]) + "/", "", "providers/", "providers/_2e._2fevil/", "providers/P2/", "providers/P_203_2fx/", "notices/", "commitments/",
-		"rules/", "rules/delivery/", "rules/spot-check/", "methodology/", "downloads/", "about/", "appeals/", "changes/", "no/such/page/"}
+		"providers/status/suspended/", "notices/status/in_force/", "rules/", "rules/delivery/", "rules/spot-check/", "methodology/", "downloads/", "about/", "appeals/", "changes/", "no/such/page/"}
 	for _, lang := range []string{"", "en/"} {
 		for _, p := range pages {
 			u := srv.URL + "/" + lang + p
@@ -280,14 +279,14 @@ func TestSiteInBrowser(t *testing.T) {
 	if err != nil || lang != "en" || path != "/en/providers/_2e._2fevil/" {
 		t.Errorf("language switch: %v, lang %q at %q", err, lang, path)
 	}
-	// Filtering the providers by status, and searching by a Chinese substring.
+	// Filtering the providers by status (a link), and searching by a Chinese substring.
 	var shown int
-	err = chromedp.Run(b.ctx, chromedp.Navigate(srv.URL+"/providers/"), chromedp.WaitVisible("select[data-f=status]", chromedp.ByQuery),
-		chromedp.SetValue("select[data-f=status]", "suspended", chromedp.ByQuery),
-		chromedp.Evaluate(`document.querySelector("select[data-f=status]").dispatchEvent(new Event("change", {bubbles: true}))`, nil),
-		chromedp.Evaluate(`Array.from(document.querySelectorAll("#providers tbody tr")).filter(r => !r.hidden).length`, &shown))
-	if err != nil || shown != 1 {
-		t.Errorf("filter by status: %v, %d rows shown, want 1", err, shown)
+	err = chromedp.Run(b.ctx, chromedp.Navigate(srv.URL+"/providers/"), chromedp.WaitReady("body"),
+		chromedp.Click(`[data-facet=status] a[href$="status/suspended/"]`, chromedp.ByQuery), chromedp.WaitReady("body"), loaded(),
+		chromedp.Evaluate(`location.pathname`, &path),
+		chromedp.Evaluate(`document.querySelectorAll("#providers tbody tr").length`, &shown))
+	if err != nil || shown != 1 || path != "/providers/status/suspended/" {
+		t.Errorf("filter by status: %v, %d rows shown at %s, want 1 at /providers/status/suspended/", err, shown, path)
 	}
 	var href string
 	err = chromedp.Run(b.ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitReady("input[data-search]", chromedp.ByQuery),

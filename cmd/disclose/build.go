@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/disclose-project/disclose/pipeline/build"
+	"github.com/disclose-project/disclose/pipeline/validate"
 )
 
 // version is the tool's version, recorded in the manifest.
@@ -20,7 +21,7 @@ build finds it there and is refused (exit 3) when it is missing, when --as-of go
 its last build, or when another build holds it (exit 1).`
 
 var buildFlags = []string{"snapshot", "out", "state", "new-ledger", "as-of", "base-url", "jobs", "quiet", "log-format",
-	"report", "quarantine", "max-reject", "max-drop", "allow-empty", "signing-key"}
+	"report", "quarantine", "max-reject", "max-drop", "max-deletes", "allow-empty", "signing-key"}
 
 func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer, hook func(string) error) error {
 	cfg, err := parseFlags("build", buildSummary, buildFlags, args, stdout)
@@ -43,6 +44,10 @@ func (c *Config) build(stderr io.Writer) (*build.Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	maxDeletes, err := validate.ParseFraction(c.MaxDeletes)
+	if err != nil {
+		return nil, errUsage{"--max-deletes " + err.Error()}
+	}
 	if c.NewLedger && c.State == "" {
 		return nil, errUsage{"disclose build: --new-ledger starts a ledger in --state: give --state too"}
 	}
@@ -56,6 +61,6 @@ func (c *Config) build(stderr io.Writer) (*build.Config, error) {
 	}
 	prog := newProgress(c, stderr)
 	return &build.Config{SigningKey: key, Snapshot: c.Snapshot, Out: c.Out, State: c.State, NewLedger: c.NewLedger, AsOf: c.AsOf,
-		BaseURL: c.BaseURL, Jobs: c.Jobs, Report: c.Report, Quarantine: c.Quarantine, Limits: lim, AllowEmpty: c.AllowEmpty,
+		BaseURL: c.BaseURL, Jobs: c.Jobs, Report: c.Report, Quarantine: c.Quarantine, Limits: lim, MaxDeletes: maxDeletes, AllowEmpty: c.AllowEmpty,
 		Version: version, Log: newLogger(c, stderr), Progress: prog.update}, nil
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -94,13 +96,8 @@ func checkConsistency(t *testing.T, out string) map[string]bool {
 			t.Errorf("%s: JSON says %v %v %v %v, providers.csv %v", id, p["status"], p["grade"], score, p["measures"], c)
 		}
 	}
-	// The search index.
-	var idx [][]string
-	b, err := os.ReadFile(filepath.Join(out, "assets", "search.json"))
-	if err != nil || json.Unmarshal(b, &idx) != nil {
-		t.Fatalf("search index: %v", err)
-	}
-	for _, e := range idx {
+	// The search index's records.
+	for _, e := range searchRecords(t, out) {
 		if c := byID[e[0]]; c == nil || len(e) < 8 || e[5] != c["grade"] || e[6] != c["score"] || e[7] != c["status"] {
 			t.Errorf("search index %v, providers.csv %v", e, c)
 		}
@@ -114,13 +111,11 @@ func checkConsistency(t *testing.T, out string) map[string]bool {
 			}
 			return model.ProviderStatusEnum.Label(status)
 		}
-		// The providers list and its filter.
-		list := parsePage(t, filepath.Join(out, prefix+"providers", "index.html"))
-		rows := findAll(list, func(n *html.Node) bool { return n.Data == "tr" && hasAttr(n, "data-status") })
+		// The providers list, page after page, and the page of each status.
+		rows := listRows(t, out, prefix+"providers/", "providers")
 		if len(rows) != len(csvRows) {
 			t.Errorf("%sproviders/: %d rows, providers.csv %d", prefix, len(rows), len(csvRows))
 		}
-		counts := map[string]int{}
 		for _, r := range rows {
 			a := findAll(r, func(n *html.Node) bool { return n.Data == "a" })[0]
 			slug := path.Base(strings.TrimSuffix(getAttr(a, "href"), "/"))
@@ -129,28 +124,42 @@ func checkConsistency(t *testing.T, out string) map[string]bool {
 				t.Errorf("%sproviders/: a row links to %q, no provider of providers.csv", prefix, getAttr(a, "href"))
 				continue
 			}
-			counts[getAttr(r, "data-status")]++
 			cells := findAll(r, func(n *html.Node) bool { return n.Data == "td" })
-			if getAttr(r, "data-status") != c["status"] || getAttr(r, "data-grade") != c["grade"] || nodeText(cells[2]) != label(c["status"]) || nodeText(cells[3]) != c["score"] {
-				t.Errorf("%sproviders/: %s row says %s %s %q %q; providers.csv %s %s %s", prefix, c["provider_id"], getAttr(r, "data-status"),
-					getAttr(r, "data-grade"), nodeText(cells[2]), nodeText(cells[3]), c["status"], c["grade"], c["score"])
+			if !gradeShown(nodeText(cells[1]), c["grade"]) || nodeText(cells[2]) != label(c["status"]) || nodeText(cells[3]) != c["score"] {
+				t.Errorf("%sproviders/: %s row says %q %q %q; providers.csv %s %s %s", prefix, c["provider_id"], nodeText(cells[1]),
+					nodeText(cells[2]), nodeText(cells[3]), c["grade"], c["status"], c["score"])
 			}
 		}
+		list := parsePage(t, filepath.Join(out, prefix+"providers", "index.html"))
 		var options []string
-		for _, o := range findAll(list, func(n *html.Node) bool {
-			return n.Data == "option" && n.Parent != nil && getAttr(n.Parent, "data-f") == "status"
+		for _, a := range findAll(list, func(n *html.Node) bool {
+			return (n.Data == "a" || n.Data == "span") && n.Parent != nil && n.Parent.Parent != nil && n.Parent.Parent.Parent != nil &&
+				getAttr(n.Parent.Parent.Parent, "data-facet") == "status"
 		}) {
-			options = append(options, getAttr(o, "value"))
+			options = append(options, path.Base(strings.TrimSuffix(getAttr(a, "href"), "/")))
 		}
-		if !slices.Equal(options, []string{"", "active", "suspended", "cleared"}) {
-			t.Errorf("%sproviders/: the status filter offers %q", prefix, options)
+		wantOptions := []string{"providers"}
+		for _, s := range model.ProviderStatusEnum.Codes {
+			o := "." // no provider has it: its name, not a link
+			for _, r := range csvRows {
+				if r["status"] == s {
+					o = s
+				}
+			}
+			wantOptions = append(wantOptions, o)
 		}
-		for _, r := range csvRows {
-			counts[r["status"]]--
+		if !slices.Equal(options, wantOptions) {
+			t.Errorf("%sproviders/: the status filter offers %q, want %q", prefix, options, wantOptions)
 		}
-		for s, n := range counts {
-			if n != 0 {
-				t.Errorf("%sproviders/: filtering by %s finds %+d rows against providers.csv", prefix, s, n)
+		for _, s := range model.ProviderStatusEnum.Codes {
+			want := 0
+			for _, r := range csvRows {
+				if r["status"] == s {
+					want++
+				}
+			}
+			if got := listRows(t, out, prefix+"providers/status/"+s+"/", "providers"); len(got) != want {
+				t.Errorf("%sproviders/status/%s/: %d rows, providers.csv %d", prefix, s, len(got), want)
 			}
 		}
 		// Each provider's page.
@@ -363,4 +372,43 @@ func metaContent(doc *html.Node, name string) string {
 		return getAttr(m, "content")
 	}
 	return ""
+}
+
+// searchRecords reads every block of the search index's records.
+func searchRecords(t *testing.T, out string) [][]string {
+	t.Helper()
+	var recs [][]string
+	for b := 0; ; b++ {
+		raw, err := os.ReadFile(filepath.Join(out, "search", "r", fmt.Sprintf("%d.json", b)))
+		if errors.Is(err, fs.ErrNotExist) {
+			return recs
+		}
+		var block [][]string
+		if err != nil || json.Unmarshal(raw, &block) != nil || len(block) == 0 {
+			t.Fatalf("search/r/%d.json: %v", b, err)
+		}
+		recs = append(recs, block...)
+	}
+}
+
+// listRows follows a list from its first page through each "next" link and
+// returns the rows of the table of that id on every page.
+func listRows(t *testing.T, out, first, table string) []*html.Node {
+	t.Helper()
+	var rows []*html.Node
+	for p, n := first, 0; p != ""; n++ {
+		if n > 10000 {
+			t.Fatalf("%s: the pages do not end", first)
+		}
+		doc := parsePage(t, filepath.Join(out, filepath.FromSlash(p), "index.html"))
+		for _, tb := range findAll(doc, func(n *html.Node) bool { return n.Data == "table" && getAttr(n, "id") == table }) {
+			rows = append(rows, findAll(tb, func(n *html.Node) bool { return n.Data == "tr" && n.Parent != nil && n.Parent.Data == "tbody" })...)
+		}
+		next := ""
+		for _, a := range findAll(doc, func(n *html.Node) bool { return n.Data == "a" && getAttr(n, "rel") == "next" }) {
+			next = path.Join(path.Dir(strings.TrimSuffix(p, "/")+"/x"), getAttr(a, "href")) + "/"
+		}
+		p = next
+	}
+	return rows
 }

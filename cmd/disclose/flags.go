@@ -24,6 +24,7 @@ type Config struct {
 	Quarantine string
 	MaxReject  string
 	MaxDrop    string
+	MaxDeletes string
 	Addr       string
 	NewLedger  bool
 	AllowEmpty []string
@@ -73,6 +74,9 @@ var flagDefs = map[string]func(fs *pflag.FlagSet, c *Config){
 	},
 	"max-drop": func(fs *pflag.FlagSet, c *Config) {
 		fs.StringVar(&c.MaxDrop, "max-drop", "50%", "refuse when a table's row count falls by more than this share since the previous build")
+	},
+	"max-deletes": func(fs *pflag.FlagSet, c *Config) {
+		fs.StringVar(&c.MaxDeletes, "max-deletes", "10%", "refuse to publish a site that would delete more than this share of the live site's files")
 	},
 	"new-ledger": func(fs *pflag.FlagSet, c *Config) {
 		fs.BoolVar(&c.NewLedger, "new-ledger", false, "start a new ledger in --state, which must be empty or missing (the first build only)")

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -56,6 +57,19 @@ func (b *browser) js(t *testing.T, expr string, out any) {
 // loaded waits until the page and its deferred script have run.
 func loaded() chromedp.Action {
 	return chromedp.Poll(`document.readyState === "complete"`, nil)
+}
+
+// follow goes where the link sel leads, as a click on it does, and waits
+// for the page.
+func (b *browser) follow(t *testing.T, sel string) {
+	t.Helper()
+	var href string
+	if err := chromedp.Run(b.ctx, chromedp.Evaluate(`document.querySelector(`+strconv.Quote(sel)+`).href`, &href)); err != nil {
+		t.Fatalf("%s: %v", sel, err)
+	}
+	if err := chromedp.Run(b.ctx, chromedp.Navigate(href), loaded()); err != nil {
+		t.Fatalf("%s: %v", href, err)
+	}
 }
 
 func (b *browser) open(t *testing.T, path string) {
@@ -211,27 +225,25 @@ func TestStatesInBrowser(t *testing.T) {
 					t.Errorf("%d px %s%s: search box %.0f px high", width, lang, p, height)
 				}
 			}
-			// Filters live in the address, are read back, and say when nothing matches.
+			// Filters are links to pages of their own, which say when nothing matches.
 			b.open(t, lang+"providers/")
 			var shown int
 			var loc string
-			err := chromedp.Run(b.ctx, chromedp.SetValue("select[data-f=status]", "cleared", chromedp.ByQuery),
-				chromedp.Evaluate(`document.querySelector("select[data-f=status]").dispatchEvent(new Event("change", {bubbles: true}))`, nil),
-				chromedp.Evaluate(`location.search`, &loc))
-			if err != nil || loc != "?status=cleared" {
-				t.Errorf("%d px %sproviders/: after filtering, the address says %q (%v)", width, lang, loc, err)
+			b.follow(t, `[data-facet=status] a[href$="status/cleared/"]`)
+			err := chromedp.Run(b.ctx, chromedp.Evaluate(`location.pathname`, &loc),
+				chromedp.Evaluate(`document.querySelectorAll("#providers tbody tr").length`, &shown))
+			if err != nil || loc != "/"+lang+"providers/status/cleared/" || shown != 2 {
+				t.Errorf("%d px %sproviders/: the cleared filter leads to %q with %d rows (%v), want providers/status/cleared/ and 2", width, lang, loc, shown, err)
 			}
-			b.open(t, lang+"providers/?status=cleared")
-			var sel string
-			b.js(t, `document.querySelector("select[data-f=status]").value`, &sel)
-			b.js(t, `Array.from(document.querySelectorAll("#providers tbody tr")).filter(r => !r.hidden).length`, &shown)
-			if sel != "cleared" || shown != 2 {
-				t.Errorf("%d px %sproviders/?status=cleared: filter %q, %d rows shown, want cleared and 2", width, lang, sel, shown)
+			var current string
+			b.js(t, `document.querySelector("[data-facet=status] [aria-current]").textContent`, &current)
+			if !strings.Contains(current, "2") {
+				t.Errorf("%d px %sproviders/status/cleared/: the current filter reads %q, want its count 2", width, lang, current)
 			}
-			b.open(t, lang+"providers/?status=cleared&grade=A")
+			b.open(t, lang+"providers/grade/A/status/cleared/")
 			var emptyShown, tableShown bool
-			b.js(t, `document.querySelector("[data-empty]").offsetParent !== null`, &emptyShown)
-			b.js(t, `document.querySelector("#providers").offsetParent !== null`, &tableShown)
+			b.js(t, `!!document.querySelector("[data-empty]") && document.querySelector("[data-empty]").offsetParent !== null`, &emptyShown)
+			b.js(t, `!!document.querySelector("#providers")`, &tableShown)
 			if !emptyShown || tableShown {
 				t.Errorf("%d px %sproviders/ with no match: message shown %v, table shown %v", width, lang, emptyShown, tableShown)
 			}
@@ -250,8 +262,9 @@ func TestStatesInBrowser(t *testing.T) {
 			if results != 21 {
 				t.Errorf("%d px %s: home search lists %d lines, want 20 and the link to all", width, lang, results)
 			}
-			err = chromedp.Run(b.ctx, chromedp.Click("[data-all-link]", chromedp.ByQuery), chromedp.WaitVisible("form.filters", chromedp.ByQuery), loaded(),
-				chromedp.Evaluate(`Array.from(document.querySelectorAll("#providers tbody tr")).filter(r => !r.hidden).length`, &shown))
+			b.follow(t, "[data-all-link]")
+			err = chromedp.Run(b.ctx, chromedp.WaitVisible("#search-results tbody tr", chromedp.ByQuery),
+				chromedp.Evaluate(`document.querySelectorAll("#search-results tbody tr").length`, &shown))
 			if err != nil || shown != 25 {
 				t.Errorf("%d px %s: all matches of the home search: %d rows (%v), want 25", width, lang, shown, err)
 			}
@@ -286,10 +299,10 @@ func TestStatesInBrowser(t *testing.T) {
 
 	// Without JavaScript no dead control or hint shows.
 	nojs := newBrowser(t, srv.URL, 320)
-	for _, p := range []string{"providers/", "en/providers/", "notices/", "en/notices/"} {
+	for _, p := range []string{"", "providers/", "en/providers/", "notices/", "en/notices/", "providers/P1/", "commitments/"} {
 		var visible []string
 		err := chromedp.Run(nojs.ctx, emulation.SetScriptExecutionDisabled(true), chromedp.Navigate(srv.URL+"/"+p), chromedp.WaitReady("body"),
-			chromedp.Evaluate(`Array.from(document.querySelectorAll("form.filters, form.filters *, .hint, [data-empty]")).filter(e => e.offsetParent !== null || getComputedStyle(e).display !== "none" && e.tagName === "FORM").map(e => e.tagName + "." + e.className)`, &visible))
+			chromedp.Evaluate(`Array.from(document.querySelectorAll("form[data-search-form], form[data-search-form] *, [data-search-results], [data-latest]")).filter(e => e.offsetParent !== null || getComputedStyle(e).display !== "none" && e.tagName === "FORM").map(e => e.tagName + "." + e.className)`, &visible))
 		if err != nil || len(visible) > 0 {
 			t.Errorf("without JavaScript %s shows %q (%v)", p, visible, err)
 		}
@@ -306,6 +319,8 @@ func TestStatesInBrowser(t *testing.T) {
 		"provider-cleared": "providers/P5/", "provider-hidden": "providers/P7/", "notices": "notices/",
 		"notice-pending": "notices/" + ids["P1/points/warning"] + "/", "notice-rescinded": "notices/" + ids["P6/points/hidden"] + "/",
 		"notice-closed": "notices/" + ids["P5/fraud/clearance"] + "/", "commitments": "commitments/", "rules": "rules/", "rule": "rules/points/",
+		"providers-filtered": "providers/category/design/", "notices-filtered": "notices/status/in_force/", "commitments-kind": "commitments/kind/delivery_days/",
+		"search":      "providers/?q=%E5%A1%AB%E5%85%85",
 		"methodology": "methodology/", "downloads": "downloads/", "about": "about/", "appeals": "appeals/", "404": "no/such/page/"}
 	for _, width := range []int64{375, 1280} {
 		b := newBrowser(t, srv.URL, width)
@@ -314,7 +329,9 @@ func TestStatesInBrowser(t *testing.T) {
 		for name, p := range pages {
 			for _, lang := range []string{"", "en/"} {
 				var png []byte
-				if err := chromedp.Run(b.ctx, chromedp.Navigate(srv.URL+"/"+lang+p), chromedp.WaitReady("body"), chromedp.FullScreenshot(&png, 100)); err != nil {
+				// A search shows once its index files are read.
+				ready := chromedp.Poll(`!location.search || (document.querySelector("[data-search-count]") || {}).textContent`, nil)
+				if err := chromedp.Run(b.ctx, chromedp.Navigate(srv.URL+"/"+lang+p), loaded(), ready, chromedp.FullScreenshot(&png, 100)); err != nil {
 					t.Errorf("screenshot %s%s: %v", lang, p, err)
 					continue
 				}

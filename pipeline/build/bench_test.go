@@ -111,7 +111,7 @@ func BenchmarkSite(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		dir := b.TempDir()
 		os.MkdirAll(filepath.Join(dir, "downloads"), 0o755)
-		if err := writeSite(dir, cfg, ev, nil, nil, nil, nil, nil); err != nil {
+		if _, err := writeSite(dir, nil, cfg, ev, nil, nil, nil, nil, nil); err != nil {
 			b.Fatal(err)
 		}
 		if i == 0 {

@@ -42,6 +42,9 @@ type Config struct {
 	Report     string // --report: the validation report and timings
 	Quarantine string // "" for the default place (Quarantine func)
 	Limits     validate.Limits
+	// MaxDeletes refuses a build that would delete more than this share
+	// of the live site's files.
+	MaxDeletes float64
 	// AllowEmpty names required activity tables that may be empty (a new
 	// marketplace, a hand-made case); others refuse the build when empty.
 	AllowEmpty []string
@@ -130,6 +133,18 @@ func Run(ctx context.Context, cfg *Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The deploy list, once the site is live: a deploy step uploads and
+	// deletes what it names.
+	if d := b.deploy; d != nil {
+		if path := b.changesPath(); path != "" {
+			if err := d.write(filepath.Dir(path)); err != nil {
+				return nil, err
+			}
+		}
+		for _, w := range d.Warnings {
+			cfg.log().Warn("the site nears a host's limit", "limit", w)
+		}
+	}
 	b.summary(res, time.Since(start))
 	return res, nil
 }
@@ -146,6 +161,8 @@ type night struct {
 	// unsafe is set when the paths were refused: the report and
 	// changes.json may point into --out, and are not written.
 	unsafe bool
+	// deploy is tonight's tree against the live one, once written.
+	deploy *Deploy
 }
 
 func (b *night) run(ctx context.Context) (*Result, error) {
@@ -217,6 +234,7 @@ func (b *night) run(ctx context.Context) (*Result, error) {
 	ev.Log = &record.Log{Entries: append(prevLog.Entries, record.Changes(prevLog.Statuses(), ev.Notices, snap.AsOf)...)}
 	loaded := time.Now()
 	b.rep.Timings["load_evaluate"] = time.Since(b.rep.started).Seconds()
+	b.rep.PeakMemory["load_evaluate"] = peakMemory()
 	if err := cfg.hook("loaded"); err != nil {
 		return nil, err
 	}
@@ -226,6 +244,8 @@ func (b *night) run(ctx context.Context) (*Result, error) {
 	}
 	b.rep.Timings["downloads"] = ev.downloads.Seconds()
 	b.rep.Timings["site"] = (time.Since(loaded) - ev.downloads).Seconds()
+	b.rep.PeakMemory["downloads"] = ev.downloadsMem
+	b.rep.PeakMemory["site"] = peakMemory()
 	b.rep.record(ev)
 	return &Result{Evaluation: ev, Tonight: b.tonight, Report: b.rep}, nil
 }

@@ -36,9 +36,10 @@ type Evaluation struct {
 	Departed []Departed
 	Manifest *report.Manifest // set by publish, which hashes the inputs
 
-	downloads  time.Duration           // how long writing the downloads took
-	prevCounts validate.PreviousCounts // row counts of the previous build
-	version    string
+	downloads    time.Duration           // how long writing the downloads took
+	downloadsMem float64                 // peak memory (MiB) by their end
+	prevCounts   validate.PreviousCounts // row counts of the previous build
+	version      string
 }
 
 // Departed is a provider the ledger holds notices for but tonight's export

@@ -32,6 +32,9 @@ import (
 //  2. Write the site and downloads into a temporary tree beside --out.
 //     The manifest carries the staged ledger's digest. Dying here leaves
 //     the old site and the old ledger; the next build removes the tree.
+//     The tree is compared with the live one (the deploy list), and one
+//     that would delete more than --max-deletes of the site is refused
+//     here, which leaves the same.
 //  3. Finish the stage: manifest and builds in, synced, named by STAGED.
 //     Dying here: the old site's digest is not the staged one, so the next
 //     build discards the stage.
@@ -69,7 +72,20 @@ func publish(ctx context.Context, b *night, paths *paths, sd *state.Dir, ev *Eva
 			os.RemoveAll(tmp)
 		}
 	}()
-	if err := writeTree(ctx, cfg, tmp, ev, b.tonight, digest); err != nil {
+	prev, err := previousIndex(sd, paths.out, cfg.log().Warn)
+	if err != nil {
+		return err
+	}
+	pages, err := writeTree(ctx, cfg, tmp, ev, b.tonight, digest, prev)
+	if err != nil {
+		return err
+	}
+	var index []byte
+	if b.deploy, index, err = diffTrees(tmp, prev, pages); err != nil {
+		return err
+	}
+	b.deploy.AsOf = ev.Snap.AsOf.String()
+	if err := deleteGuard(b.deploy, cfg.MaxDeletes, cfg.Out); err != nil {
 		return err
 	}
 	if err := cfg.hook("written"); err != nil {
@@ -83,6 +99,9 @@ func publish(ctx context.Context, b *night, paths *paths, sd *state.Dir, ev *Eva
 		sum := sha256.Sum256(manifest)
 		ev.Ledger.Builds = ledger.RecordBuild(ev.Ledger.Builds, ledger.Build{AsOf: ev.Snap.AsOf, ToolVersion: cfg.Version,
 			RulebookVersion: ev.Book.Version, ManifestSHA256: hex.EncodeToString(sum[:])})
+		if err := stage.AddSiteIndex(index); err != nil {
+			return err
+		}
 		if err := stage.Finish(manifest, ev.Ledger.Builds); err != nil {
 			return err
 		}
@@ -122,8 +141,9 @@ func publish(ctx context.Context, b *night, paths *paths, sd *state.Dir, ev *Eva
 	return cfg.hook("committed")
 }
 
-// writeTree writes the downloads and then the site into dir.
-func writeTree(ctx context.Context, cfg *Config, dir string, ev *Evaluation, tonight *Changes, digest string) error {
+// writeTree writes the downloads and then the site into dir, and lists
+// the site's files as they compare with the previous build's (prev).
+func writeTree(ctx context.Context, cfg *Config, dir string, ev *Evaluation, tonight *Changes, digest string, prev map[string]site.Prev) ([]site.File, error) {
 	dl := filepath.Join(dir, "downloads")
 	in := &report.Input{Book: ev.Book, AsOf: ev.Snap.AsOf, Facts: ev.Result.Facts, Ratings: ev.Ratings, Notices: ev.Notices,
 		Commitments: ev.Result.Commitments, Services: ev.Result.Services, History: ev.Ledger.Scores, Builds: ev.Ledger.Builds,
@@ -146,27 +166,28 @@ func writeTree(ctx context.Context, cfg *Config, dir string, ev *Evaluation, ton
 	}
 	outs, dict, err := report.Downloads(dl, in, meta, man)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	logOuts, err := writeLog(dl, cfg, ev)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	outs = append(outs, logOuts...)
 	m, err := man()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	outs, sums, err := report.Seal(dl, outs, m)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ev.downloads = time.Since(start)
+	ev.downloadsMem = peakMemory()
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("interrupted before the site was swapped in: %w", err)
+		return nil, fmt.Errorf("interrupted before the site was swapped in: %w", err)
 	}
 	tr := report.TransparencyTable(in)
-	return writeSite(dir, cfg, ev, tonight, tr, outs, sums, dict)
+	return writeSite(dir, prev, cfg, ev, tonight, tr, outs, sums, dict)
 }
 
 // writeLog writes the rule book and the log of notices into the
@@ -214,8 +235,9 @@ func logOrigin(cfg *Config, ev *Evaluation) string {
 
 // writeSite renders the public pages into dir, after the downloads, whose
 // files the downloads page lists with their sizes and checksums, and whose
-// columns with the dictionary.
-func writeSite(dir string, cfg *Config, ev *Evaluation, tonight *Changes, tr *report.Table, outs []report.Output, sums []report.FileSum, dict []report.Entry) error {
+// columns with the dictionary. prev indexes the previous build's files: a
+// provider's page keeps from it the date its figures last changed.
+func writeSite(dir string, prev map[string]site.Prev, cfg *Config, ev *Evaluation, tonight *Changes, tr *report.Table, outs []report.Output, sums []report.FileSum, dict []report.Entry) ([]site.File, error) {
 	byName := map[string]report.FileSum{}
 	for _, s := range sums {
 		byName[s.Path] = s
@@ -248,7 +270,7 @@ func writeSite(dir string, cfg *Config, ev *Evaluation, tonight *Changes, tr *re
 	for _, e := range dict {
 		in.Dictionary = append(in.Dictionary, site.Column(e))
 	}
-	return site.Build(dir, in, site.Options{BaseURL: cfg.BaseURL, Jobs: cfg.Jobs,
+	return site.Build(dir, in, site.Options{BaseURL: cfg.BaseURL, Jobs: cfg.Jobs, Previous: prev,
 		Progress: func(done, total int) { cfg.progress("writing pages", int64(done), int64(total)) }})
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/disclose-project/disclose/pipeline/model"
@@ -17,12 +18,16 @@ import (
 // any, and for a build its timings and notice counts. It is not part of
 // the published tree.
 type Report struct {
-	AsOf     string                          `json:"as_of"`
-	Tables   map[string]*validate.TableStats `json:"tables"`
-	Refused  *string                         `json:"refused"`
-	Timings  map[string]float64              `json:"timings,omitempty"`
-	Findings int                             `json:"findings,omitempty"`
-	Notices  *NoticeCounts                   `json:"notices,omitempty"`
+	AsOf    string                          `json:"as_of"`
+	Tables  map[string]*validate.TableStats `json:"tables"`
+	Refused *string                         `json:"refused"`
+	Timings map[string]float64              `json:"timings,omitempty"`
+	// PeakMemory is the process's peak resident memory in MiB by the end
+	// of each stage (a high-water mark: the stage that raised it is the
+	// first whose figure is the largest).
+	PeakMemory map[string]float64 `json:"peak_memory_mib,omitempty"`
+	Findings   int                `json:"findings,omitempty"`
+	Notices    *NoticeCounts      `json:"notices,omitempty"`
 
 	started time.Time
 }
@@ -38,7 +43,7 @@ type NoticeCounts struct {
 
 // NewReport returns an empty report, its clock started.
 func NewReport() *Report {
-	return &Report{Tables: map[string]*validate.TableStats{}, Timings: map[string]float64{}, started: time.Now()}
+	return &Report{Tables: map[string]*validate.TableStats{}, Timings: map[string]float64{}, PeakMemory: map[string]float64{}, started: time.Now()}
 }
 
 // Refusal reports whether err refuses the snapshot or the build (exit 3):
@@ -82,4 +87,13 @@ func (r *Report) write(path string) error {
 		return fmt.Errorf("report: %w", err)
 	}
 	return nil
+}
+
+// peakMemory is the process's peak resident memory so far, in MiB.
+func peakMemory() float64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return float64(ru.Maxrss) / 1024 // kilobytes on Linux
 }

@@ -5,7 +5,8 @@
 //
 //	CURRENT          names the committed generation, e.g. "gen-000042"
 //	STAGED           names the generation a build staged, until it is committed or discarded
-//	gen-NNNNNN/      one generation: notices.parquet, scores.parquet, log.jsonl, tonight.json, builds.json, manifest.json
+//	gen-NNNNNN/      one generation: notices.parquet, scores.parquet, log.jsonl, tonight.json, builds.json, manifest.json,
+//	                 and site-index.tsv (the files of the site it published: pipeline/build writes and reads it)
 //	LOCK             the holder's pid, while a build holds the directory
 //	quarantine.csv   by-products of a build, not part of the ledger
 //	changes.json
@@ -54,6 +55,7 @@ const (
 	stagedFile   = "STAGED"
 	lockFile     = "LOCK"
 	manifestFile = "manifest.json"
+	siteIndex    = "site-index.tsv"
 	logFile      = "log.jsonl"
 	genPrefix    = "gen-"
 	legacyGen    = "." // the generation of a ledger kept at the top of the directory
@@ -328,6 +330,24 @@ func (d *Dir) Manifest() ([]byte, error) {
 	return b, nil
 }
 
+// SiteIndex returns the index of the files the last build published, as
+// the build gave it to Stage.AddSiteIndex, or nil when the directory holds
+// none (a ledger from before the index was kept, or none at all).
+func (d *Dir) SiteIndex() ([]byte, error) {
+	if d.current == "" {
+		return nil, nil
+	}
+	p := filepath.Join(d.gen(d.current), siteIndex)
+	b, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("state %s: %w", p, err)
+	}
+	return b, nil
+}
+
 // ReadManifest returns the last build's manifest.json in the state
 // directory at path without taking its lock (a check that publishes
 // nothing), or nil when there is none.
@@ -409,6 +429,16 @@ func (st *Stage) fail(err error) error {
 // build publishes it in its manifest, which is how the next Open tells
 // whether this generation's site went live.
 func (st *Stage) Digest() string { return st.digest }
+
+// AddSiteIndex adds the index of the files of tonight's site to the
+// staged generation, before Finish: the next build compares its own with
+// it to tell what changed.
+func (st *Stage) AddSiteIndex(b []byte) error {
+	if err := writeSynced(filepath.Join(st.d.path, st.name, siteIndex), b); err != nil {
+		return st.fail(fmt.Errorf("state %s: %w", st.d.path, err))
+	}
+	return nil
+}
 
 // Finish adds the build's manifest and the list of builds to the staged
 // generation, syncs it, and names it in STAGED.
