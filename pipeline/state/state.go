@@ -315,29 +315,20 @@ func (d *Dir) Log() (*record.Log, error) {
 
 // Manifest returns the last build's manifest.json, or nil when the
 // directory holds none.
-func (d *Dir) Manifest() ([]byte, error) {
-	if d.current == "" {
-		return nil, nil
-	}
-	p := filepath.Join(d.gen(d.current), manifestFile)
-	b, err := os.ReadFile(p)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("state %s: %w", p, err)
-	}
-	return b, nil
-}
+func (d *Dir) Manifest() ([]byte, error) { return d.readCurrent(manifestFile) }
 
 // SiteIndex returns the index of the files the last build published, as
 // the build gave it to Stage.AddSiteIndex, or nil when the directory holds
 // none (a ledger from before the index was kept, or none at all).
-func (d *Dir) SiteIndex() ([]byte, error) {
+func (d *Dir) SiteIndex() ([]byte, error) { return d.readCurrent(siteIndex) }
+
+// readCurrent returns a file of the current generation, or nil when there
+// is none.
+func (d *Dir) readCurrent(name string) ([]byte, error) {
 	if d.current == "" {
 		return nil, nil
 	}
-	p := filepath.Join(d.gen(d.current), siteIndex)
+	p := filepath.Join(d.gen(d.current), name)
 	b, err := os.ReadFile(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
