@@ -59,7 +59,9 @@ type ListPage struct {
 	Pager       []PageLink
 	Prev, Next  string
 	Filtered    bool
-	First       bool // the list's own first page: unfiltered, page 1
+	Chosen      string // the filters chosen, in words ("Grade: E · Status: Active"), or ""
+	Clear       string // the list without filters
+	First       bool   // the list's own first page: unfiltered, page 1
 }
 
 // FacetNav is one facet's links.
@@ -187,7 +189,7 @@ func (w *world) listPages(lang string, s *listSpec, add func(url, tmpl, title, n
 		for pg := 1; pg <= pages; pg++ {
 			lo, hi := min(len(rows), (pg-1)*listPageSize), min(len(rows), pg*listPageSize)
 			d := &ListPage{Facets: navs, Rows: s.rows(rows[lo:hi]), Total: len(rows), From: lo + 1, To: hi, All: s.n, Page: pg, Pages: pages,
-				Filtered: filtered, First: !filtered && pg == 1}
+				Filtered: filtered, Chosen: strings.Join(parts, " · "), Clear: s.base, First: !filtered && pg == 1}
 			if pg > 1 {
 				d.Prev = s.listPath(c, pg-1)
 			}

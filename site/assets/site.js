@@ -221,7 +221,7 @@
           });
           tb.appendChild(tr);
         });
-        box.querySelector("[data-search-count]").textContent = found.hits.length ? format(label("found"), found.hits.length) : label("none");
+        box.querySelector("[data-search-count]").textContent = found.hits.length === 1 ? label("found-one") : found.hits.length ? format(label("found"), found.hits.length) : label("none");
         box.querySelector(".scroll").hidden = !found.hits.length;
         box.querySelector("[data-search-more]").hidden = shown >= found.hits.length;
       });
