@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -474,6 +475,16 @@ func TestHostileInputs(t *testing.T) {
 				}
 			},
 			refused: []string{"tickets.parquet", "named pipe"}},
+		{name: "a Parquet file whose pages arrow would read for ever (found by FuzzOpen)",
+			hostile: func(t *testing.T, dir string) {
+				os.WriteFile(filepath.Join(dir, "orders", "part-1.parquet"), fuzzSeed(t, "FuzzOpen", "778526e6cd6098c6"), 0o644)
+			},
+			refused: []string{"orders/part-1.parquet", "row group 0", "column ordered_at", "the page header at byte 257"}},
+		{name: "a Parquet page whose 20 bytes of Snappy claim 1.2 GiB (found by FuzzReadParquet)",
+			hostile: func(t *testing.T, dir string) {
+				os.WriteFile(filepath.Join(dir, "orders", "part-1.parquet"), fuzzSeed(t, "FuzzReadParquet", "bf5d2ecd5a730dd7"), 0o644)
+			},
+			refused: []string{"orders/part-1.parquet", "row group 0", "column provider_id", "the page header at byte 116"}},
 		{name: "snapshot.json read from /dev/zero",
 			hostile: func(t *testing.T, dir string) {
 				os.Remove(filepath.Join(dir, "snapshot.json"))
@@ -614,6 +625,22 @@ func padToXFD(t *testing.T, path string, styled bool) {
 		}
 		return []byte(s)
 	})
+}
+
+// fuzzSeed returns the bytes of a fuzz target's seed in pipeline/snapshot.
+func fuzzSeed(t *testing.T, target, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "pipeline", "snapshot", "testdata", "fuzz", target, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// go test fuzz v1, then one line: []byte("…")
+	_, arg, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
+	v, err := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(arg, "[]byte("), ")"))
+	if err != nil {
+		t.Fatalf("%s/%s: %v", target, name, err)
+	}
+	return []byte(v)
 }
 
 // writeBomb writes a workbook whose image part unpacks to 256 MiB from

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"math/big"
+	"os"
 	"path/filepath"
 	"strconv"
 
@@ -35,19 +36,32 @@ type parquetFile struct {
 func (p *parquetFile) Close() { p.pf.Close() }
 
 func openParquet(path string) (p *parquetFile, err error) {
-	return openParquetWith(func(opt file.ReadOption) (*file.Reader, error) { return file.OpenParquetFile(path, false, opt) })
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err == nil {
+		p, err = openParquetWith(f, st.Size())
+	}
+	if err != nil {
+		f.Close() // else the parquetFile's Close closes it
+		return nil, err
+	}
+	return p, nil
 }
 
 // parquet opens a Parquet file of the snapshot, by its path in the
 // snapshot (from memory, for a snapshot a test holds there).
 func (s *Snapshot) parquet(name string) (*parquetFile, error) {
 	if b, ok := s.mem[name]; ok {
-		return openParquetWith(func(opt file.ReadOption) (*file.Reader, error) { return file.NewParquetReader(bytes.NewReader(b), opt) })
+		return openParquetWith(bytes.NewReader(b), int64(len(b)))
 	}
 	return openParquet(filepath.Join(s.Dir, name))
 }
 
-func openParquetWith(open func(file.ReadOption) (*file.Reader, error)) (p *parquetFile, err error) {
+// openParquetWith opens the Parquet file of size bytes that r reads.
+func openParquetWith(r parquet.ReaderAtSeeker, size int64) (p *parquetFile, err error) {
 	defer func() { // arrow can panic on corrupt metadata: make it an error
 		if r := recover(); r != nil {
 			p, err = nil, fmt.Errorf("corrupt Parquet file: %v", r)
@@ -58,7 +72,7 @@ func openParquetWith(open func(file.ReadOption) (*file.Reader, error)) (p *parqu
 	props := parquet.NewReaderProperties(memory.DefaultAllocator)
 	props.BufferedStreamEnabled = true
 	props.BufferSize = 1 << 20
-	pf, err := open(file.WithReadProps(props))
+	pf, err := file.NewParquetReader(r, file.WithReadProps(props))
 	if err != nil {
 		return nil, err
 	}
@@ -94,16 +108,11 @@ func openParquetWith(open func(file.ReadOption) (*file.Reader, error)) (p *parqu
 	}
 	// Every column chunk's metadata is read here, where a panic of
 	// arrow's over a corrupt one becomes an error: arrow reads them again
-	// on goroutines of its own, where it would end the process.
-	md := pf.MetaData()
-	for rg := range pf.NumRowGroups() {
-		g := md.RowGroup(rg)
-		for j := range md.Schema.NumColumns() {
-			if _, err := g.ColumnChunk(j); err != nil {
-				pf.Close()
-				return nil, fmt.Errorf("row group %d: column %d: %v", rg, j, err)
-			}
-		}
+	// on goroutines of its own, where it would end the process. So are
+	// the headers of their pages, which arrow trusts (pages.go).
+	if err := checkChunks(r, size, pf.MetaData()); err != nil {
+		pf.Close()
+		return nil, err
 	}
 	return &parquetFile{pf: pf, fr: fr, schema: sc}, nil
 }
