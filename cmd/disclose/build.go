@@ -44,9 +44,11 @@ func (c *Config) build(stderr io.Writer) (*build.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	maxDeletes, err := validate.ParseFraction(c.MaxDeletes)
-	if err != nil {
-		return nil, errUsage{"--max-deletes " + err.Error()}
+	maxDeletes := 1.0 // a command without the flag publishes nothing
+	if c.MaxDeletes != "" {
+		if maxDeletes, err = validate.ParseFraction(c.MaxDeletes); err != nil {
+			return nil, errUsage{"--max-deletes " + err.Error()}
+		}
 	}
 	if c.NewLedger && c.State == "" {
 		return nil, errUsage{"disclose build: --new-ledger starts a ledger in --state: give --state too"}

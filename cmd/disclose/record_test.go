@@ -708,9 +708,19 @@ func TestDepartedProvider(t *testing.T) {
 		if !strings.Contains(text, name[gone]) || !strings.Contains(text, `data-provider-status="departed"`) {
 			t.Errorf("%sproviders/%s/ does not name %s as not in the export", lang, gone, name[gone])
 		}
-		list, _ := os.ReadFile(filepath.Join(out, lang+"providers", "index.html"))
-		if !strings.Contains(string(list), `id="departed"`) || !strings.Contains(string(list), "providers/"+gone+"/") {
-			t.Errorf("%sproviders/ does not list %s as not in the export", lang, gone)
+		list, err := os.ReadFile(filepath.Join(out, lang+"providers", "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(list), `providers/departed/"`) {
+			t.Errorf("%sproviders/ does not link the providers not in the export", lang)
+		}
+		departed, err := os.ReadFile(filepath.Join(out, lang+"providers", "departed", "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(departed), "providers/"+gone+"/") || !strings.Contains(string(departed), name[gone]) {
+			t.Errorf("%sproviders/departed/ does not list %s as not in the export", lang, gone)
 		}
 	}
 	for _, r := range readCSV(t, filepath.Join(out, "downloads", "notices.csv")) {
