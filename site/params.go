@@ -2,7 +2,6 @@ package site
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/disclose-project/disclose/pipeline/rulebook"
 )
@@ -39,23 +38,5 @@ func (u ui) fill(params map[string]map[string]string) (ui, error) {
 
 // fillString replaces the {name} placeholders of one string.
 func fillString(s string, params map[string]string) (string, error) {
-	var b strings.Builder
-	for {
-		i := strings.IndexByte(s, '{')
-		if i < 0 {
-			b.WriteString(s)
-			return b.String(), nil
-		}
-		j := strings.IndexByte(s[i:], '}')
-		if j < 0 || !rulebook.IsName(s[i+1:i+j]) {
-			return "", fmt.Errorf("%q: a brace that is not a {parameter}", s)
-		}
-		v, ok := params[s[i+1:i+j]]
-		if !ok {
-			return "", fmt.Errorf("unknown parameter {%s}", s[i+1:i+j])
-		}
-		b.WriteString(s[:i])
-		b.WriteString(v)
-		s = s[i+j+1:]
-	}
+	return rulebook.Fill(s, func(name string) (string, bool) { v, ok := params[name]; return v, ok })
 }

@@ -277,29 +277,7 @@ func (p params) with(extra map[string]string) params {
 
 // expand fills in s's {param}s; an unknown one is an error.
 func (p params) expand(s string) (string, error) {
-	if !strings.Contains(s, "{") {
-		return s, nil
-	}
-	var b strings.Builder
-	for {
-		i := strings.IndexByte(s, '{')
-		if i < 0 {
-			b.WriteString(s)
-			return b.String(), nil
-		}
-		j := strings.IndexByte(s[i:], '}')
-		if j < 0 {
-			return "", fmt.Errorf("%q: unclosed {", s)
-		}
-		key := s[i+1 : i+j]
-		v, ok := p[key]
-		if !ok {
-			return "", fmt.Errorf("%q: no value for {%s}", s, key)
-		}
-		b.WriteString(s[:i])
-		b.WriteString(v)
-		s = s[i+j+1:]
-	}
+	return rulebook.Fill(s, func(name string) (string, bool) { v, ok := p[name]; return v, ok })
 }
 
 // placeholders lists the {param}s of s.

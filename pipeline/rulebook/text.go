@@ -101,6 +101,31 @@ func IsName(s string) bool {
 	return true
 }
 
+// Fill replaces the {name} placeholders of a plain text (one without
+// optional parts: the pages' and downloads' words) with value's; a brace
+// that is not a placeholder, or a name without a value, is an error.
+func Fill(s string, value func(string) (string, bool)) (string, error) {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '{')
+		if i < 0 {
+			b.WriteString(s)
+			return b.String(), nil
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 || !IsName(s[i+1:i+j]) {
+			return "", fmt.Errorf("%q: a brace that is not a {parameter}", s)
+		}
+		v, ok := value(s[i+1 : i+j])
+		if !ok {
+			return "", fmt.Errorf("%q: no value for {%s}", s, s[i+1:i+j])
+		}
+		b.WriteString(s[:i])
+		b.WriteString(v)
+		s = s[i+j+1:]
+	}
+}
+
 // Placeholders lists the names a text's placeholders and conditions use.
 func Placeholders(s string) ([]string, error) {
 	segs, err := parseText(s)
