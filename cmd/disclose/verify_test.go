@@ -155,7 +155,7 @@ func TestVerify(t *testing.T) {
 		{"a checkpoint signed by another key", func(t *testing.T, dir string) {
 			other := filepath.Join(t.TempDir(), "other")
 			runCLI(t, "keygen", other)
-			k := readFile(t, other + ".key")
+			k := readFile(t, other+".key")
 			resign(t, dir, string(k), nil)
 		}, func(dir string) []string { return []string{dir, "--public-key", pub} }, []string{"file checkpoint", "not signed by the key given"}},
 		{"a log rewritten and re-signed without an earlier notice", func(t *testing.T, dir string) {
