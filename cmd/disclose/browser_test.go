@@ -102,15 +102,6 @@ func TestSiteSafety(t *testing.T) {
 					t.Errorf("%s holds unescaped %q", name, raw)
 				}
 			}
-			if strings.Contains(b, "://") {
-				for _, line := range strings.Split(b, "\n") {
-					if strings.Contains(line, "://") && !strings.Contains(line, "https://example.org/register/") && !strings.Contains(line, "http://www.w3.org/") &&
-						!strings.Contains(line, "&#34;http://evil&#34;") && !strings.Contains(line, "//evil") &&
-						!strings.Contains(line, "https://creativecommons.org/licenses/by/4.0/") { // the data licence
-						t.Errorf("%s links outside the site: %s", name, line)
-					}
-				}
-			}
 		}
 	}
 	type entry struct {
@@ -144,7 +135,7 @@ func TestSiteSafety(t *testing.T) {
 			}
 		}
 	}
-	checkLinks(t, files)
+	checkLinks(t, files, "https://example.org/register/")
 	if recs := searchRecords(t, out); len(recs) != 3 {
 		t.Errorf("search index: %d records, want 3", len(recs))
 	}
@@ -257,7 +248,9 @@ func TestSiteInBrowser(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", u, err)
 			}
-			json.Unmarshal([]byte(res), &violations)
+			if err := json.Unmarshal([]byte(res), &violations); err != nil {
+				t.Fatalf("%s: axe's result %.200q: %v", u, res, err)
+			}
 			if pwned {
 				t.Errorf("%s: hostile text ran as script", u)
 			}
@@ -363,7 +356,7 @@ func TestSiteValidHTML(t *testing.T) {
 	if code, msg := runCLI(t, "build", "--snapshot", "../../data/sample", "--out", out, "--quiet"); code != 0 {
 		t.Fatalf("build: exit %d: %s", code, msg)
 	}
-	checkLinks(t, treeBytes(t, out))
+	checkLinks(t, treeBytes(t, out), "")
 	hostile, states := buildHostile(t), buildStates(t)
 	cmd := exec.Command(java, "-jar", vnu, "--errors-only", "--skip-non-html", out, hostile, states)
 	msg, err := cmd.CombinedOutput()

@@ -64,5 +64,5 @@ func (c *Config) build(stderr io.Writer) (*build.Config, error) {
 	prog := newProgress(c, stderr)
 	return &build.Config{SigningKey: key, Snapshot: c.Snapshot, Out: c.Out, State: c.State, NewLedger: c.NewLedger, AsOf: c.AsOf,
 		BaseURL: c.BaseURL, Jobs: c.Jobs, Report: c.Report, Quarantine: c.Quarantine, Limits: lim, MaxDeletes: maxDeletes, AllowEmpty: c.AllowEmpty,
-		Version: version, Log: newLogger(c, stderr), Progress: prog.update}, nil
+		Version: version, Log: newLogger(c, prog), Progress: prog.update}, nil
 }

@@ -283,7 +283,7 @@ func TestRuleCases(t *testing.T) {
 					got[prefix+name] = readable(b)
 				}
 				got[prefix+"explain.txt"] = string(explain(ev))
-				qb, _ := os.ReadFile(q)
+				qb := readFile(t, q)
 				got[prefix+"quarantine.csv"] = readable(qb)
 			}
 			if *update {

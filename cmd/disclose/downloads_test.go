@@ -384,7 +384,7 @@ func TestDownloads(t *testing.T) {
 	// Parquet, with DuckDB.
 	toolFile(t, "DuckDB (npm @duckdb/node-api)", "node_modules/@duckdb/node-api/package.json")
 	mjs := filepath.Join(toolsDir(), "parquet_check.mjs") // beside node_modules, so the import resolves
-	src, _ := os.ReadFile("testdata/readback/parquet_check.mjs")
+	src := readFile(t, "testdata/readback/parquet_check.mjs")
 	os.WriteFile(mjs, src, 0o644)
 	var pq map[string]struct {
 		Types map[string]string

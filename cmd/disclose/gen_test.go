@@ -56,7 +56,7 @@ func TestGen(t *testing.T) {
 	if byID["SP000003"]["incidents_365"] == "0" {
 		t.Errorf("SP000003: the exactly-24 h run is no incident")
 	}
-	q, _ := os.ReadFile(filepath.Join(dir, "parquet.csv"))
+	q := readFile(t, filepath.Join(dir, "parquet.csv"))
 	for _, reason := range []string{"looser_than_floor", "unknown_service", "time_after_as_of", "unknown_order", "invalid_enum"} {
 		if !strings.Contains(string(q), reason) {
 			t.Errorf("no generated row rejected for %s", reason)

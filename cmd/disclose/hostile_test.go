@@ -379,7 +379,7 @@ func TestHostileInputs(t *testing.T) {
 				writeWorkbook(t, filepath.Join(dir, "reference.xlsx"), referenceSheets(), true)
 			},
 			check: func(t *testing.T, out string) {
-				b, _ := os.ReadFile(filepath.Join(out, "downloads", "commitments.csv"))
+				b := readFile(t, filepath.Join(out, "downloads", "commitments.csv"))
 				if !strings.Contains(string(b), "2024-01-02") {
 					t.Errorf("commitments.csv lacks C1's effective_from 2024-01-02:\n%s", b)
 				}
@@ -581,17 +581,16 @@ func rewritePart(t *testing.T, path, part string, edit func([]byte) []byte) {
 	zw := zip.NewWriter(&buf)
 	found := false
 	for _, zf := range zr.File {
-		rc, _ := zf.Open()
-		data, _ := io.ReadAll(rc)
-		rc.Close()
+		data := unzip(t, zf)
 		if zf.Name == part {
 			data, found = edit(data), true
 		}
-		w, _ := zw.Create(zf.Name)
-		w.Write(data)
+		zipPut(t, zw, zf.Name, data)
 	}
 	zr.Close()
-	zw.Close()
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
 	if !found {
 		t.Fatalf("%s has no part %s", path, part)
 	}
@@ -649,27 +648,66 @@ func writeBomb(t *testing.T, path string) {
 	t.Helper()
 	f := excelize.NewFile()
 	var base bytes.Buffer
-	f.Write(&base)
+	if err := f.Write(&base); err != nil {
+		t.Fatal(err)
+	}
 	f.Close()
-	zr, _ := zip.NewReader(bytes.NewReader(base.Bytes()), int64(base.Len()))
+	zr, err := zip.NewReader(bytes.NewReader(base.Bytes()), int64(base.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
 	out, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	zw := zip.NewWriter(out)
 	for _, zf := range zr.File {
-		w, _ := zw.Create(zf.Name)
-		rc, _ := zf.Open()
-		io.Copy(w, rc)
-		rc.Close()
+		zipPut(t, zw, zf.Name, unzip(t, zf))
 	}
-	w, _ := zw.Create("xl/media/image1.png")
+	w, err := zw.Create("xl/media/image1.png")
+	if err != nil {
+		t.Fatal(err)
+	}
 	zeros := make([]byte, 1<<20)
 	for range 256 {
-		w.Write(zeros)
+		if _, err := w.Write(zeros); err != nil {
+			t.Fatal(err)
+		}
 	}
-	zw.Close()
-	out.Close()
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// unzip returns the bytes of a zip part, failing the test if it cannot be
+// read.
+func unzip(t testing.TB, zf *zip.File) []byte {
+	t.Helper()
+	rc, err := zf.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatalf("%s: %v", zf.Name, err)
+	}
+	return data
+}
+
+// zipPut writes a deflated part, failing the test if it cannot.
+func zipPut(t testing.TB, zw *zip.Writer, name string, data []byte) {
+	t.Helper()
+	w, err := zw.Create(name)
+	if err == nil {
+		_, err = w.Write(data)
+	}
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
 }
 
 // Provider ids that cannot be a path as they are publish like any other:
@@ -702,7 +740,7 @@ func TestIdsThatCannotBeAPath(t *testing.T) {
 		t.Errorf("the providers page does not link the long id's page: %v", err)
 	}
 	files := treeBytes(t, out)
-	checkLinks(t, files)
+	checkLinks(t, files, "")
 }
 
 // A right-to-left override in a name reorders nothing around it: on every

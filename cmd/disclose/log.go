@@ -84,17 +84,16 @@ func (p *progress) update(label string, n, total int64) {
 	p.drawn = true
 }
 
-// done clears the line.
-func (p *progress) done() {
-	if p == nil || !p.on {
-		return
-	}
+// Write writes b to the terminal below the progress line: the line is
+// cleared first, so a log record never runs on after it.
+func (p *progress) Write(b []byte) (int, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.drawn {
 		io.WriteString(p.w, "\r\033[K")
 		p.drawn = false
 	}
+	return p.w.Write(b)
 }
 
 // group formats n with thousands separators.

@@ -48,3 +48,24 @@ func TestGroup(t *testing.T) {
 		}
 	}
 }
+
+// TestLogBelowProgress wants a log record written while the progress line
+// is drawn to start on a cleared line, not run on after the bar.
+func TestLogBelowProgress(t *testing.T) {
+	var term bytes.Buffer
+	p := &progress{w: &term, on: true}
+	p.update("orders", 5, 10)
+	log := newLogger(&Config{}, p)
+	log.Info("built", "providers", 2)
+	out := term.String()
+	bar := strings.Index(out, "orders: 5 of 10")
+	rec := strings.Index(out, "msg=built")
+	if bar < 0 || rec < bar || !strings.Contains(out[bar:rec], "\r\033[K") {
+		t.Errorf("the log record does not start on a cleared line: %q", out)
+	}
+	term.Reset()
+	log.Info("again")
+	if strings.Contains(term.String(), "\r") {
+		t.Errorf("a line is cleared with no progress drawn: %q", term.String())
+	}
+}

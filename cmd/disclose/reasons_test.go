@@ -113,7 +113,7 @@ func TestEveryReason(t *testing.T) {
 		t.Fatalf("validate exit %d: %s", code, out)
 	}
 	var r build.Report
-	b, _ := os.ReadFile(rep)
+	b := readFile(t, rep)
 	if err := json.Unmarshal(b, &r); err != nil {
 		t.Fatal(err)
 	}
@@ -131,13 +131,16 @@ func TestEveryReason(t *testing.T) {
 		}
 	}
 	golden(t, "testdata/every_reason.report.json", b)
-	qb, _ := os.ReadFile(q)
+	qb := readFile(t, q)
 	golden(t, "testdata/every_reason.quarantine.csv", qb)
 
 	// With the default limit the same snapshot is refused.
 	code, out = runCLI(t, "validate", "--snapshot", snap, "--report", rep, "--quarantine", q)
-	b, _ = os.ReadFile(rep)
-	json.Unmarshal(b, &r)
+	b = readFile(t, rep)
+	r = build.Report{}
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
 	if code != 3 || r.Refused == nil {
 		t.Errorf("default --max-reject: exit %d, refused %v: %s", code, r.Refused, out)
 	}

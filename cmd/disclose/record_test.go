@@ -341,7 +341,7 @@ func TestGuards(t *testing.T) {
 		}, 3, []string{"before the ledger's last build (2025-07-01)", "restore the state from before that build"}},
 		{"a ledger without its manifest", func(t *testing.T, dir string) []string {
 			mustBuild(t, nightArgs(dir, 0))
-			cur, _ := os.ReadFile(filepath.Join(dir, "state", "CURRENT"))
+			cur := readFile(t, filepath.Join(dir, "state", "CURRENT"))
 			os.Remove(filepath.Join(dir, "state", strings.TrimSpace(string(cur)), "manifest.json"))
 			return nightArgs(dir, 1)
 		}, 3, []string{"not the manifest.json of its last build"}},
@@ -627,7 +627,7 @@ func TestLegacyState(t *testing.T) {
 	dir := t.TempDir()
 	mustBuild(t, nightArgs(dir, 0))
 	state := filepath.Join(dir, "state")
-	cur, _ := os.ReadFile(filepath.Join(state, "CURRENT"))
+	cur := readFile(t, filepath.Join(state, "CURRENT"))
 	gen := filepath.Join(state, strings.TrimSpace(string(cur)))
 	for _, f := range []string{"notices.parquet", "scores.parquet", "manifest.json"} {
 		if err := os.Rename(filepath.Join(gen, f), filepath.Join(state, f)); err != nil {

@@ -89,7 +89,7 @@ func TestSiteAtScale(t *testing.T) {
 				return nil
 			case strings.HasPrefix(rel, "sitemap"):
 				// Read by crawlers, not phones: the protocol's limits.
-				b, _ := os.ReadFile(p)
+				b := readFile(t, p)
 				if n := bytes.Count(b, []byte("<loc>")); n > 50000 {
 					t.Errorf("%s: %d URLs, the protocol's limit 50,000", rel, n)
 				}
@@ -150,9 +150,9 @@ func TestSiteAtScale(t *testing.T) {
 		for _, p := range providers {
 			for _, lang := range []string{"", "en/"} {
 				rel := lang + "providers/" + site.Slug(p["provider_id"]) + "/index.html"
-				a, _ := os.ReadFile(filepath.Join(first, rel))
-				b, _ := os.ReadFile(filepath.Join(out, rel))
-				c, _ := os.ReadFile(filepath.Join(fresh, rel))
+				a := readFile(t, filepath.Join(first, rel))
+				b := readFile(t, filepath.Join(out, rel))
+				c := readFile(t, filepath.Join(fresh, rel))
 				if len(a) == 0 || len(b) == 0 || len(c) == 0 {
 					t.Fatalf("%s: missing on a night", rel)
 				}
@@ -225,13 +225,13 @@ func TestSiteAtScale(t *testing.T) {
 		if code, msg := runCLI(t, "gen", "--out", small, "--seed", "5", "--providers", "300", "--orders", "6000"); code != 0 {
 			t.Fatalf("gen: exit %d: %s", code, msg)
 		}
-		before, _ := os.ReadFile(filepath.Join(out, "providers", "index.html"))
+		before := readFile(t, filepath.Join(out, "providers", "index.html"))
 		code, msg := runCLI(t, "build", "--snapshot", small, "--out", out, "--state", state, "--as-of", "2025-07-02", "--max-reject", "100%",
 			"--max-drop", "100%", "--quarantine", filepath.Join(dir, "q.csv"), "--quiet")
 		if code != 3 || !strings.Contains(msg, "--max-deletes") {
 			t.Errorf("a build deleting most of the site: exit %d: %s", code, msg)
 		}
-		after, _ := os.ReadFile(filepath.Join(out, "providers", "index.html"))
+		after := readFile(t, filepath.Join(out, "providers", "index.html"))
 		if !bytes.Equal(before, after) {
 			t.Errorf("the refused build changed the live site")
 		}

@@ -53,8 +53,11 @@ func TestServe(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		body, _ := io.ReadAll(resp.Body)
+		body, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
 		if !strings.HasPrefix(resp.Status, tc.status) || (tc.ctype != "" && resp.Header.Get("Content-Type") != tc.ctype) || (tc.body != "" && string(body) != tc.body) {
 			t.Errorf("GET %s: %s %q %q, want %s %q %q", tc.path, resp.Status, resp.Header.Get("Content-Type"), body, tc.status, tc.ctype, tc.body)
 		}

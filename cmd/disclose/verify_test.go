@@ -119,7 +119,7 @@ func TestVerify(t *testing.T) {
 			ManifestSHA256 *string `json:"manifest_sha256"`
 		} `json:"builds"`
 	}
-	b, _ := os.ReadFile(filepath.Join(dl[2], "releases.json"))
+	b := readFile(t, filepath.Join(dl[2], "releases.json"))
 	if err := json.Unmarshal(b, &rel); err != nil {
 		t.Fatal(err)
 	}
@@ -155,11 +155,11 @@ func TestVerify(t *testing.T) {
 		{"a checkpoint signed by another key", func(t *testing.T, dir string) {
 			other := filepath.Join(t.TempDir(), "other")
 			runCLI(t, "keygen", other)
-			k, _ := os.ReadFile(other + ".key")
+			k := readFile(t, other+".key")
 			resign(t, dir, string(k), nil)
 		}, func(dir string) []string { return []string{dir, "--public-key", pub} }, []string{"file checkpoint", "not signed by the key given"}},
 		{"a log rewritten and re-signed without an earlier notice", func(t *testing.T, dir string) {
-			k, _ := os.ReadFile(key)
+			k := readFile(t, key)
 			var gone string
 			resign(t, dir, string(k), func(l *record.Log) {
 				gone = l.Entries[0].NoticeID
@@ -211,7 +211,7 @@ func TestVerify(t *testing.T) {
 // with skey.
 func resign(t *testing.T, dir, skey string, edit func(*record.Log)) {
 	t.Helper()
-	b, _ := os.ReadFile(filepath.Join(dir, "log.jsonl"))
+	b := readFile(t, filepath.Join(dir, "log.jsonl"))
 	l, err := record.Decode(b, "log.jsonl")
 	if err != nil {
 		t.Fatal(err)

@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -304,12 +303,6 @@ func (b *night) summary(res *Result, took time.Duration) {
 		"rows_rejected", rejected, "findings", len(res.Result.Findings), "notices_in_force", nc.InForce, "issued", nc.Issued,
 		"renewed", nc.Renewed, "expired", nc.Expired, "rescinded", nc.Rescinded, "grade_changes", len(res.Tonight.Grades),
 		"departed", len(res.Tonight.Departed), "seconds", float64(int64(took.Seconds()*100+0.5))/100, "memory_mb", ms.Sys>>20)
-}
-
-// exists reports whether path exists (a broken symlink counts).
-func exists(path string) bool {
-	_, err := os.Lstat(path)
-	return !errors.Is(err, fs.ErrNotExist)
 }
 
 // within reports whether path is dir or below it; both are absolute and

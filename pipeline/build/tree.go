@@ -87,7 +87,7 @@ func checkPaths(cfg *Config) (*paths, error) {
 	case !st.IsDir():
 		return nil, refuse("--out %s is a file, not a folder", cfg.Out)
 	}
-	if parent, err := os.Stat(filepath.Dir(p.out)); err == nil && sameDevice(st, parent) == false {
+	if parent, err := os.Stat(filepath.Dir(p.out)); err == nil && !sameDevice(st, parent) {
 		return nil, refuse("--out %s is a mount point: a folder cannot be swapped in for it; publish to a folder inside it (e.g. %s)",
 			cfg.Out, filepath.Join(cfg.Out, "site"))
 	}

@@ -140,6 +140,11 @@ func TestRoundTrip(t *testing.T) {
 		{AsOf: day("2025-06-30"), ProviderID: "P2", Grade: model.Cleared, Status: "cleared"}}
 	builds := []Build{{AsOf: day("2025-06-29"), ToolVersion: "0.1.0", RulebookVersion: "2024.11", ManifestSHA256: "ab12"},
 		{AsOf: day("2025-06-30"), ToolVersion: "0.2.0", RulebookVersion: "2024.11"}}
+	// Every field is set in some fixture, so that one the files drop
+	// cannot compare equal as a zero value.
+	everyFieldSet(t, notices)
+	everyFieldSet(t, scores)
+	everyFieldSet(t, builds)
 	var nb, sb bytes.Buffer
 	if err := WriteNotices(&nb, notices); err != nil {
 		t.Fatal(err)
@@ -174,6 +179,38 @@ func TestRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// everyFieldSet fails the test unless each field of the struct elements of
+// list (and of the structs within them) is non-zero in at least one.
+func everyFieldSet[T any](t *testing.T, list []T) {
+	t.Helper()
+	var walk func(prefix string, vs []reflect.Value)
+	walk = func(prefix string, vs []reflect.Value) {
+		typ := vs[0].Type()
+		for i := range typ.NumField() {
+			f := typ.Field(i)
+			var fs []reflect.Value
+			set := false
+			for _, v := range vs {
+				fv := v.Field(i)
+				set = set || !fv.IsZero()
+				fs = append(fs, fv)
+			}
+			if f.Type.Kind() == reflect.Struct {
+				walk(prefix+f.Name+".", fs)
+			} else if !set {
+				t.Errorf("no fixture sets %s%s: a round trip that drops it would pass", prefix, f.Name)
+			}
+		}
+	}
+	var vs []reflect.Value
+	for _, x := range list {
+		vs = append(vs, reflect.ValueOf(x))
+	}
+	walk(typeName[T]()+".", vs)
+}
+
+func typeName[T any]() string { return reflect.TypeFor[T]().Name() }
 
 // TestPublish gives each provider one published status, reconciled with
 // the measures in force.

@@ -53,18 +53,6 @@ func FloatFen(v float64) (Fen, error) {
 	return ParseFen(strconv.FormatFloat(v, 'g', -1, 64))
 }
 
-// DecimalFen converts an unscaled decimal integer with the given scale to fen,
-// rounding half-even.
-func DecimalFen(unscaled *big.Int, scale int32) (Fen, error) {
-	r := new(big.Rat).SetInt(unscaled)
-	if scale > 0 {
-		r.Quo(r, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)), nil)))
-	} else if scale < 0 {
-		r.Mul(r, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(-scale)), nil)))
-	}
-	return RatFen(r)
-}
-
 var (
 	bigHundred = big.NewInt(100)
 	maxFen     = big.NewInt(math.MaxInt64)

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/disclose-project/disclose/pipeline/model"
@@ -96,8 +95,4 @@ func Summarise(in *Input) *Summary {
 		}
 	}
 	return s
-}
-
-func (s *Summary) String() string {
-	return fmt.Sprintf("%d months × %d categories", len(s.Months), len(s.Categories))
 }

@@ -12,14 +12,19 @@ import (
 // promises holds one provider's valid commitments by kind.
 type promises map[string][]*model.Commitment
 
-// compareIDs orders ids: numerically when both are whole numbers, else by
-// bytes.
+// compareIDs orders ids totally: ids of digits only come first, in numeric
+// order (a tie of value, as 007 and 7, is broken by bytes, so that only equal
+// ids compare equal); every other id follows, by bytes.
 func compareIDs(a, b string) int {
-	if digits(a) && digits(b) {
-		a, b = strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
-		if c := cmp.Compare(len(a), len(b)); c != 0 {
-			return c
-		}
+	da, db := digits(a), digits(b)
+	switch {
+	case da && db:
+		ta, tb := strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
+		return cmp.Or(cmp.Compare(len(ta), len(tb)), strings.Compare(ta, tb), strings.Compare(a, b))
+	case da:
+		return -1
+	case db:
+		return 1
 	}
 	return strings.Compare(a, b)
 }

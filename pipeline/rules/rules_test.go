@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/disclose-project/disclose/content"
 	"github.com/disclose-project/disclose/pipeline/model"
 	"github.com/disclose-project/disclose/pipeline/rulebook"
+	"github.com/disclose-project/disclose/pipeline/rulebook/rulebooktest"
 )
 
 func book(t *testing.T) *rulebook.Book {
@@ -54,10 +56,18 @@ func finish(t *testing.T, e *Evaluator) *Result {
 	return res
 }
 
-// newEval returns an evaluator with one provider and the given commitments,
-// as of 2025-06-30.
-func newEval(t *testing.T, cs ...model.Commitment) *Evaluator {
-	e := evaluator(t, book(t))
+// bookWith returns the shipped rule book with the parameters in set (by
+// rulebooktest's names) given: a test states every value its cases rest on,
+// so that a change of the shipped values cannot make it pass or fail.
+func bookWith(t *testing.T, set map[string]any) *rulebook.Book {
+	t.Helper()
+	return rulebooktest.Book(t, set)
+}
+
+// newEval returns an evaluator of b with one provider and the given
+// commitments, as of 2025-06-30.
+func newEval(t *testing.T, b *rulebook.Book, cs ...model.Commitment) *Evaluator {
+	e := evaluator(t, b)
 	asOf := day("2025-06-30")
 	e.Reference(&model.Reference{AsOf: asOf, T: model.NewClock(shanghai).Midnight(asOf + 1),
 		Providers:   []model.Provider{{ID: "P1", Category: "software", Status: "active", JoinedOn: day("2020-01-01")}},
@@ -65,25 +75,60 @@ func newEval(t *testing.T, cs ...model.Commitment) *Evaluator {
 	return e
 }
 
+// findingOf returns the measure of rule's finding in res, or "".
+func findingOf(res *Result, rule string) model.Measure {
+	for _, f := range res.Findings {
+		if f.RuleID == rule {
+			return f.Measure
+		}
+	}
+	return ""
+}
+
+// lateOrders gives e n orders of P1 placed on 2025-05-01, of which onTime
+// are delivered within the 10 days of commitment C1 and the rest never.
+func lateOrders(e *Evaluator, n, onTime int) {
+	for i := range n {
+		o := &model.Order{ID: fmt.Sprint("O", i), ProviderID: "P1", ServiceID: "S1", OrderedAt: at("2025-05-01 10:00:00"),
+			PromisedBy: model.NoInstant, DeliveredAt: model.NoInstant, Status: "paid"}
+		if i < onTime {
+			o.DeliveredAt, o.Status = at("2025-05-02 10:00:00"), "delivered"
+		}
+		e.Order(o)
+	}
+}
+
+var tenDays = model.Commitment{ID: "C1", ProviderID: "P1", Kind: model.KindDelivery, Target: 10,
+	EffectiveFrom: day("2024-01-01"), EffectiveTo: model.NoDate}
+
 func TestDelivery(t *testing.T) {
-	for _, tc := range []struct {
+	type tcase struct {
 		name                string
+		days                int // rates_days: 0 for 90
 		ordered, delivered  string
 		status              model.OrderStatus
 		wantDue, wantOnTime int64
-	}{
-		{"delivered to the second", "2025-06-01 10:00:00", "2025-06-11 10:00:00", "delivered", 1, 1},
-		{"delivered one second late", "2025-06-01 10:00:00", "2025-06-11 10:00:01", "delivered", 1, 0},
-		{"refunded never delivered", "2025-06-01 10:00:00", "", "refunded", 1, 0},
-		{"cancelled is no item", "2025-06-01 10:00:00", "", "cancelled", 0, 0},
-		{"due after as-of is not yet assessable", "2025-06-25 10:00:00", "2025-06-26 10:00:00", "delivered", 0, 0},
-		{"due on the first day of the window", "2025-03-23 10:00:00", "", "paid", 1, 0},
-		{"due the day before the window", "2025-03-22 10:00:00", "", "paid", 0, 0},
-		{"due on as-of, just before midnight", "2025-06-20 23:59:59", "", "paid", 1, 0},
-	} {
+	}
+	cases := []tcase{
+		{"delivered to the second", 0, "2025-06-01 10:00:00", "2025-06-11 10:00:00", "delivered", 1, 1},
+		{"delivered one second late", 0, "2025-06-01 10:00:00", "2025-06-11 10:00:01", "delivered", 1, 0},
+		{"refunded never delivered", 0, "2025-06-01 10:00:00", "", "refunded", 1, 0},
+		{"cancelled is no item", 0, "2025-06-01 10:00:00", "", "cancelled", 0, 0},
+		{"due after as-of is not yet assessable", 0, "2025-06-25 10:00:00", "2025-06-26 10:00:00", "delivered", 0, 0},
+		{"due on as-of, just before midnight", 0, "2025-06-20 23:59:59", "", "paid", 1, 0},
+	}
+	// The window is the last rates_days days to as-of: an order due (10
+	// days after it was placed) on its first day counts, one due the day
+	// before does not.
+	for _, days := range []int{90, 45} {
+		first := day("2025-06-30") - model.Date(days) + 1
+		cases = append(cases,
+			tcase{fmt.Sprintf("due on the first day of a %d-day window", days), days, (first - 10).String() + " 10:00:00", "", "paid", 1, 0},
+			tcase{fmt.Sprintf("due the day before a %d-day window", days), days, (first - 11).String() + " 10:00:00", "", "paid", 0, 0})
+	}
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newEval(t, model.Commitment{ID: "C1", ProviderID: "P1", Kind: model.KindDelivery, Target: 10,
-				EffectiveFrom: day("2024-01-01"), EffectiveTo: model.NoDate})
+			e := newEval(t, bookWith(t, map[string]any{"rates_days": cmp.Or(tc.days, 90)}), tenDays)
 			o := model.Order{ID: "O1", ProviderID: "P1", ServiceID: "S1", OrderedAt: at(tc.ordered), PromisedBy: model.NoInstant,
 				DeliveredAt: model.NoInstant, Status: tc.status}
 			if tc.delivered != "" {
@@ -98,6 +143,34 @@ func TestDelivery(t *testing.T) {
 	}
 }
 
+// TestRateThresholds wants each level of the delivery rule on both sides of
+// its threshold: a rate equal to warning_below or demotion_below is not
+// below it, one item fewer kept is.
+func TestRateThresholds(t *testing.T) {
+	for _, tc := range []struct {
+		warn, demote float64
+		items        int
+		onTime       int
+		want         model.Measure
+	}{
+		{0.9, 0.7, 20, 20, ""},
+		{0.9, 0.7, 20, 18, ""},
+		{0.9, 0.7, 20, 17, "warning"},
+		{0.9, 0.7, 20, 14, "warning"},
+		{0.9, 0.7, 20, 13, "demotion"},
+		{0.5, 0.25, 20, 10, ""},
+		{0.5, 0.25, 20, 9, "warning"},
+		{0.5, 0.25, 20, 5, "warning"},
+		{0.5, 0.25, 20, 4, "demotion"},
+	} {
+		b := bookWith(t, map[string]any{"min_items": 20, "delivery.warning_below": tc.warn, "delivery.demotion_below": tc.demote})
+		e := newEval(t, b, tenDays)
+		lateOrders(e, tc.items, tc.onTime)
+		if got := findingOf(finish(t, e), "delivery"); got != tc.want {
+			t.Errorf("%d of %d on time, warning below %v, demotion below %v: %q, want %q", tc.onTime, tc.items, tc.warn, tc.demote, got, tc.want)
+		}
+	}
+}
 func TestCommitmentLookup(t *testing.T) {
 	c := func(id, svc string, target float64, from, to string) *model.Commitment {
 		cm := &model.Commitment{ID: id, ProviderID: "P1", ServiceID: svc, Kind: model.KindDelivery, Target: target,
@@ -195,53 +268,68 @@ func TestReachability(t *testing.T) {
 		}
 		return cs
 	}
-	e := newEval(t)
 	for _, tc := range []struct {
-		name  string
-		calls []check
-		want  int
+		name     string
+		runCalls int
+		runHours int
+		calls    []check
+		want     int
 	}{
-		{"three calls exactly 24 h apart", calls("2025-06-01 10:00:00", "2025-06-01 20:00:00", "2025-06-02 10:00:00"), 1},
-		{"three calls 24 h + 1 s apart", calls("2025-06-01 10:00:00", "2025-06-01 20:00:00", "2025-06-02 10:00:01"), 0},
-		{"drop the oldest and go on", calls("2025-06-01 10:00:00", "2025-06-02 09:00:00", "2025-06-02 11:00:00", "2025-06-02 12:00:00"), 1},
-		{"six in a day are two incidents", calls("2025-06-01 01:00:00", "2025-06-01 02:00:00", "2025-06-01 03:00:00", "2025-06-01 04:00:00", "2025-06-01 05:00:00", "2025-06-01 06:00:00"), 2},
+		{"three calls exactly 24 h apart", 3, 24, calls("2025-06-01 10:00:00", "2025-06-01 20:00:00", "2025-06-02 10:00:00"), 1},
+		{"three calls 24 h + 1 s apart", 3, 24, calls("2025-06-01 10:00:00", "2025-06-01 20:00:00", "2025-06-02 10:00:01"), 0},
+		{"drop the oldest and go on", 3, 24, calls("2025-06-01 10:00:00", "2025-06-02 09:00:00", "2025-06-02 11:00:00", "2025-06-02 12:00:00"), 1},
+		{"six in a day are two incidents", 3, 24, calls("2025-06-01 01:00:00", "2025-06-01 02:00:00", "2025-06-01 03:00:00", "2025-06-01 04:00:00", "2025-06-01 05:00:00", "2025-06-01 06:00:00"), 2},
+		{"two calls exactly 1 h apart", 2, 1, calls("2025-06-01 10:00:00", "2025-06-01 11:00:00"), 1},
+		{"two calls 1 h + 1 s apart", 2, 1, calls("2025-06-01 10:00:00", "2025-06-01 11:00:01"), 0},
+		{"three calls in a day, runs of four", 4, 24, calls("2025-06-01 10:00:00", "2025-06-01 11:00:00", "2025-06-01 12:00:00"), 0},
 	} {
+		e := newEval(t, bookWith(t, map[string]any{"reachability.run_calls": tc.runCalls, "reachability.run_hours": tc.runHours}))
 		if got := len(e.incidents(tc.calls)); got != tc.want {
 			t.Errorf("%s: %d incidents, want %d", tc.name, got, tc.want)
 		}
 	}
+	e := newEval(t, bookWith(t, map[string]any{"reachability.run_calls": 3, "reachability.run_hours": 24}))
 	answered := calls("2025-06-01 10:00:00", "2025-06-01 11:00:00", "2025-06-01 12:00:00")
 	answered[1].answered = true
 	if got := len(e.incidents(answered)); got != 0 {
 		t.Errorf("an answered call empties the run: %d incidents, want 0", got)
 	}
 }
-
 func TestPointsLadder(t *testing.T) {
-	for _, tc := range []struct {
-		upheld  int // privacy_breach complaints, 12 points each
-		measure model.Measure
-	}{{0, ""}, {1, "warning"}, {2, "demotion"}, {3, "hidden"}, {4, "clearance"}} {
-		e := newEval(t)
-		for i := 0; i < tc.upheld; i++ {
-			e.Complaint(&model.Complaint{ID: string(rune('A' + i)), ProviderID: "P1", Category: "privacy_breach",
-				Status: "upheld", DecidedAt: at("2025-05-01 10:00:00")})
-		}
-		res := finish(t, e)
-		var got model.Measure
-		for _, f := range res.Findings {
-			if f.RuleID == "points" {
-				got = f.Measure
+	for _, ladder := range []struct {
+		each                      int // points of one upheld privacy_breach complaint
+		warn, demote, hide, clear int
+	}{{12, 12, 24, 36, 48}, {5, 10, 15, 20, 25}} {
+		b := bookWith(t, map[string]any{"points_days": 365, "complaints.privacy_breach": ladder.each,
+			"points.warning_points": ladder.warn, "points.demotion_points": ladder.demote,
+			"points.hidden_points": ladder.hide, "points.clearance_points": ladder.clear})
+		for upheld := range 6 {
+			pts := ladder.each * upheld
+			var want model.Measure
+			switch {
+			case pts >= ladder.clear:
+				want = "clearance"
+			case pts >= ladder.hide:
+				want = "hidden"
+			case pts >= ladder.demote:
+				want = "demotion"
+			case pts >= ladder.warn:
+				want = "warning"
 			}
-		}
-		if got != tc.measure || res.Facts[0].Points365 != int64(12*tc.upheld) {
-			t.Errorf("%d points: measure %q, want %q", 12*tc.upheld, got, tc.measure)
+			e := newEval(t, b)
+			for i := range upheld {
+				e.Complaint(&model.Complaint{ID: string(rune('A' + i)), ProviderID: "P1", Category: "privacy_breach",
+					Status: "upheld", DecidedAt: at("2025-05-01 10:00:00")})
+			}
+			res := finish(t, e)
+			if got := findingOf(res, "points"); got != want || res.Facts[0].Points365 != int64(pts) {
+				t.Errorf("%d points (ladder %v): measure %q and %d points, want %q", pts, ladder, got, res.Facts[0].Points365, want)
+			}
 		}
 	}
 }
-
 func TestAppealOverturns(t *testing.T) {
-	e := newEval(t)
+	e := newEval(t, bookWith(t, map[string]any{"complaints.privacy_breach": 12, "points.warning_points": 12}))
 	e.Complaint(&model.Complaint{ID: "Q1", ProviderID: "P1", Category: "privacy_breach", Status: "upheld", DecidedAt: at("2025-05-01 10:00:00")})
 	e.Decision(&model.Decision{ID: "D1", ProviderID: "P1", RuleID: "spot-check", Measure: "hidden", Points: 6, DecidedAt: at("2025-06-01 10:00:00")})
 	e.Appeal(&model.Appeal{ID: "A1", SubjectKind: "complaint", SubjectID: "Q1", Outcome: "overturned", DecidedAt: at("2025-05-10 10:00:00")})
@@ -251,9 +339,8 @@ func TestAppealOverturns(t *testing.T) {
 		t.Errorf("overturned complaint and decision still count: %+v, %d points", res.Findings, res.Facts[0].Points365)
 	}
 }
-
 func TestAppealsKeptWhateverTheOutcome(t *testing.T) {
-	e := newEval(t)
+	e := newEval(t, bookWith(t, map[string]any{"complaints.poor_quality": 2}))
 	e.Complaint(&model.Complaint{ID: "Q1", ProviderID: "P1", Category: "poor_quality", Status: "upheld", DecidedAt: at("2025-05-01 10:00:00")})
 	id := []byte("A3")
 	for _, ap := range []*model.Appeal{
@@ -272,65 +359,64 @@ func TestAppealsKeptWhateverTheOutcome(t *testing.T) {
 	if want := "A1 pending, A2 upheld, A3 pending"; strings.Join(got, ", ") != want {
 		t.Errorf("Appeals = %q, want %q", strings.Join(got, ", "), want)
 	}
-	if res.Facts[0].Points365 == 0 || len(res.Overturned) != 0 {
+	if res.Facts[0].Points365 != 2 || len(res.Overturned) != 0 {
 		t.Errorf("an upheld or pending appeal changed the figures: %d points, overturned %v", res.Facts[0].Points365, res.Overturned)
 	}
 }
-
 func TestInactivity(t *testing.T) {
-	for _, tc := range []struct {
-		name   string
-		joined string
-		gmv    bool
-		want   bool
-	}{
-		{"joined exactly 90 days before as-of", "2025-04-01", false, true},
-		{"joined 89 days before as-of", "2025-04-02", false, false},
-	} {
-		e := evaluator(t, book(t))
-		asOf := day("2025-06-30")
-		e.Reference(&model.Reference{AsOf: asOf, HasGMV: tc.gmv,
-			Providers: []model.Provider{{ID: "P1", Category: "operations", Status: "active", JoinedOn: day(tc.joined)}}})
-		got := len(finish(t, e).Findings) == 1
-		if got != tc.want {
-			t.Errorf("%s: cleared %v, want %v", tc.name, got, tc.want)
-		}
-	}
-}
-
-func TestMinItems(t *testing.T) {
-	for _, tc := range []struct {
-		items int
-		want  model.Measure
-	}{{19, ""}, {20, "demotion"}} {
-		e := newEval(t)
-		for i := 0; i < tc.items; i++ { // every order late: rate 0
-			e.Order(&model.Order{ID: "O", ProviderID: "P1", ServiceID: "S1", OrderedAt: at("2025-05-01 10:00:00"),
-				PromisedBy: model.NoInstant, DeliveredAt: model.NoInstant, Status: "paid"})
-		}
-		var got model.Measure
-		for _, f := range finish(t, e).Findings {
-			if f.RuleID == "delivery" {
-				got = f.Measure
+	asOf := day("2025-06-30")
+	for _, days := range []int{90, 30} {
+		for _, tc := range []struct {
+			before int // days joined before as-of
+			want   bool
+		}{{days, true}, {days - 1, false}} {
+			b := bookWith(t, map[string]any{"inactivity.category": "operations", "inactivity.joined_days": days, "inactivity.window_days": 90})
+			e := evaluator(t, b)
+			e.Reference(&model.Reference{AsOf: asOf,
+				Providers: []model.Provider{{ID: "P1", Category: "operations", Status: "active", JoinedOn: asOf - model.Date(tc.before)}}})
+			if got := len(finish(t, e).Findings) == 1; got != tc.want {
+				t.Errorf("joined %d days before as-of, joined_days %d: cleared %v, want %v", tc.before, days, got, tc.want)
 			}
 		}
-		if got != tc.want {
-			t.Errorf("%d late orders: finding %q, want %q", tc.items, got, tc.want)
+	}
+}
+func TestMinItems(t *testing.T) {
+	for _, min := range []int{20, 5} {
+		b := bookWith(t, map[string]any{"min_items": min, "delivery.demotion_below": 0.7})
+		for _, tc := range []struct {
+			items int
+			want  model.Measure
+		}{{min - 1, ""}, {min, "demotion"}} {
+			e := newEval(t, b, tenDays)
+			lateOrders(e, tc.items, 0) // every order late: rate 0
+			if got := findingOf(finish(t, e), "delivery"); got != tc.want {
+				t.Errorf("%d late orders, min_items %d: finding %q, want %q", tc.items, min, got, tc.want)
+			}
 		}
 	}
 }
-
 func TestTicketBeforeMidnight(t *testing.T) {
 	// Opened 23:59:59 local on Friday 2025-06-20: first reply due 48 h later
 	// (Sunday 23:59:59, due date 06-22); resolution due the 7th working day
 	// after Friday, 2025-07-01, which is after as-of: not yet assessable.
-	e := newEval(t)
+	b := bookWith(t, map[string]any{"floor_first_response_hours": 48, "floor_resolution_workdays": 7})
+	e := newEval(t, b)
 	o := &model.Order{ID: "O1", ProviderID: "P1", ServiceID: "S1", OrderedAt: at("2025-06-01 10:00:00")}
 	e.Ticket(&model.Ticket{ID: "T1", OrderID: "O1", OpenedAt: at("2025-06-20 23:59:59"),
 		FirstResponseAt: at("2025-06-22 23:59:59"), ResolvedAt: model.NoInstant}, o)
 	f := finish(t, e).Facts[0]
 	if f.ResponseDue != 1 || f.ResponseOnTime != 1 || f.ResolutionDue != 0 || f.TicketsAssessable != 1 {
 		t.Errorf("response %d/%d, resolution due %d, tickets %d", f.ResponseOnTime, f.ResponseDue, f.ResolutionDue, f.TicketsAssessable)
+	}
+	// One second later the reply is late; with 6 working days the
+	// resolution falls due on as-of.
+	b = bookWith(t, map[string]any{"floor_first_response_hours": 48, "floor_resolution_workdays": 6})
+	e = newEval(t, b)
+	e.Ticket(&model.Ticket{ID: "T1", OrderID: "O1", OpenedAt: at("2025-06-20 23:59:59"),
+		FirstResponseAt: at("2025-06-23 00:00:00"), ResolvedAt: model.NoInstant}, o)
+	f = finish(t, e).Facts[0]
+	if f.ResponseDue != 1 || f.ResponseOnTime != 0 || f.ResolutionDue != 1 || f.ResolutionOnTime != 0 {
+		t.Errorf("a second late: response %d/%d, resolution %d/%d", f.ResponseOnTime, f.ResponseDue, f.ResolutionOnTime, f.ResolutionDue)
 	}
 }
 
@@ -352,5 +438,30 @@ func TestServiceIndex(t *testing.T) {
 	}
 	if got := (&Evaluator{ref: &model.Reference{}}).serviceIndex(&other); got != -1 {
 		t.Errorf("found in no services at %d", got)
+	}
+}
+
+// TestCompareIDsIsATotalOrder wants compareIDs to be a total order on ids:
+// equal only for equal ids, antisymmetric and transitive, with whole
+// numbers in numeric order.
+func TestCompareIDsIsATotalOrder(t *testing.T) {
+	ids := []string{"", "0", "00", "007", "7", "8", "10", "010", "9a", "1a", "C9", "C10", "c1", "99999999999999999999", "100000000000000000000", "-1", "٣", "a"}
+	for _, a := range ids {
+		for _, b := range ids {
+			ab, ba := compareIDs(a, b), compareIDs(b, a)
+			if (ab == 0) != (a == b) || ab != -ba {
+				t.Errorf("compareIDs(%q, %q) = %d, compareIDs(%q, %q) = %d", a, b, ab, b, a, ba)
+			}
+			for _, c := range ids {
+				if ab < 0 && compareIDs(b, c) < 0 && compareIDs(a, c) >= 0 {
+					t.Errorf("%q < %q < %q but not %q < %q", a, b, c, a, c)
+				}
+			}
+		}
+	}
+	for _, tc := range []struct{ a, b string }{{"7", "8"}, {"9", "10"}, {"007", "7"}, {"99999999999999999999", "100000000000000000000"}, {"10", "1a"}, {"C10", "C9"}} {
+		if compareIDs(tc.a, tc.b) >= 0 {
+			t.Errorf("compareIDs(%q, %q) >= 0, want %q before %q", tc.a, tc.b, tc.a, tc.b)
+		}
 	}
 }

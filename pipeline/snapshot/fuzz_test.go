@@ -198,10 +198,7 @@ func baseParts(t testing.TB) []zipPart {
 	}
 	var parts []zipPart
 	for _, zf := range zr.File {
-		rc, _ := zf.Open()
-		data, _ := io.ReadAll(rc)
-		rc.Close()
-		parts = append(parts, zipPart{zf.Name, data})
+		parts = append(parts, zipPart{zf.Name, unzip(t, zf)})
 	}
 	return parts
 }
@@ -217,7 +214,6 @@ func workbookOf(parts []zipPart, sheet string, date1904 bool) []byte {
 	var out bytes.Buffer
 	zw := zip.NewWriter(&out)
 	for _, p := range parts {
-		w, _ := zw.CreateHeader(&zip.FileHeader{Name: p.name, Method: zip.Store})
 		data := p.data
 		switch p.name {
 		case "xl/worksheets/sheet1.xml":
@@ -227,10 +223,44 @@ func workbookOf(parts []zipPart, sheet string, date1904 bool) []byte {
 				data = bytes.Replace(data, []byte("<bookViews>"), []byte(`<workbookPr date1904="1"/><bookViews>`), 1)
 			}
 		}
-		w.Write(data)
+		if w, err := zw.CreateHeader(&zip.FileHeader{Name: p.name, Method: zip.Store}); err != nil {
+			panic(err) // in memory: only a bad name fails
+		} else if _, err := w.Write(data); err != nil {
+			panic(err)
+		}
 	}
-	zw.Close()
+	if err := zw.Close(); err != nil {
+		panic(err)
+	}
 	return out.Bytes()
+}
+
+// unzip returns the bytes of a zip part, failing the test if it cannot be
+// read.
+func unzip(t testing.TB, zf *zip.File) []byte {
+	t.Helper()
+	rc, err := zf.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatalf("%s: %v", zf.Name, err)
+	}
+	return data
+}
+
+// zipPut writes a part, failing the test if it cannot.
+func zipPut(t testing.TB, zw *zip.Writer, h *zip.FileHeader, data []byte) {
+	t.Helper()
+	w, err := zw.CreateHeader(h)
+	if err == nil {
+		_, err = w.Write(data)
+	}
+	if err != nil {
+		t.Fatalf("%s: %v", h.Name, err)
+	}
 }
 
 // seedParquet is a small Parquet file of orders with a value of every

@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"math/big"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -125,33 +126,78 @@ func TestTextOK(t *testing.T) {
 	}
 }
 
+// FuzzParseTime: every parser keeps its range, and what it reads, written
+// back in the form the pipeline writes it, reads back as the same value.
 func FuzzParseTime(f *testing.F) {
-	for _, s := range []string{"2025-06-30 23:59:59", "45838.5", "2025-06-30T15:59:59Z", "", "-1e400", "2025", "1e999"} {
+	for _, s := range []string{"2025-06-30 23:59:59", "45838.5", "2025-06-30T15:59:59Z", "", "-1e400", "2025", "1e999",
+		"1991-09-15 01:30:00", "0000-01-01T00:00:00+01:00", "42.0", "4.2E+1", "是", "1.5", "2025/6/3"} {
 		f.Add(s)
 	}
 	clock := model.NewClock(shanghai)
+	inYears := func(tm time.Time) bool { return tm.Year() >= 1 && tm.Year() <= 9999 }
 	f.Fuzz(func(t *testing.T, s string) {
-		ParseTime(s, clock)
-		ParseDate(s, clock)
+		if tm, err := ParseTime(s, clock); err == nil && inYears(tm.Time()) {
+			utc := tm.Time().Format(time.RFC3339Nano)
+			if back, err := ParseTime(utc, clock); err != nil || back != tm {
+				t.Fatalf("ParseTime(%q) = %s, which reads back as %v, %v", s, utc, back, err)
+			}
+			// A local wall time reads back to the same wall time (an hour
+			// a clock change repeats may give the other instant of it).
+			const wall = "2006-01-02 15:04:05.999999"
+			local := tm.Time().In(shanghai).Format(wall)
+			if back, err := ParseTime(local, clock); err != nil || back.Time().In(shanghai).Format(wall) != local {
+				t.Fatalf("ParseTime(%q) = local %s, which reads back as %v, %v", s, local, back, err)
+			}
+		}
+		if d, err := ParseDate(s, clock); err == nil && inYears(d.Time()) {
+			if back, err := ParseDate(d.String(), clock); err != nil || back != d {
+				t.Fatalf("ParseDate(%q) = %s, which reads back as %v, %v", s, d, back, err)
+			}
+		}
 		for _, epoch := range []int64{serialEpoch1900, serialEpoch1904} {
-			if d, err := SerialDate(s, epoch); err == nil && (d < model.MinDate || d > model.MaxDate) {
-				t.Fatalf("SerialDate(%q) = %v, out of range", s, d)
+			if d, err := SerialDate(s, epoch); err == nil {
+				if d < model.MinDate || d > model.MaxDate {
+					t.Fatalf("SerialDate(%q) = %v, out of range", s, d)
+				}
+				n := strconv.FormatInt(int64(d)+epoch, 10)
+				if back, err := SerialDate(n, epoch); err != nil || back != d {
+					t.Fatalf("SerialDate(%q) = %v, whose serial %s reads back as %v, %v", s, d, n, back, err)
+				}
 			}
 			if tm, err := SerialTime(s, epoch, clock); err == nil && (tm < model.MinInstant-model.Instant(model.MicrosPerDay) || tm > model.MaxInstant+model.Instant(model.MicrosPerDay)) {
 				t.Fatalf("SerialTime(%q) = %v, out of range", s, tm)
 			}
 		}
-		ParseBool(s)
-		ParseInt(s)
-		ParseNumber(s)
-		if id, ok := ParseID(s); ok && !textOK(id) {
-			t.Fatalf("ParseID(%q) = %q, not text the register publishes", s, id)
+		if b, err := ParseBool(s); err == nil {
+			if back, err := ParseBool(strings.ToUpper(strconv.FormatBool(b))); err != nil || back != b {
+				t.Fatalf("ParseBool(%q) = %v, which reads back as %v, %v", s, b, back, err)
+			}
+		}
+		if n, err := ParseInt(s); err == nil {
+			if back, err := ParseInt(strconv.FormatInt(n, 10)); err != nil || back != n {
+				t.Fatalf("ParseInt(%q) = %d, which reads back as %d, %v", s, n, back, err)
+			}
+		}
+		if x, err := ParseNumber(s); err == nil {
+			w := strconv.FormatFloat(x, 'g', -1, 64)
+			if back, err := ParseNumber(w); err != nil || back != x {
+				t.Fatalf("ParseNumber(%q) = %s, which reads back as %v, %v", s, w, back, err)
+			}
+		}
+		if id, ok := ParseID(s); ok {
+			if !textOK(id) {
+				t.Fatalf("ParseID(%q) = %q, not text the register publishes", s, id)
+			}
+			if back, ok := ParseID(id); !ok || back != id {
+				t.Fatalf("ParseID(%q) = %q, which reads back as %q, %v", s, id, back, ok)
+			}
 		}
 	})
 }
 
-// FuzzParseMoney: ParseFen never reads a value outside its grammar, and
-// rounds what it reads as exact rational arithmetic does.
+// FuzzParseMoney: ParseFen never reads a value outside its grammar, rounds
+// what it reads as exact rational arithmetic does, and what it reads reads
+// back the same, as text and as a float.
 func FuzzParseMoney(f *testing.F) {
 	for _, s := range []string{"12.345", "1e9999", "-0", "1/3", "0x10", "0.125", "92233720368547758.075", "1e-999"} {
 		f.Add(s)
@@ -173,6 +219,15 @@ func FuzzParseMoney(f *testing.F) {
 		}
 		if want, werr := model.RatFen(r); werr != nil || want != got {
 			t.Fatalf("ParseFen(%q) = %v; rationals give %v, %v", s, got, want, werr)
+		}
+		// What is read, written as the downloads write it, reads back the same.
+		if back, err := model.ParseFen(got.String()); err != nil || back != got {
+			t.Fatalf("ParseFen(%q) = %s, which reads back as %v, %v", s, got, back, err)
+		}
+		if x, err := strconv.ParseFloat(got.String(), 64); err == nil && got > -1e15 && got < 1e15 { // 15 digits: what a float keeps
+			if back, err := model.FloatFen(x); err != nil || back != got {
+				t.Fatalf("ParseFen(%q) = %s, which as a float reads back as %v, %v", s, got, back, err)
+			}
 		}
 	})
 }

@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -159,19 +158,18 @@ func workbookWith(t *testing.T, dir, name, rows, sst, workbookPr string) string 
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for _, zf := range zr.File {
-		w, _ := zw.Create(zf.Name)
-		rc, _ := zf.Open()
-		data, _ := io.ReadAll(rc)
-		rc.Close()
+		data := unzip(t, zf)
 		if zf.Name == "xl/workbook.xml" && workbookPr != "" {
 			data = bytes.Replace(data, []byte("<bookViews>"), []byte(workbookPr+"<bookViews>"), 1)
 			if !bytes.Contains(data, []byte(workbookPr)) {
 				t.Fatalf("no place for %s in %s", workbookPr, data)
 			}
 		}
-		w.Write(data)
+		zipPut(t, zw, &zip.FileHeader{Name: zf.Name, Method: zip.Deflate}, data)
 	}
-	zw.Close()
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -235,16 +233,22 @@ func TestArchiveBounds(t *testing.T) {
 		var buf bytes.Buffer
 		zw := zip.NewWriter(&buf)
 		write(zw)
-		zw.Close()
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
 		return buf.Bytes()
 	}
 	bomb := zipOf(func(zw *zip.Writer) { // 64 MiB of zeros pack to 64 KiB
-		w, _ := zw.Create("xl/worksheets/sheet1.xml")
-		w.Write(make([]byte, 64<<20))
+		zipPut(t, zw, &zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate}, make([]byte, 64<<20))
 	})
 	liar := zipOf(func(zw *zip.Writer) { // a header that claims 3.3 GB
-		w, _ := zw.CreateRaw(&zip.FileHeader{Name: "xl/sharedStrings.xml", Method: zip.Deflate, CompressedSize64: 5, UncompressedSize64: 3300 << 20})
-		w.Write([]byte{3, 0, 0, 0, 0})
+		w, err := zw.CreateRaw(&zip.FileHeader{Name: "xl/sharedStrings.xml", Method: zip.Deflate, CompressedSize64: 5, UncompressedSize64: 3300 << 20})
+		if err == nil {
+			_, err = w.Write([]byte{3, 0, 0, 0, 0})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
 	})
 	for name, b := range map[string][]byte{"a deflate bomb": bomb, "a lying header": liar} {
 		_, err := openWorkbookBytes(b)

@@ -54,12 +54,11 @@ func (p Problem) String() string { return p.Subject + ": " + p.What }
 
 // Result is what was checked and what did not hold.
 type Result struct {
-	AsOf                          string
-	Files, Providers, Notices     int
-	LogEntries                    int
-	Checkpoint, PreviousCompared  bool
-	Problems                      []Problem
-	previousAsOf, previousEntries string
+	AsOf                         string
+	Files, Providers, Notices    int
+	LogEntries                   int
+	Checkpoint, PreviousCompared bool
+	Problems                     []Problem
 }
 
 // OK reports whether everything held.

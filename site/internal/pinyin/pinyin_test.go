@@ -47,8 +47,14 @@ func TestTableIsGenerated(t *testing.T) {
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go run gen.go: %v\n%s", err, b)
 	}
-	got, _ := os.ReadFile(out)
-	want, _ := os.ReadFile("table.go")
+	got, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile("table.go")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("table.go differs from what gen.go makes of %s: run go generate ./site/internal/pinyin", src)
 	}
