@@ -389,7 +389,7 @@ func (s *Snapshot) directBatch(ctx context.Context, r *directReader, old *Batch,
 			return nil, err
 		}
 		if err := r.next(j, n, &vals[j]); err != nil {
-			return nil, snapErr("%s: row group %d: column %s: %v", src.Path, rg, header[j], err)
+			return nil, snapErr("%s: row group %d: column %s: %w", src.Path, rg, header[j], err)
 		}
 	}
 	decodeColumns(b, t, src, want, idx, fen, clock, func(v *Vec, col model.Column, c int) error {

@@ -112,7 +112,7 @@ func (s *Snapshot) parquetKeys(ctx context.Context, t *Table, src Source, c int,
 		}
 		cr, err := p.pf.RowGroup(rg).Column(j)
 		if err != nil {
-			return true, snapErr("%s: row group %d: %v", src.Path, rg, err)
+			return true, snapErr("%s: row group %d: %w", src.Path, rg, err)
 		}
 		r, isBytes := cr.(*file.ByteArrayColumnChunkReader)
 		if !isBytes {
@@ -134,7 +134,7 @@ func (s *Snapshot) parquetKeys(ctx context.Context, t *Table, src Source, c int,
 				err = fmt.Errorf("column chunk ends after %d of %d rows", total, n)
 			}
 			if err != nil {
-				return true, snapErr("%s: row group %d: column %s: %v", src.Path, rg, header[j], err)
+				return true, snapErr("%s: row group %d: column %s: %w", src.Path, rg, header[j], err)
 			}
 			k := 0
 			for i := range n {

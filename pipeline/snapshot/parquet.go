@@ -128,7 +128,7 @@ func nested(t arrow.DataType) bool {
 func (s *Snapshot) parquetHeader(src Source) ([]string, error) {
 	p, err := s.parquet(src.Path)
 	if err != nil {
-		return nil, snapErr("%s: %v", src.Path, err)
+		return nil, snapErr("%s: %w", src.Path, err)
 	}
 	defer p.Close()
 	return p.header(), nil
@@ -147,7 +147,7 @@ func (p *parquetFile) header() []string {
 func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want []bool, fn func(*Batch) error) (err error) {
 	p, err := s.parquet(src.Path)
 	if err != nil {
-		return snapErr("%s: %v", src.Path, err)
+		return snapErr("%s: %w", src.Path, err)
 	}
 	defer p.Close()
 	defer func() {
@@ -186,7 +186,7 @@ func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want [
 	for c, col := range t.Columns {
 		if idx[c] >= 0 && want[c] {
 			if err := compatible(col, fields[idx[c]].Type, fen[c]); err != nil {
-				return snapErr("%s: table %s: column %s: %v", src.Path, t.Name, fields[idx[c]].Name, err)
+				return snapErr("%s: table %s: column %s: %w", src.Path, t.Name, fields[idx[c]].Name, err)
 			}
 		}
 	}
@@ -228,7 +228,7 @@ func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want [
 			if direct {
 				dr, err := newDirectReader(p, rg, read, leaves, intern)
 				if err != nil {
-					send(item{err: snapErr("%s: row group %d: %v", src.Path, rg, err)})
+					send(item{err: snapErr("%s: row group %d: %w", src.Path, rg, err)})
 					return
 				}
 				for left := p.pf.RowGroup(rg).NumRows(); left > 0; {
@@ -253,7 +253,7 @@ func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want [
 			}
 			rr, err := p.fr.GetRecordReader(ctx, read, []int{rg})
 			if err != nil {
-				send(item{err: snapErr("%s: row group %d: %v", src.Path, rg, err)})
+				send(item{err: snapErr("%s: row group %d: %w", src.Path, rg, err)})
 				return
 			}
 			for rr.Next() {
@@ -274,7 +274,7 @@ func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want [
 			err = rr.Err()
 			rr.Release()
 			if err != nil && !errors.Is(err, io.EOF) {
-				send(item{err: snapErr("%s: row group %d: %v", src.Path, rg, err)})
+				send(item{err: snapErr("%s: row group %d: %w", src.Path, rg, err)})
 				return
 			}
 		}
@@ -361,7 +361,7 @@ func (s *Snapshot) parquetBatch(t *Table, src Source, rg int, row int64, rec arr
 	}
 	err := decodeColumns(b, t, src, want, idx, fen, clock, func(v *Vec, col model.Column, c int) error {
 		if err := decodeArrow(v, col, rec.Column(pos[idx[c]]), fen[c], clock); err != nil {
-			return snapErr("%s: row group %d: column %s: %v", src.Path, rg, header[idx[c]], err)
+			return snapErr("%s: row group %d: column %s: %w", src.Path, rg, header[idx[c]], err)
 		}
 		return nil
 	})

@@ -21,8 +21,10 @@ import (
 // found twice or unreadable): the build must refuse it.
 var ErrSnapshot = errors.New("snapshot")
 
+// snapErr returns an error wrapping ErrSnapshot that says what failed; a
+// cause given with %w is wrapped too, so that errors.Is finds it.
 func snapErr(format string, a ...any) error {
-	return fmt.Errorf("%w: %s", ErrSnapshot, fmt.Sprintf(format, a...))
+	return fmt.Errorf("%w: "+format, append([]any{ErrSnapshot}, a...)...)
 }
 
 // Source is one place a table's rows come from.
@@ -124,7 +126,7 @@ var dateDir = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 func Open(dir string, opt Options) (*Snapshot, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
-		return nil, snapErr("open %s: %v", dir, errors.Unwrap(err))
+		return nil, snapErr("open %s: %w", dir, errors.Unwrap(err))
 	}
 	if !st.IsDir() {
 		return nil, snapErr("open %s: not a directory", dir)
@@ -147,7 +149,7 @@ func Open(dir string, opt Options) (*Snapshot, error) {
 		return nil, snapErr("%s: no as-of date: snapshot.json has none, the directory is not named YYYY-MM-DD, and --as-of is not set", dir)
 	}
 	if s.AsOf, err = model.ParseDate(asOf); err != nil {
-		return nil, snapErr("as-of: %v", err)
+		return nil, snapErr("as-of: %w", err)
 	}
 	zone := meta.Timezone
 	if zone == "" {
@@ -183,25 +185,25 @@ func readMeta(dir string) (Meta, error) {
 		return meta, nil
 	}
 	if err != nil {
-		return meta, snapErr("snapshot.json: %v", errors.Unwrap(err))
+		return meta, snapErr("snapshot.json: %w", errors.Unwrap(err))
 	}
 	if err := regular("snapshot.json", st.Mode()); err != nil {
 		return meta, err
 	}
 	f, err := os.Open(name)
 	if err != nil {
-		return meta, snapErr("snapshot.json: %v", errors.Unwrap(err))
+		return meta, snapErr("snapshot.json: %w", errors.Unwrap(err))
 	}
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, maxMeta+1))
 	if err != nil {
-		return meta, snapErr("snapshot.json: %v", err)
+		return meta, snapErr("snapshot.json: %w", err)
 	}
 	if len(b) > maxMeta {
 		return meta, snapErr("snapshot.json: larger than %d KiB: not a snapshot's description", maxMeta>>10)
 	}
 	if err := json.Unmarshal(b, &meta); err != nil {
-		return meta, snapErr("snapshot.json: %v", err)
+		return meta, snapErr("snapshot.json: %w", err)
 	}
 	return meta, nil
 }
@@ -277,7 +279,7 @@ func hidden(name string) bool {
 func (s *Snapshot) find() error {
 	entries, err := os.ReadDir(s.Dir)
 	if err != nil {
-		return snapErr("read %s: %v", s.Dir, err)
+		return snapErr("read %s: %w", s.Dir, err)
 	}
 	for _, e := range entries {
 		name := e.Name()
@@ -369,7 +371,7 @@ func (s *Snapshot) parquetTree(dir string) ([]Source, error) {
 		return nil, err
 	}
 	if err != nil {
-		return nil, snapErr("read %s: %v", dir, err)
+		return nil, snapErr("read %s: %w", dir, err)
 	}
 	slices.SortFunc(src, func(a, b Source) int { return strings.Compare(a.Path, b.Path) })
 	return src, nil

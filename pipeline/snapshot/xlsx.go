@@ -185,7 +185,7 @@ func (s *Snapshot) book(name string) (*workbook, error) {
 func (s *Snapshot) workbook(name string) error {
 	w, err := s.book(name)
 	if err != nil {
-		return snapErr("%s: cannot open workbook: %v", name, err)
+		return snapErr("%s: cannot open workbook: %w", name, err)
 	}
 	sheets := w.f.GetSheetList()
 	base := strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(name), ".xlsx"), ".xlsm")
@@ -230,14 +230,14 @@ type heldRow struct {
 func (s *Snapshot) sheetRows(src Source) (*sheetRows, error) {
 	w, err := s.book(src.Path)
 	if err != nil {
-		return nil, snapErr("%s: cannot open workbook: %v", src.Path, err)
+		return nil, snapErr("%s: cannot open workbook: %w", src.Path, err)
 	}
 	if fast := w.sheetScan(src.Sheet); fast != nil && !s.viaExcelize {
 		return &sheetRows{w: w, src: src, fast: fast}, nil
 	}
 	rows, err := w.f.Rows(src.Sheet)
 	if err != nil {
-		return nil, snapErr("%s: %v", src, err)
+		return nil, snapErr("%s: %w", src, err)
 	}
 	return &sheetRows{w: w, src: src, rows: rows}, nil
 }
@@ -276,11 +276,11 @@ func (r *sheetRows) limit(width int, bits []uint64) error {
 		r.rows.Close()
 		rows, err := r.w.f.Rows(r.src.Sheet)
 		if err != nil {
-			return snapErr("%s: %v", r.src, err)
+			return snapErr("%s: %w", r.src, err)
 		}
 		r.rows, r.row = rows, 0
 		if _, _, _, err := r.next(); err != nil {
-			return snapErr("%s: header: %v", r.src, err)
+			return snapErr("%s: header: %w", r.src, err)
 		}
 	}
 	return nil
@@ -565,7 +565,7 @@ func (s *Snapshot) sheetHeader(src Source) ([]string, error) {
 	defer rows.close()
 	header, _, err := rows.header()
 	if err != nil {
-		return nil, snapErr("%s: header: %v", src, err)
+		return nil, snapErr("%s: header: %w", src, err)
 	}
 	return header, nil
 }
@@ -583,7 +583,7 @@ func (s *Snapshot) scanSheet(ctx context.Context, t *Table, src Source, want []b
 	defer rows.close()
 	header, ok, err := rows.header()
 	if err != nil {
-		return snapErr("%s: header: %v", src, err)
+		return snapErr("%s: header: %w", src, err)
 	}
 	if !ok {
 		return snapErr("%s: table %s: the sheet is empty (row 1 must be the header)", src, t.Name)
@@ -628,7 +628,7 @@ func (s *Snapshot) scanSheet(ctx context.Context, t *Table, src Source, want []b
 		held := rows.held
 		row, cells, ok, err := rows.next()
 		if err != nil {
-			return snapErr("%s: row %d: %v", src, row, err)
+			return snapErr("%s: row %d: %w", src, row, err)
 		}
 		if !ok {
 			break
