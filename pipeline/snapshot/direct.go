@@ -119,6 +119,7 @@ type leafValues struct {
 	dec   []decimal128.Num
 	flt   []float64
 	bools []bool
+	code  []int32 // a string column's codes (see Vec.Code); -1: none
 }
 
 // directReader reads the columns of one row group, batch by batch.
@@ -181,6 +182,7 @@ func (r *directReader) next(j, n int, lv *leafValues) error {
 		total, _, err = cr.ReadBatch(want, r.bytes, def, nil)
 		if err == nil && total == want {
 			lv.str = growTo(lv.str, n)
+			lv.code = growTo(lv.code, n)
 			var arena []byte
 			var slots *internTable
 			if !r.plain[j] {
@@ -190,6 +192,7 @@ func (r *directReader) next(j, n int, lv *leafValues) error {
 			}
 			k := 0
 			for i := 0; i < n; i++ {
+				lv.code[i] = -1
 				if def != nil && def[i] < lf.maxDef {
 					continue
 				}
@@ -197,7 +200,7 @@ func (r *directReader) next(j, n int, lv *leafValues) error {
 				if slots == nil {
 					lv.str[i], arena = copyText(r.bytes[k], arena)
 				} else {
-					lv.str[i], arena = slots.text(r.bytes[k], arena)
+					lv.str[i], lv.code[i], arena = slots.text(r.bytes[k], arena)
 				}
 				k++
 			}
@@ -259,23 +262,28 @@ func spreadInts[T int32 | int64](r *directReader, lv *leafValues, lf leaf, def [
 	r.spread(lv, def, n, func(i, k int) { lv.ints[i] = int64(vals[k]) })
 }
 
-// interner turns the bytes of a string column into strings. The reader
-// reuses its page buffers, so the bytes are copied out; values repeated
-// through a dictionary are copied once. Every value of a dictionary page
-// comes as a slice of the same bytes, so a small table indexed by the
-// bytes' address finds the string made the last time (checked by content,
-// so a miss or an address reused by another page is only a copy).
-// Repeated values then share one string, which also lets the consumer
-// recognise them by address (see validate's strMemo).
+// interner turns the bytes of a string column into strings, and numbers
+// the values of a column that has few (see Vec.Code). The reader reuses
+// its page buffers, so the bytes are copied out; values repeated through a
+// dictionary are copied once. Every value of a dictionary page comes as a
+// slice of the same bytes, so a small table indexed by the bytes' address
+// finds the string made the last time, checked by content (so a miss or
+// an address reused by another page is only a lookup by content). The
+// addresses are the reader's own business: what leaves it is a string and
+// its code.
 type interner struct {
+	id   uint64 // the numbering of its codes (Batch.Numbering)
 	cols map[int]*internTable
 }
 
 // internTable is one column's table of the strings made last, by the
-// address of the bytes they were made from, with how often it found one.
+// address of the bytes they were made from, with how often it found one,
+// and the column's numbering of its values.
 type internTable struct {
 	slots        [internSlots]interned
 	hits, misses int
+	codes        map[string]int32 // by value: its code
+	values       []string         // by code: the value
 }
 
 // futile reports whether the column has more distinct values than the
@@ -285,15 +293,21 @@ func (t *internTable) futile() bool {
 	return t.misses > 1<<14 && t.misses > t.hits
 }
 
-// interned is a string made from the bytes at address src.
+// interned is a string made from the bytes at address src, and its code.
 type interned struct {
-	src uintptr
-	s   string
+	src  uintptr
+	s    string
+	code int32
 }
 
-const internSlots = 1 << 15
+const (
+	internSlots = 1 << 15
+	// maxCodes is the most values a column numbers; later ones have no
+	// code (memory grows with a column's values, not its rows).
+	maxCodes = 1 << 16
+)
 
-func newInterner() *interner { return &interner{cols: map[int]*internTable{}} }
+func newInterner(id uint64) *interner { return &interner{id: id, cols: map[int]*internTable{}} }
 
 // column returns the table of source column j.
 func (in *interner) column(j int) *internTable {
@@ -305,12 +319,12 @@ func (in *interner) column(j int) *internTable {
 	return t
 }
 
-// text returns b as a string, copying it to the end of arena (a new one
-// when full) unless the column met it at the same address last time; it
-// returns the arena.
-func (t *internTable) text(b []byte, arena []byte) (string, []byte) {
+// text returns b as a string and its code, copying it to the end of arena
+// (a new one when full) unless the column met it before; it returns the
+// arena.
+func (t *internTable) text(b []byte, arena []byte) (string, int32, []byte) {
 	if len(b) == 0 {
-		return "", arena
+		return "", -1, arena
 	}
 	addr := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
 	// A dictionary's values lie one after the other, each behind its
@@ -320,12 +334,28 @@ func (t *internTable) text(b []byte, arena []byte) (string, []byte) {
 	slot := &t.slots[(addr>>3)%internSlots]
 	if slot.src == addr && slot.s == string(b) {
 		t.hits++
-		return slot.s, arena
+		return slot.s, slot.code, arena
 	}
 	t.misses++
-	s, arena := copyText(b, arena)
-	*slot = interned{src: addr, s: s}
-	return s, arena
+	var s string
+	code, known := t.codes[string(b)]
+	switch {
+	case known:
+		s = t.values[code] // made before: the value's one string
+	case len(t.values) < maxCodes:
+		if t.codes == nil {
+			t.codes = map[string]int32{}
+		}
+		s, arena = copyText(b, arena)
+		code = int32(len(t.values))
+		t.codes[s] = code
+		t.values = append(t.values, s)
+	default:
+		s, arena = copyText(b, arena)
+		code = -1
+	}
+	*slot = interned{src: addr, s: s, code: code}
+	return s, code, arena
 }
 
 // copyText returns b as a string copied to the end of arena (a new one
@@ -379,6 +409,7 @@ func (s *Snapshot) directBatch(ctx context.Context, r *directReader, old *Batch,
 		b = &Batch{Cols: make([]Vec, len(t.Columns)), leaves: make([]leafValues, len(r.leaves))}
 	}
 	b.Table, b.Source, b.Location, b.Len = t.Table, src.Path, fmt.Sprintf("row group %d", rg), n
+	b.Numbering = r.intern.id
 	b.Row = growTo(b.Row, n)
 	for i := range b.Row {
 		b.Row[i] = row + int64(i) + 1
@@ -421,6 +452,11 @@ func decodeLeaf(v *Vec, col model.Column, lf leaf, lv *leafValues, fen bool, clo
 			if lv.valid[i] {
 				setText(v, i, col, fen, lv.str[i], clock, 0)
 			}
+		}
+		if col.Type == model.TypeID || col.Type == model.TypeEnum {
+			// What setText makes of a value depends on the value alone, so
+			// the value's code numbers the Str made of it too.
+			v.Code = append(v.Code[:0], lv.code[:n]...)
 		}
 	case leafInt:
 		setInts(v, col, fen, func(i int) int64 { return lv.ints[i] })

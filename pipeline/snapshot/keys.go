@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"unsafe"
@@ -15,10 +16,11 @@ import (
 // is OK), ok[i] false when the row has no valid id. It is for passes that
 // only count or look up ids, which need neither the other columns nor a
 // string per row that outlives them: a Parquet string column is read
-// without copying its bytes, so keys and the strings in it are valid only
-// until fn returns (clone what is kept). Anything the direct reader does
-// not take goes through Scan, with the same keys and errors.
-func (s *Snapshot) Keys(ctx context.Context, name, col string, fn func(keys []string, ok []bool) error) error {
+// without copying its bytes, so the bytes of keys are borrowed, valid only
+// until fn returns and changed after (copy what is kept). Anything the
+// direct reader does not take goes through Scan, with the same keys and
+// errors.
+func (s *Snapshot) Keys(ctx context.Context, name, col string, fn func(keys [][]byte, ok []bool) error) error {
 	return s.KeysPart(ctx, name, col, 0, 1, fn)
 }
 
@@ -27,7 +29,7 @@ func (s *Snapshot) Keys(ctx context.Context, name, col string, fn func(keys []st
 // sources read directly that are numbered p modulo parts (numbered across
 // the sources, in order), and part 0 also has every source read otherwise.
 // Together the parts give each row's key once.
-func (s *Snapshot) KeysPart(ctx context.Context, name, col string, part, parts int, fn func(keys []string, ok []bool) error) error {
+func (s *Snapshot) KeysPart(ctx context.Context, name, col string, part, parts int, fn func(keys [][]byte, ok []bool) error) error {
 	t := s.Tables[name]
 	if t == nil {
 		return nil
@@ -36,16 +38,26 @@ func (s *Snapshot) KeysPart(ctx context.Context, name, col string, part, parts i
 	if c < 0 {
 		return nil
 	}
-	var keys []string
+	var keys [][]byte
 	var ok []bool
+	var arena []byte
 	fallback := func(b *Batch) error {
 		keys, ok = growTo(keys, b.Len), growTo(ok, b.Len)
 		v := &b.Cols[c]
+		arena = arena[:0]
 		for i := range b.Len {
 			ok[i] = v.Present && v.State[i] == OK
-			keys[i] = ""
 			if ok[i] {
-				keys[i] = v.Key(i)
+				arena = append(arena, v.Key(i)...)
+			}
+		}
+		end := 0
+		for i := range b.Len {
+			keys[i] = nil
+			if ok[i] {
+				start := end
+				end += len(v.Key(i))
+				keys[i] = arena[start:end:end]
 			}
 		}
 		return fn(keys, ok)
@@ -74,7 +86,7 @@ func (s *Snapshot) KeysPart(ctx context.Context, name, col string, part, parts i
 // having read nothing, when the file is not one the direct reader takes as
 // a string column (Scan then reads it, and reports what is wrong with it).
 func (s *Snapshot) parquetKeys(ctx context.Context, t *Table, src Source, c int, rg *int, part, parts int,
-	fn func([]string, []bool) error) (done bool, err error) {
+	fn func([][]byte, []bool) error) (done bool, err error) {
 	if s.viaArrow {
 		return false, nil
 	}
@@ -101,7 +113,7 @@ func (s *Snapshot) parquetKeys(ctx context.Context, t *Table, src Source, c int,
 	defer func() { *rg += p.pf.NumRowGroups() }()
 	maxDef := leaves[j].maxDef
 	var (
-		vals []string
+		vals [][]byte
 		ok   []bool
 		def  []int16
 		ba   []parquet.ByteArray
@@ -138,13 +150,12 @@ func (s *Snapshot) parquetKeys(ctx context.Context, t *Table, src Source, c int,
 			}
 			k := 0
 			for i := range n {
-				vals[i], ok[i] = "", false
+				vals[i], ok[i] = nil, false
 				if d != nil && d[i] < maxDef {
 					continue
 				}
-				b := ba[k]
+				vals[i], ok[i] = parseIDBytes(ba[k])
 				k++
-				vals[i], ok[i] = ParseID(unsafe.String(unsafe.SliceData(b), len(b)))
 			}
 			if err := fn(vals, ok); err != nil {
 				return true, err
@@ -152,4 +163,21 @@ func (s *Snapshot) parquetKeys(ctx context.Context, t *Table, src Source, c int,
 		}
 	}
 	return true, nil
+}
+
+// parseIDBytes is ParseID of the bytes b, as a slice of b (or, for an id
+// numericID rewrites, of a copy), without making a string of every id.
+func parseIDBytes(b []byte) ([]byte, bool) {
+	if len(b) == 0 || !plainByte(b[0]) || !plainByte(b[len(b)-1]) {
+		b = bytes.TrimSpace(b)
+	}
+	// The string is read here and not kept: it only borrows b's bytes.
+	s := unsafe.String(unsafe.SliceData(b), len(b))
+	if s == "" || !textOK(s) {
+		return nil, false
+	}
+	if id := numericID(s); len(id) != len(s) || id != s {
+		return []byte(id), true
+	}
+	return b, true
 }

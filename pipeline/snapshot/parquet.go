@@ -219,7 +219,7 @@ func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want [
 		row := int64(0)
 		leaves, direct := directLeaves(p, read)
 		direct = direct && !s.viaArrow
-		intern := newInterner()
+		intern := newInterner(s.numberings.Add(1))
 		for rg := 0; rg < p.pf.NumRowGroups(); rg++ {
 			if err := ctx.Err(); err != nil {
 				send(item{err: err})

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/disclose-project/disclose/pipeline/model"
@@ -76,6 +77,8 @@ type Snapshot struct {
 	viaArrow, viaExcelize bool
 	// mem holds files by path, for a snapshot a test holds in memory.
 	mem map[string][]byte
+	// numberings counts the numberings of codes handed out (Batch.Numbering).
+	numberings atomic.Uint64
 }
 
 // RowCount returns a table's row count from its Parquet files' metadata,

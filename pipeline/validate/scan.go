@@ -7,7 +7,6 @@ import (
 	"hash/maphash"
 	"slices"
 	"strings"
-	"unsafe"
 
 	"github.com/disclose-project/disclose/pipeline/model"
 	"github.com/disclose-project/disclose/pipeline/rulebook"
@@ -74,7 +73,7 @@ type keptOrder struct {
 // order rebuilds a kept order; its strings are shared, not allocated.
 func (s *scanner) order(id string, k *keptOrder) model.Order {
 	ids := s.svcIDs[k.service]
-	return model.Order{ID: id, ProviderID: ids[0], ServiceID: ids[1], Service: s.svcList[k.service], OrderedAt: k.orderedAt, Amount: k.amount,
+	return model.Order{ID: id, ProviderID: ids[0], ServiceID: ids[1], Svc: k.service + 1, OrderedAt: k.orderedAt, Amount: k.amount,
 		PromisedBy: k.promisedBy, DeliveredAt: k.deliveredAt, Status: model.OrderStatus(model.OrderStatusEnum.Codes[k.status])}
 }
 
@@ -100,7 +99,7 @@ type scanner struct {
 	kept      []keptOrder
 	svcIndex  map[string]int32 // service id → index in svcList
 	svcList   []*model.Service // the valid services
-	svcSeen   []seenText       // by index in svcList: the last provider id ofProvider found to be its provider's
+	svcSeen   []seenCode       // by index in svcList: the code of the last provider id ofProvider found to be its provider's
 	svcIDs    [][2]string      // by index in svcList: its provider's id and its own, side by side (not behind a pointer)
 	complaint map[string]bool
 	decision  map[string]bool
@@ -416,9 +415,9 @@ func (s *scanner) countDuplicates(table string) (map[string]bool, error) {
 	if t.Large {
 		parts = 2 // read side by side: the orders' pass is the longest of the early ones
 	}
-	return duplicateIDs(func(part, parts int, fn func([]string, []bool) error) error {
+	return duplicateIDs(func(part, parts int, fn func([][]byte, []bool) error) error {
 		return s.snap.KeysPart(s.ctx, table, t.Key, part, parts, fn)
-	}, func(k string) uint64 { return maphash.String(seed, k) }, parts)
+	}, func(k []byte) uint64 { return maphash.Bytes(seed, k) }, parts)
 }
 
 // cols gives named access to a row of a batch.
@@ -523,26 +522,29 @@ func (s *scanner) serviceIndex(id string) (int32, bool) {
 	return i, ok
 }
 
-// seenText is a string known by its address and length (see strMemo).
-type seenText struct {
-	p *byte
-	n int
+// seenCode is a value's code in a numbering (snapshot.Vec.Code); the
+// zero value is none.
+type seenCode struct {
+	numbering uint64
+	code      int32
 }
 
 // ofProvider reports whether the valid service at index si in svcList is
-// the provider's with the id. The orders' provider ids come as one string
-// per distinct value (snapshot's interner), so the address of the last one
-// found to match answers without comparing bytes, which for ten million
-// orders is a cache miss each.
-func (s *scanner) ofProvider(si int32, id string) bool {
-	p, seen := unsafe.StringData(id), &s.svcSeen[si]
-	if seen.p == p && seen.n == len(id) && p != nil {
+// the provider's with the id, whose code in the batch's numbering is code
+// (-1: none). The orders' provider ids come with codes, so the code of the
+// last one found to match answers without comparing bytes, which for ten
+// million orders is a cache miss each.
+func (s *scanner) ofProvider(si int32, id string, numbering uint64, code int32) bool {
+	seen := &s.svcSeen[si]
+	if code >= 0 && numbering != 0 && *seen == (seenCode{numbering, code}) {
 		return true
 	}
 	if s.svcIDs[si][0] != id {
 		return false
 	}
-	*seen = seenText{p, len(id)}
+	if code >= 0 {
+		*seen = seenCode{numbering, code}
+	}
 	return true
 }
 
@@ -575,7 +577,7 @@ func (s *scanner) scanServices(ref *model.Reference) error {
 		s.svcIndex[ref.Services[i].ID] = int32(len(s.svcList))
 		s.svcList = append(s.svcList, &ref.Services[i])
 	}
-	s.svcSeen = make([]seenText, len(s.svcList))
+	s.svcSeen = make([]seenCode, len(s.svcList))
 	s.svcIDs = make([][2]string, len(s.svcList))
 	for i, sv := range s.svcList {
 		s.svcIDs[i] = [2]string{sv.ProviderID, sv.ID}
@@ -638,7 +640,8 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		return err
 	}
 	var o model.Order
-	var svcMemo strMemo
+	var svcMemo codeMemo
+	var provCodes []int32 // per row of a batch: its provider id's code, or -1
 	orders := newFeed(s.sink.Order)
 	defer orders.close()
 	var slots, svcs []int32 // per row of a batch: the order's slot in s.orders, its service's index (-1: none)
@@ -649,13 +652,23 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 			s.orders.findAll(ids.Str[:b.Len], slots)
 		}
 		if sv := b.Cols[oc[2]]; sv.Present {
+			svcMemo.batch(b.Numbering)
+			codes := sv.Codes(b.Len)
 			for i, id := range sv.Str[:b.Len] {
-				si, ok := svcMemo.get(id, s.serviceIndex)
+				code := int32(-1)
+				if codes != nil {
+					code = codes[i]
+				}
+				si, ok := svcMemo.get(code, id, s.serviceIndex)
 				if !ok {
 					si = -1
 				}
 				svcs[i] = si
 			}
+		}
+		provCodes = nil
+		if pv := b.Cols[oc[1]]; pv.Present {
+			provCodes = pv.Codes(b.Len)
 		}
 	}
 	err = s.batchRows(model.TOrders, dups, prepare, func(b *snapshot.Batch, i int) Reason {
@@ -671,7 +684,7 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		switch {
 		case o.DeliveredAt != model.NoInstant && o.DeliveredAt < o.OrderedAt:
 			return DeliveredBeforeOrdered
-		case sv != nil && s.ofProvider(si, o.ProviderID):
+		case sv != nil && s.ofProvider(si, o.ProviderID, b.Numbering, codeAt(provCodes, i)):
 			// the common case: a known service of this (so a known) provider
 		case !s.knownProvider(o.ProviderID):
 			return UnknownProvider
@@ -683,7 +696,7 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		// The feed's orders outlive the batch: the id is copied, provider
 		// and service are the service's ids (equal to the order's), and the
 		// status is the enum's code.
-		o.Service, o.ProviderID, o.ServiceID = sv, s.svcIDs[si][0], s.svcIDs[si][1]
+		o.Svc, o.ProviderID, o.ServiceID = si+1, s.svcIDs[si][0], s.svcIDs[si][1]
 		if slot := slots[i]; slot >= 0 {
 			s.kept[slot] = keptOrder{valid: true, service: si, status: uint8(slices.Index(model.OrderStatusEnum.Codes, string(o.Status))),
 				orderedAt: o.OrderedAt, promisedBy: o.PromisedBy, deliveredAt: o.DeliveredAt, amount: o.Amount}
