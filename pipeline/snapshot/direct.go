@@ -400,10 +400,11 @@ func bigEndianDecimal(b []byte) decimal128.Num {
 	return decimal128.New(hi, lo)
 }
 
-// directBatch reads the next n rows of a row group into a batch, reusing
-// the buffers of old, a batch its consumer is done with (or nil).
-func (s *Snapshot) directBatch(ctx context.Context, r *directReader, old *Batch, t *Table, src Source, rg int, row int64, n int, want []bool,
-	idx []int, fen []bool, read []int, header []string, clock *model.Clock) (*Batch, error) {
+// directBatch reads the next n rows of row group rg, which follow row
+// rows of the file, into a batch, reusing the buffers of old, a batch its
+// consumer is done with (or nil).
+func (ps *parquetScan) directBatch(ctx context.Context, r *directReader, old *Batch, rg int, row int64, n int) (*Batch, error) {
+	t, src, want, idx, fen, read, header, clock := ps.t, ps.src, ps.want, ps.idx, ps.fen, ps.read, ps.header, ps.clock
 	b := old
 	if b == nil || len(b.leaves) != len(r.leaves) {
 		b = &Batch{Cols: make([]Vec, len(t.Columns)), leaves: make([]leafValues, len(r.leaves))}

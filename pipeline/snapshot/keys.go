@@ -66,13 +66,10 @@ func (s *Snapshot) KeysPart(ctx context.Context, name, col string, part, parts i
 	want[c] = true
 	rg := 0 // row groups read directly so far, by all parts
 	for _, src := range t.Sources {
-		done := false
-		var err error
-		if src.Sheet == "" && t.Columns[c].Type == model.TypeID {
-			done, err = s.parquetKeys(ctx, t, src, c, &rg, part, parts, fn)
-		}
+		r := s.source(t, src)
+		done, err := r.keys(ctx, c, &rg, part, parts, fn)
 		if !done && part == 0 {
-			err = s.scanSource(ctx, t, src, want, fallback)
+			err = r.scan(ctx, want, fallback)
 		}
 		if err != nil {
 			return err
@@ -81,13 +78,14 @@ func (s *Snapshot) KeysPart(ctx context.Context, name, col string, part, parts i
 	return nil
 }
 
-// parquetKeys reads column c of one Parquet source directly, for KeysPart:
-// the row groups of part, counting them on from *rg. It returns false,
-// having read nothing, when the file is not one the direct reader takes as
-// a string column (Scan then reads it, and reports what is wrong with it).
-func (s *Snapshot) parquetKeys(ctx context.Context, t *Table, src Source, c int, rg *int, part, parts int,
+// keys reads an id column of the file directly, for KeysPart: the row
+// groups of part, counting them on from *rg. It returns false, having
+// read nothing, when the column is not an id the direct reader takes as a
+// string column (scan then reads it, and reports what is wrong with it).
+func (r parquetSource) keys(ctx context.Context, c int, rg *int, part, parts int,
 	fn func([][]byte, []bool) error) (done bool, err error) {
-	if s.viaArrow {
+	s, t, src := r.s, r.t, r.src
+	if t.Columns[c].Type != model.TypeID {
 		return false, nil
 	}
 	p, err := s.parquet(src.Path)
@@ -101,7 +99,7 @@ func (s *Snapshot) parquetKeys(ctx context.Context, t *Table, src Source, c int,
 		return false, nil
 	}
 	j := idx[c]
-	leaves, direct := directLeaves(p, []int{j})
+	leaves, direct := s.plan(p, []int{j})
 	if !direct || leaves[j].kind != leafString {
 		return false, nil
 	}

@@ -125,13 +125,38 @@ func nested(t arrow.DataType) bool {
 	return false
 }
 
-func (s *Snapshot) parquetHeader(src Source) ([]string, error) {
-	p, err := s.parquet(src.Path)
+func (r parquetSource) header() ([]string, error) {
+	p, err := r.s.parquet(r.src.Path)
 	if err != nil {
-		return nil, snapErr("%s: %w", src.Path, err)
+		return nil, snapErr("%s: %w", r.src.Path, err)
 	}
 	defer p.Close()
 	return p.header(), nil
+}
+
+// plan decides how the columns in read of a file are read: directly,
+// with how to read each (true), or through arrow records (false). It is
+// the one place the choice is made, for scans and for keys alike.
+func (s *Snapshot) plan(p *parquetFile, read []int) ([]leaf, bool) {
+	if s.viaArrow {
+		return nil, false
+	}
+	return directLeaves(p, read)
+}
+
+// parquetScan is one scan of a Parquet source: what its batches are made
+// from, worked out once.
+type parquetScan struct {
+	t      *Table
+	src    Source
+	want   []bool   // by table column: decode it
+	idx    []int    // by table column: its source column (-1: absent)
+	fen    []bool   // by table column: the source column is its _fen form
+	read   []int    // the source columns read, in order
+	pos    []int    // by source column: its position in an arrow record (-1: not read)
+	header []string // the source's column names
+	clock  *model.Clock
+	leaves []leaf // how the direct reader reads each source column; nil through arrow
 }
 
 // header returns the names of the file's columns, in order.
@@ -144,7 +169,8 @@ func (p *parquetFile) header() []string {
 	return h
 }
 
-func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want []bool, fn func(*Batch) error) (err error) {
+func (r parquetSource) scan(ctx context.Context, want []bool, fn func(*Batch) error) (err error) {
+	s, t, src := r.s, r.t, r.src
 	p, err := s.parquet(src.Path)
 	if err != nil {
 		return snapErr("%s: %w", src.Path, err)
@@ -190,7 +216,8 @@ func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want [
 			}
 		}
 	}
-	clock := s.Clock()
+	leaves, direct := s.plan(p, read)
+	ps := &parquetScan{t: t, src: src, want: want, idx: idx, fen: fen, read: read, pos: pos, header: header, clock: s.Clock(), leaves: leaves}
 	// Decoding runs one step ahead of fn in its own goroutine, so that on
 	// two cores reading the next batch overlaps validating this one. Batches
 	// still reach fn one at a time and in order.
@@ -217,8 +244,6 @@ func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want [
 			}
 		}
 		row := int64(0)
-		leaves, direct := directLeaves(p, read)
-		direct = direct && !s.viaArrow
 		intern := newInterner(s.numberings.Add(1))
 		for rg := 0; rg < p.pf.NumRowGroups(); rg++ {
 			if err := ctx.Err(); err != nil {
@@ -238,7 +263,7 @@ func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want [
 					case old = <-free:
 					default:
 					}
-					b, err := s.directBatch(ctx, dr, old, t, src, rg, row, n, want, idx, fen, read, header, clock)
+					b, err := ps.directBatch(ctx, dr, old, rg, row, n)
 					if err != nil {
 						send(item{err: err})
 						return
@@ -258,7 +283,7 @@ func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want [
 			}
 			for rr.Next() {
 				rec := rr.Record()
-				b, err := s.parquetBatch(t, src, rg, row, rec, want, idx, pos, fen, read, header, clock)
+				b, err := ps.arrowBatch(rg, row, rec)
 				if err != nil {
 					rr.Release()
 					send(item{err: err})
@@ -350,9 +375,10 @@ func decodeColumns(b *Batch, t *Table, src Source, want []bool, idx []int, fen [
 	return nil
 }
 
-// parquetBatch turns one record into a batch of typed columns.
-func (s *Snapshot) parquetBatch(t *Table, src Source, rg int, row int64, rec arrow.Record, want []bool, idx []int, pos []int,
-	fen []bool, read []int, header []string, clock *model.Clock) (*Batch, error) {
+// arrowBatch turns one record of row group rg, whose first row follows
+// row rows of the file, into a batch of typed columns.
+func (ps *parquetScan) arrowBatch(rg int, row int64, rec arrow.Record) (*Batch, error) {
+	t, src, want, idx, pos, fen, read, header, clock := ps.t, ps.src, ps.want, ps.idx, ps.pos, ps.fen, ps.read, ps.header, ps.clock
 	n := int(rec.NumRows())
 	b := &Batch{Table: t.Table, Source: src.Path, Location: fmt.Sprintf("row group %d", rg), Len: n,
 		Row: make([]int64, n), Cols: make([]Vec, len(t.Columns))}

@@ -397,19 +397,11 @@ func (s *Snapshot) Scan(ctx context.Context, name string, cols []string, fn func
 		want[i] = cols == nil || slices.Contains(cols, c.Name)
 	}
 	for _, src := range t.Sources {
-		if err := s.scanSource(ctx, t, src, want, fn); err != nil {
+		if err := s.source(t, src).scan(ctx, want, fn); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// scanSource streams the rows of one source of a table, as Scan.
-func (s *Snapshot) scanSource(ctx context.Context, t *Table, src Source, want []bool, fn func(*Batch) error) error {
-	if src.Sheet != "" {
-		return s.scanSheet(ctx, t, src, want, fn)
-	}
-	return s.scanParquet(ctx, t, src, want, fn)
 }
 
 // Extra returns the columns of a table's sources that the contract does not
@@ -421,13 +413,7 @@ func (s *Snapshot) Extra(name string) ([]string, error) {
 	}
 	var extra []string
 	for _, src := range t.Sources {
-		var hdr []string
-		var err error
-		if src.Sheet != "" {
-			hdr, err = s.sheetHeader(src)
-		} else {
-			hdr, err = s.parquetHeader(src)
-		}
+		hdr, err := s.source(t, src).header()
 		if err != nil {
 			return nil, err
 		}
