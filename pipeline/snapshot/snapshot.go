@@ -109,7 +109,7 @@ func (s *Snapshot) RowCount(name string) int64 {
 func (s *Snapshot) Close() error {
 	var first error
 	for name, w := range s.books {
-		if err := w.f.Close(); err != nil && first == nil {
+		if err := w.close(); err != nil && first == nil {
 			first = err
 		}
 		delete(s.books, name)
