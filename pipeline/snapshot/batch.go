@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/pipeline/snapshot/internal/pqdirect"
 )
 
 // Cell states of a Vec.
@@ -57,6 +58,13 @@ func (v *Vec) reset(n int, t model.Type) {
 	}
 }
 
+func growTo[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
 func grow[T any](s []T, n int) []T {
 	if cap(s) < n {
 		return make([]T, n)
@@ -79,7 +87,7 @@ type Batch struct {
 	// next; 0 when no column has codes.
 	Numbering uint64
 	raw       func(i int) [][2]string
-	leaves    []leafValues // the columns as read, when read directly
+	leaves    []pqdirect.Values // the columns as read, when read directly
 }
 
 // RawJSON returns row i's values as they stand in the source, as a JSON

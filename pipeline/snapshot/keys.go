@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow/go/v17/parquet"
 	"github.com/apache/arrow/go/v17/parquet/file"
 	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/pipeline/snapshot/internal/pqdirect"
 )
 
 // Keys streams one id column of a table, source by source, in batches:
@@ -100,7 +101,7 @@ func (r parquetSource) keys(ctx context.Context, c int, rg *int, part, parts int
 	}
 	j := idx[c]
 	leaves, direct := s.plan(p, []int{j})
-	if !direct || leaves[j].kind != leafString {
+	if !direct || leaves[j].Kind != pqdirect.String {
 		return false, nil
 	}
 	defer func() {
@@ -109,7 +110,7 @@ func (r parquetSource) keys(ctx context.Context, c int, rg *int, part, parts int
 		}
 	}()
 	defer func() { *rg += p.pf.NumRowGroups() }()
-	maxDef := leaves[j].maxDef
+	maxDef := leaves[j].MaxDef
 	var (
 		vals [][]byte
 		ok   []bool

@@ -20,6 +20,7 @@ import (
 	"github.com/apache/arrow/go/v17/parquet/file"
 	"github.com/apache/arrow/go/v17/parquet/pqarrow"
 	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/pipeline/snapshot/internal/pqdirect"
 )
 
 // parquetBatch is how many rows are decoded at a time: a batch of orders
@@ -137,11 +138,11 @@ func (r parquetSource) header() ([]string, error) {
 // plan decides how the columns in read of a file are read: directly,
 // with how to read each (true), or through arrow records (false). It is
 // the one place the choice is made, for scans and for keys alike.
-func (s *Snapshot) plan(p *parquetFile, read []int) ([]leaf, bool) {
+func (s *Snapshot) plan(p *parquetFile, read []int) ([]pqdirect.Leaf, bool) {
 	if s.viaArrow {
 		return nil, false
 	}
-	return directLeaves(p, read)
+	return pqdirect.Plan(p.pf.MetaData().Schema, p.schema.Fields(), read)
 }
 
 // parquetScan is one scan of a Parquet source: what its batches are made
@@ -156,7 +157,7 @@ type parquetScan struct {
 	pos    []int    // by source column: its position in an arrow record (-1: not read)
 	header []string // the source's column names
 	clock  *model.Clock
-	leaves []leaf // how the direct reader reads each source column; nil through arrow
+	leaves []pqdirect.Leaf // how the direct reader reads each source column; nil through arrow
 }
 
 // header returns the names of the file's columns, in order.
@@ -244,14 +245,14 @@ func (r parquetSource) scan(ctx context.Context, want []bool, fn func(*Batch) er
 			}
 		}
 		row := int64(0)
-		intern := newInterner(s.numberings.Add(1))
+		intern := pqdirect.NewInterner(s.numberings.Add(1))
 		for rg := 0; rg < p.pf.NumRowGroups(); rg++ {
 			if err := ctx.Err(); err != nil {
 				send(item{err: err})
 				return
 			}
 			if direct {
-				dr, err := newDirectReader(p, rg, read, leaves, intern)
+				dr, err := pqdirect.NewReader(p.pf.RowGroup(rg), read, leaves, intern)
 				if err != nil {
 					send(item{err: snapErr("%s: row group %d: %w", src.Path, rg, err)})
 					return
