@@ -478,6 +478,59 @@ func (c cols) date(name string) model.Date {
 	return model.NoDate
 }
 
+// declared returns the reason the schema's declarations give to reject a
+// row (model.Column's RequiredWhen and Ref): a column required by another's
+// value and empty is missing_value; then, in column order, a value that
+// names no used row of the table its column refers to is that table's
+// unknown_* reason. It is the one pass of the references for every table
+// but orders and tickets, whose references are looked up a batch at a time
+// (scanOrdersAndTickets), with the same reasons.
+func (s *scanner) declared(r cols) Reason {
+	cs := r.b.Table.Columns
+	for c := range cs {
+		if w := cs[c].RequiredWhen; w != nil && r.ok(c) == nil && slices.Contains(w.Codes, r.str(w.Column)) {
+			return MissingValue
+		}
+	}
+	for c := range cs {
+		if cs[c].Ref == "" {
+			continue
+		}
+		if id := r.strAt(c); id != "" && !s.known(cs[c].Ref, id) {
+			return unknown(cs[c].Ref)
+		}
+	}
+	return ""
+}
+
+// known reports whether id names a used row of a table that others refer
+// to.
+func (s *scanner) known(table, id string) bool {
+	switch table {
+	case model.TProviders:
+		return s.knownProvider(id)
+	case model.TServices:
+		return s.service(id) != nil
+	case model.TOrders:
+		return s.validOrder(id)
+	}
+	return false
+}
+
+// unknown returns the reason for a reference to a table that names no
+// used row of it.
+func unknown(table string) Reason {
+	switch table {
+	case model.TProviders:
+		return UnknownProvider
+	case model.TServices:
+		return UnknownService
+	case model.TOrders:
+		return UnknownOrder
+	}
+	return InvalidValue
+}
+
 // schema returns the contract's description of a table.
 func (s *scanner) schema(name string) *model.Table {
 	for _, t := range s.snap.Schema {
@@ -566,8 +619,8 @@ func (s *scanner) scanServices(ref *model.Reference) error {
 		sv := model.Service{ID: r.str("service_id"), ProviderID: r.str("provider_id"), Title: r.str("title"),
 			Category: r.str("category"), Price: model.Fen(r.int("price")), HasPrice: r.has("price"),
 			ListedOn: r.date("listed_on"), State: r.str("state")}
-		if !s.knownProvider(sv.ProviderID) {
-			return UnknownProvider
+		if reason := s.declared(r); reason != "" {
+			return reason
 		}
 		ref.Services = append(ref.Services, sv)
 		return ""
@@ -595,13 +648,11 @@ func (s *scanner) scanCommitments(ref *model.Reference) error {
 		c := model.Commitment{ID: r.str("commitment_id"), ProviderID: r.str("provider_id"), ServiceID: r.str("service_id"),
 			Kind: r.str("kind"), Target: r.num("target"), EffectiveFrom: r.date("effective_from"),
 			EffectiveTo: r.date("effective_to"), Text: r.str("text")}
-		sv := s.service(c.ServiceID)
+		if reason := s.declared(r); reason != "" {
+			return reason
+		}
 		switch {
-		case !s.knownProvider(c.ProviderID):
-			return UnknownProvider
-		case c.ServiceID != "" && sv == nil:
-			return UnknownService
-		case c.ServiceID != "" && sv.ProviderID != c.ProviderID:
+		case c.ServiceID != "" && s.service(c.ServiceID).ProviderID != c.ProviderID:
 			return ServiceOfOtherProvider
 		case c.Target <= 0:
 			return TargetNotPositive
@@ -763,13 +814,8 @@ func (s *scanner) scanComplaints(*model.Reference) error {
 		r := cols{b, i}
 		c := model.Complaint{ID: r.str("complaint_id"), ProviderID: r.str("provider_id"), OrderID: r.str("order_id"),
 			FiledAt: r.time("filed_at"), Category: r.str("category"), Status: model.ComplaintStatus(r.str("status")), DecidedAt: r.time("decided_at")}
-		switch {
-		case (c.Status == model.ComplaintUpheld || c.Status == model.ComplaintRejected) && c.DecidedAt == model.NoInstant:
-			return MissingValue
-		case !s.knownProvider(c.ProviderID):
-			return UnknownProvider
-		case c.OrderID != "" && !s.validOrder(c.OrderID):
-			return UnknownOrder
+		if reason := s.declared(r); reason != "" {
+			return reason
 		}
 		s.complaint[c.ID] = true
 		s.sink.Complaint(&c)
@@ -787,9 +833,10 @@ func (s *scanner) scanDecisions(*model.Reference) error {
 		d := model.Decision{ID: r.str("decision_id"), ProviderID: r.str("provider_id"), RuleID: r.str("rule_id"),
 			DecidedAt: r.time("decided_at"), Measure: model.Measure(r.str("measure")), Points: r.int("points"),
 			Deduction: model.Fen(r.int("deduction")), Facts: r.str("facts")}
+		if reason := s.declared(r); reason != "" {
+			return reason
+		}
 		switch {
-		case !s.knownProvider(d.ProviderID):
-			return UnknownProvider
 		case !s.book.IsStaffRule(d.RuleID):
 			return UnknownRule
 		case d.Points > model.MaxTotal-s.decisionPoints || int64(d.Deduction) > model.MaxTotal-s.decisionFen:
@@ -812,9 +859,10 @@ func (s *scanner) scanAppeals(*model.Reference) error {
 		r := cols{b, i}
 		a := model.Appeal{ID: r.str("appeal_id"), ProviderID: r.str("provider_id"), SubjectKind: model.SubjectKind(r.str("subject_kind")),
 			SubjectID: r.str("subject_id"), FiledAt: r.time("filed_at"), DecidedAt: r.time("decided_at"), Outcome: model.AppealOutcome(r.str("outcome"))}
+		if reason := s.declared(r); reason != "" {
+			return reason
+		}
 		switch {
-		case !s.knownProvider(a.ProviderID):
-			return UnknownProvider
 		case a.SubjectKind == "complaint" && !s.complaint[a.SubjectID],
 			a.SubjectKind == "decision" && !s.decision[a.SubjectID]:
 			return UnknownSubject
@@ -834,8 +882,8 @@ func (s *scanner) scanChecks(*model.Reference) error {
 	return s.rows(model.TContactChecks, dups, func(b *snapshot.Batch, i int) Reason {
 		r := cols{b, i}
 		c = model.Check{ID: r.strAt(cc[0]), ProviderID: r.strAt(cc[1]), CalledAt: r.timeAt(cc[2]), Answered: r.intAt(cc[3]) == 1}
-		if !s.knownProvider(c.ProviderID) {
-			return UnknownProvider
+		if reason := s.declared(r); reason != "" {
+			return reason
 		}
 		s.sink.Check(&c)
 		return ""
@@ -847,8 +895,8 @@ func (s *scanner) scanGMV(*model.Reference) error {
 	return s.rows(model.TShopGMV, nil, func(b *snapshot.Batch, i int) Reason {
 		r := cols{b, i}
 		g = model.GMV{ProviderID: r.str("provider_id"), Day: r.date("day"), GMV: model.Fen(r.int("gmv"))}
-		if !s.knownProvider(g.ProviderID) {
-			return UnknownProvider
+		if reason := s.declared(r); reason != "" {
+			return reason
 		}
 		if !model.AddTotal(&s.gmvFen, int64(g.GMV)) {
 			return InvalidValue // the table's GMV would add up to more than any sum may
