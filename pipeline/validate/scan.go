@@ -113,6 +113,10 @@ type scanner struct {
 
 	progress func(table string, read, total int64)
 
+	// refsOf is the table whose referring columns refs remembers (declared).
+	refsOf *model.Table
+	refs   []refMemo
+
 	// The totals of the summed columns over the rows used so far (see
 	// model.MaxTotal).
 	decisionPoints, decisionFen, gmvFen int64
@@ -492,15 +496,35 @@ func (s *scanner) declared(r cols) Reason {
 			return MissingValue
 		}
 	}
+	if s.refsOf != r.b.Table {
+		s.refsOf, s.refs = r.b.Table, make([]refMemo, len(cs))
+	}
 	for c := range cs {
 		if cs[c].Ref == "" {
 			continue
 		}
-		if id := r.strAt(c); id != "" && !s.known(cs[c].Ref, id) {
+		if id := r.strAt(c); id != "" && !s.refs[c].known(s, cs[c].Ref, r.b, c, r.i, id) {
 			return unknown(cs[c].Ref)
 		}
 	}
 	return ""
+}
+
+// refMemo remembers, for one referring column, whether the ids it met are
+// known, by their codes (codeMemo), so that a large table's provider ids
+// (contact checks, shop_gmv) are not looked up row by row.
+type refMemo struct {
+	memo   codeMemo
+	lookup func(string) (int32, bool)
+}
+
+func (m *refMemo) known(s *scanner, table string, b *snapshot.Batch, c, i int, id string) bool {
+	if m.lookup == nil {
+		m.lookup = func(id string) (int32, bool) { return 0, s.known(table, id) }
+	}
+	m.memo.batch(b.Numbering)
+	_, ok := m.memo.get(codeAt(b.Cols[c].Codes(b.Len), i), id, m.lookup)
+	return ok
 }
 
 // known reports whether id names a used row of a table that others refer
