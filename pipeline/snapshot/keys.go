@@ -42,8 +42,9 @@ func (s *Snapshot) KeysPart(ctx context.Context, name, col string, part, parts i
 	var keys [][]byte
 	var ok []bool
 	var arena []byte
+	var ends []int
 	fallback := func(b *Batch) error {
-		keys, ok = growTo(keys, b.Len), growTo(ok, b.Len)
+		keys, ok, ends = growTo(keys, b.Len), growTo(ok, b.Len), growTo(ends, b.Len)
 		v := &b.Cols[c]
 		arena = arena[:0]
 		for i := range b.Len {
@@ -51,15 +52,15 @@ func (s *Snapshot) KeysPart(ctx context.Context, name, col string, part, parts i
 			if ok[i] {
 				arena = append(arena, v.Key(i)...)
 			}
+			ends[i] = len(arena)
 		}
-		end := 0
+		start := 0
 		for i := range b.Len {
 			keys[i] = nil
 			if ok[i] {
-				start := end
-				end += len(v.Key(i))
-				keys[i] = arena[start:end:end]
+				keys[i] = arena[start:ends[i]:ends[i]]
 			}
+			start = ends[i]
 		}
 		return fn(keys, ok)
 	}
