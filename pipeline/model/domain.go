@@ -62,10 +62,15 @@ type Order struct {
 	PromisedBy  Instant // NoInstant when null
 	DeliveredAt Instant // NoInstant when null
 	Status      OrderStatus
-	// Service is the order's service once validated (so that evaluation
-	// need not look it up by id); nil before.
-	Service *Service
+	// Svc is, once validated, one more than the index of the order's
+	// service in Reference.Services, so that evaluation need not look it
+	// up by id; 0 before (see ServiceIndex).
+	Svc int32
 }
+
+// ServiceIndex returns the index of the order's service in
+// Reference.Services, or -1 before the order is validated.
+func (o *Order) ServiceIndex() int { return int(o.Svc) - 1 }
 
 // Ticket is an after-sales ticket (售后工单).
 type Ticket struct {

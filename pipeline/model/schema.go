@@ -73,6 +73,20 @@ type Column struct {
 	// complaint's summary): its text is read as it is, without the checks
 	// of text that reaches the register.
 	Private bool
+	// Ref names the table whose key the column's values are: a row whose
+	// value names no used row of that table is rejected. The table comes
+	// before this one in validation order.
+	Ref string
+	// RequiredWhen, when set, makes the column required in the rows whose
+	// column of that name holds one of the codes.
+	RequiredWhen *When
+}
+
+// When is a condition on another column of the row: it holds one of the
+// codes.
+type When struct {
+	Column string
+	Codes  []string
 }
 
 // Table describes one table of the snapshot.
@@ -185,7 +199,7 @@ func Tables() []*Table {
 		}},
 		{Name: TServices, Key: "service_id", Columns: []Column{
 			{Name: "service_id", Type: TypeID, Required: true},
-			{Name: "provider_id", Type: TypeID, Required: true},
+			{Name: "provider_id", Type: TypeID, Required: true, Ref: TProviders},
 			{Name: "title", Type: TypeText, Required: true},
 			{Name: "category", Type: TypeEnum, Enum: CategoryEnum},
 			{Name: "price", Type: TypeMoney},
@@ -194,8 +208,8 @@ func Tables() []*Table {
 		}},
 		{Name: TCommitments, Key: "commitment_id", Columns: []Column{
 			{Name: "commitment_id", Type: TypeID, Required: true},
-			{Name: "provider_id", Type: TypeID, Required: true},
-			{Name: "service_id", Type: TypeID},
+			{Name: "provider_id", Type: TypeID, Required: true, Ref: TProviders},
+			{Name: "service_id", Type: TypeID, Ref: TServices},
 			{Name: "kind", Type: TypeEnum, Required: true, Enum: CommitmentKindEnum},
 			{Name: "target", Type: TypeNumber, Required: true, Max: MaxTarget},
 			{Name: "effective_from", Type: TypeDate, Required: true},
@@ -208,8 +222,8 @@ func Tables() []*Table {
 		}},
 		{Name: TOrders, Key: "order_id", Large: true, Columns: []Column{
 			{Name: "order_id", Type: TypeID, Required: true},
-			{Name: "provider_id", Type: TypeID, Required: true},
-			{Name: "service_id", Type: TypeID, Required: true},
+			{Name: "provider_id", Type: TypeID, Required: true, Ref: TProviders},
+			{Name: "service_id", Type: TypeID, Required: true, Ref: TServices},
 			{Name: "merchant_id", Type: TypeID, Private: true},
 			{Name: "ordered_at", Type: TypeTime, Required: true},
 			{Name: "amount", Type: TypeMoney, Required: true},
@@ -219,7 +233,7 @@ func Tables() []*Table {
 		}},
 		{Name: TTickets, Key: "ticket_id", Large: true, Columns: []Column{
 			{Name: "ticket_id", Type: TypeID, Required: true},
-			{Name: "order_id", Type: TypeID, Required: true},
+			{Name: "order_id", Type: TypeID, Required: true, Ref: TOrders},
 			{Name: "opened_at", Type: TypeTime, Required: true},
 			{Name: "first_response_at", Type: TypeTime},
 			{Name: "resolved_at", Type: TypeTime},
@@ -227,17 +241,17 @@ func Tables() []*Table {
 		}},
 		{Name: TComplaints, Key: "complaint_id", Columns: []Column{
 			{Name: "complaint_id", Type: TypeID, Required: true},
-			{Name: "provider_id", Type: TypeID, Required: true},
-			{Name: "order_id", Type: TypeID},
+			{Name: "provider_id", Type: TypeID, Required: true, Ref: TProviders},
+			{Name: "order_id", Type: TypeID, Ref: TOrders},
 			{Name: "filed_at", Type: TypeTime, Required: true},
 			{Name: "category", Type: TypeEnum, Required: true, Enum: ComplaintCategoryEnum},
 			{Name: "status", Type: TypeEnum, Required: true, Enum: ComplaintStatusEnum},
-			{Name: "decided_at", Type: TypeTime},
+			{Name: "decided_at", Type: TypeTime, RequiredWhen: &When{Column: "status", Codes: []string{"upheld", "rejected"}}},
 			{Name: "summary", Type: TypeText, Private: true},
 		}},
 		{Name: TDecisions, Key: "decision_id", Optional: true, Columns: []Column{
 			{Name: "decision_id", Type: TypeID, Required: true},
-			{Name: "provider_id", Type: TypeID, Required: true},
+			{Name: "provider_id", Type: TypeID, Required: true, Ref: TProviders},
 			{Name: "rule_id", Type: TypeID, Required: true},
 			{Name: "decided_at", Type: TypeTime, Required: true},
 			{Name: "measure", Type: TypeEnum, Required: true, Enum: MeasureEnum},
@@ -247,7 +261,7 @@ func Tables() []*Table {
 		}},
 		{Name: TAppeals, Key: "appeal_id", Optional: true, Columns: []Column{
 			{Name: "appeal_id", Type: TypeID, Required: true},
-			{Name: "provider_id", Type: TypeID, Required: true},
+			{Name: "provider_id", Type: TypeID, Required: true, Ref: TProviders},
 			{Name: "subject_kind", Type: TypeEnum, Required: true, Enum: SubjectKindEnum},
 			{Name: "subject_id", Type: TypeID, Required: true},
 			{Name: "filed_at", Type: TypeTime, Required: true},
@@ -256,12 +270,12 @@ func Tables() []*Table {
 		}},
 		{Name: TContactChecks, Key: "check_id", Large: true, Columns: []Column{
 			{Name: "check_id", Type: TypeID, Required: true},
-			{Name: "provider_id", Type: TypeID, Required: true},
+			{Name: "provider_id", Type: TypeID, Required: true, Ref: TProviders},
 			{Name: "called_at", Type: TypeTime, Required: true},
 			{Name: "answered", Type: TypeBool, Required: true},
 		}},
 		{Name: TShopGMV, Optional: true, Large: true, Columns: []Column{
-			{Name: "provider_id", Type: TypeID, Required: true},
+			{Name: "provider_id", Type: TypeID, Required: true, Ref: TProviders},
 			{Name: "day", Type: TypeDate, Required: true},
 			{Name: "gmv", Type: TypeMoney, Required: true},
 		}},

@@ -5,7 +5,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"unsafe"
 
 	"github.com/disclose-project/disclose/pipeline/model"
 	"github.com/disclose-project/disclose/pipeline/rulebook"
@@ -137,7 +136,7 @@ func (st *stretch) judge(kept bool) {
 // view returns the view of an order's service: prepared in Reference for a
 // validated order, else made now.
 func (e *Evaluator) view(o *model.Order) *serviceView {
-	if i := e.serviceIndex(o.Service); i >= 0 && e.views[i].a != nil {
+	if i := e.serviceIndex(o); i >= 0 && e.views[i].a != nil {
 		return &e.views[i]
 	}
 	a := e.acc(o.ProviderID)
@@ -148,19 +147,11 @@ func (e *Evaluator) view(o *model.Order) *serviceView {
 	return &v
 }
 
-// serviceIndex returns the index in ref.Services of the service sv points
-// at, or -1. A validated order points into that slice, so its index is
-// the pointer's offset, which reads no memory, where a map from pointer
-// to view would read two places of a large table for every order.
-func (e *Evaluator) serviceIndex(sv *model.Service) int {
-	svcs := e.ref.Services
-	if sv == nil || len(svcs) == 0 {
-		return -1
-	}
-	size := unsafe.Sizeof(svcs[0])
-	off := uintptr(unsafe.Pointer(sv)) - uintptr(unsafe.Pointer(&svcs[0]))
-	if i := off / size; off%size == 0 && i < uintptr(len(svcs)) && &svcs[i] == sv {
-		return int(i)
+// serviceIndex returns the index in ref.Services of a validated order's
+// service (validation numbers it), or -1.
+func (e *Evaluator) serviceIndex(o *model.Order) int {
+	if i := o.ServiceIndex(); i >= 0 && i < len(e.views) {
+		return i
 	}
 	return -1
 }

@@ -420,23 +420,22 @@ func TestTicketBeforeMidnight(t *testing.T) {
 	}
 }
 
-// TestServiceIndex wants a validated order's service, which points into
-// the reference's services, found by its place there, and any other
-// pointer not found.
+// TestServiceIndex wants a validated order's service found by the index
+// validation gave it, and an order without one, or with one past the
+// reference's services, not found.
 func TestServiceIndex(t *testing.T) {
-	e := &Evaluator{ref: &model.Reference{Services: make([]model.Service, 3)}}
+	e := &Evaluator{ref: &model.Reference{Services: make([]model.Service, 3)}, views: make([]serviceView, 3)}
 	for i := range e.ref.Services {
-		if got := e.serviceIndex(&e.ref.Services[i]); got != i {
+		if got := e.serviceIndex(&model.Order{Svc: int32(i) + 1}); got != i {
 			t.Errorf("service %d found at %d", i, got)
 		}
 	}
-	other := e.ref.Services[1]
-	for _, sv := range []*model.Service{nil, &other, new(model.Service)} {
-		if got := e.serviceIndex(sv); got != -1 {
-			t.Errorf("a service not in the reference found at %d", got)
+	for _, svc := range []int32{0, 4, -7} {
+		if got := e.serviceIndex(&model.Order{Svc: svc}); got != -1 {
+			t.Errorf("Svc %d: found at %d", svc, got)
 		}
 	}
-	if got := (&Evaluator{ref: &model.Reference{}}).serviceIndex(&other); got != -1 {
+	if got := (&Evaluator{ref: &model.Reference{}}).serviceIndex(&model.Order{Svc: 1}); got != -1 {
 		t.Errorf("found in no services at %d", got)
 	}
 }

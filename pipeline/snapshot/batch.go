@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/pipeline/snapshot/internal/pqdirect"
 )
 
 // Cell states of a Vec.
@@ -18,16 +19,35 @@ const (
 // holds the values depends on the type: Str for id, text and enum (the
 // enum's code), Int for int, money (fen), bool (0/1), date (model.Date) and
 // time (model.Instant), Num for number.
+//
+// An id or enum column read from a dictionary-encoded Parquet column also
+// carries codes: when len(Code) is the batch's length, Code[i] >= 0
+// numbers row i's value among the values the column has had in the
+// batches of the same Batch.Numbering, so that two rows with the same code
+// have the same Str (and a consumer can remember what it made of a value
+// by its code; two codes may still give one Str, as " 42" and "42" do);
+// -1 is a row without one.
 type Vec struct {
 	Present bool // the source has the column
 	State   []uint8
 	Str     []string
 	Int     []int64
 	Num     []float64
+	Code    []int32
+}
+
+// Codes returns the codes of the first n rows, or nil when the column has
+// none (see Vec).
+func (v *Vec) Codes(n int) []int32 {
+	if len(v.Code) != n {
+		return nil
+	}
+	return v.Code
 }
 
 func (v *Vec) reset(n int, t model.Type) {
 	v.State = grow(v.State, n)
+	v.Code = v.Code[:0]
 	switch t {
 	case model.TypeID, model.TypeText, model.TypeEnum:
 		v.Str = grow(v.Str, n)
@@ -36,6 +56,13 @@ func (v *Vec) reset(n int, t model.Type) {
 	default:
 		v.Int = grow(v.Int, n)
 	}
+}
+
+func growTo[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
 }
 
 func grow[T any](s []T, n int) []T {
@@ -55,8 +82,12 @@ type Batch struct {
 	Len      int
 	Row      []int64 // each row's number in its source (1-based; a sheet's own row number)
 	Cols     []Vec   // parallel to Table.Columns
-	raw      func(i int) [][2]string
-	leaves   []leafValues // the columns as read, when read directly
+	// Numbering names the numbering of the columns' codes (see Vec): the
+	// same in every batch of one pass over one source, another in the
+	// next; 0 when no column has codes.
+	Numbering uint64
+	raw       func(i int) [][2]string
+	leaves    []pqdirect.Values // the columns as read, when read directly
 }
 
 // RawJSON returns row i's values as they stand in the source, as a JSON

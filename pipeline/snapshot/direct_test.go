@@ -9,10 +9,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
-	"strings"
 	"testing"
 	"time"
-	"unsafe"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -21,6 +19,7 @@ import (
 	"github.com/apache/arrow/go/v17/parquet/compress"
 	"github.com/disclose-project/disclose/pipeline/gen"
 	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/pipeline/snapshot/internal/pqdirect"
 )
 
 // scanAll returns every batch of every table of a snapshot as comparable
@@ -34,8 +33,33 @@ func scanAll(t *testing.T, dir string, viaArrow bool) map[string][]any {
 	defer s.Close()
 	s.viaArrow = viaArrow
 	out := map[string][]any{}
+	type code struct {
+		numbering uint64
+		col       int
+		code      int32
+	}
+	byCode := map[code]string{}
+	coded := 0
 	for name := range s.Tables {
 		err := s.Scan(context.Background(), name, nil, func(b *Batch) error {
+			for c := range b.Cols {
+				v := &b.Cols[c]
+				codes := v.Codes(b.Len)
+				if codes != nil && b.Numbering == 0 {
+					t.Fatalf("%s: column %d has codes in a batch of no numbering", name, c)
+				}
+				for i, k := range codes {
+					if k < 0 || v.State[i] != OK {
+						continue
+					}
+					coded++
+					key := code{b.Numbering, c, k}
+					if was, ok := byCode[key]; ok && was != v.Str[i] {
+						t.Fatalf("%s %s row %d: code %d is %q, and %q before", name, b.Location, b.Row[i], k, v.Str[i], was)
+					}
+					byCode[key] = v.Str[i]
+				}
+			}
 			raw := make([]string, b.Len)
 			for i := range raw {
 				raw[i] = b.RawJSON(i)
@@ -50,6 +74,12 @@ func scanAll(t *testing.T, dir string, viaArrow bool) map[string][]any {
 		if err != nil {
 			t.Fatalf("%s (via arrow %v): %v", name, viaArrow, err)
 		}
+	}
+	if viaArrow && coded > 0 {
+		t.Errorf("read through arrow: %d values with codes", coded)
+	}
+	if !viaArrow && coded == 0 {
+		t.Error("read directly: no value with a code")
 	}
 	return out
 }
@@ -117,13 +147,13 @@ func keysMatchScan(t *testing.T, dir string) {
 
 // collectKeys returns a function for Keys that appends the keys to dst,
 // "<none>" for a row without one.
-func collectKeys(dst *[]string) func(keys []string, ok []bool) error {
-	return func(keys []string, ok []bool) error {
+func collectKeys(dst *[]string) func(keys [][]byte, ok []bool) error {
+	return func(keys [][]byte, ok []bool) error {
 		for i, k := range keys {
 			if !ok[i] {
-				k = "<none>"
+				k = []byte("<none>")
 			}
-			*dst = append(*dst, strings.Clone(k))
+			*dst = append(*dst, string(k))
 		}
 		return nil
 	}
@@ -231,7 +261,7 @@ func TestDirectMatchesArrow(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, ok := directLeaves(p, []int{0, 1}); !ok {
+			if _, ok := pqdirect.Plan(p.pf.MetaData().Schema, p.schema.Fields(), []int{0, 1}); !ok {
 				t.Errorf("%s: the direct reader does not take %v", path, fields[:2])
 			}
 			p.Close()
@@ -265,52 +295,4 @@ func writeRandomParquet(t *testing.T, path string, fields []arrow.Field, r *rand
 			randomColumn(r, fb, 700)
 		}
 	})
-}
-
-// TestInternTable wants repeated values made into one string, and a
-// column of mostly distinct values given up on.
-func TestInternTable(t *testing.T) {
-	// A dictionary page as Parquet lays it out: each value behind its
-	// 4-byte length.
-	var dict []byte
-	var vals [][]byte
-	for _, v := range []string{"alpha", "beta", "gamma", "delta"} {
-		dict = append(dict, byte(len(v)), 0, 0, 0)
-		dict = append(dict, v...)
-	}
-	for off := 0; off < len(dict); off += 4 + int(dict[off]) {
-		vals = append(vals, dict[off+4:off+4+int(dict[off])])
-	}
-	var few internTable
-	var arena []byte
-	first := map[string]string{}
-	for i := range 100000 {
-		b := vals[i%len(vals)]
-		var s string
-		s, arena = few.text(b, arena)
-		if s != string(b) {
-			t.Fatalf("%q became %q", b, s)
-		}
-		if f, ok := first[s]; ok && unsafe.StringData(f) != unsafe.StringData(s) {
-			t.Fatalf("%q made twice", s)
-		} else if !ok {
-			first[s] = s
-		}
-	}
-	if few.futile() {
-		t.Errorf("four values repeated: given up (%d hits, %d misses)", few.hits, few.misses)
-	}
-	var many internTable
-	buf := make([]byte, 0, 8*100000)
-	for i := range 100000 {
-		start := len(buf)
-		buf = fmt.Appendf(buf, "M%07d", i)
-		var s string
-		if s, arena = many.text(buf[start:], arena); s != string(buf[start:]) {
-			t.Fatalf("%q became %q", buf[start:], s)
-		}
-	}
-	if !many.futile() {
-		t.Errorf("100,000 distinct values: not given up (%d hits, %d misses)", many.hits, many.misses)
-	}
 }

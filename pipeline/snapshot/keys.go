@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"unsafe"
@@ -8,6 +9,7 @@ import (
 	"github.com/apache/arrow/go/v17/parquet"
 	"github.com/apache/arrow/go/v17/parquet/file"
 	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/pipeline/snapshot/internal/pqdirect"
 )
 
 // Keys streams one id column of a table, source by source, in batches:
@@ -15,10 +17,11 @@ import (
 // is OK), ok[i] false when the row has no valid id. It is for passes that
 // only count or look up ids, which need neither the other columns nor a
 // string per row that outlives them: a Parquet string column is read
-// without copying its bytes, so keys and the strings in it are valid only
-// until fn returns (clone what is kept). Anything the direct reader does
-// not take goes through Scan, with the same keys and errors.
-func (s *Snapshot) Keys(ctx context.Context, name, col string, fn func(keys []string, ok []bool) error) error {
+// without copying its bytes, so the bytes of keys are borrowed, valid only
+// until fn returns and changed after (copy what is kept). Anything the
+// direct reader does not take goes through Scan, with the same keys and
+// errors.
+func (s *Snapshot) Keys(ctx context.Context, name, col string, fn func(keys [][]byte, ok []bool) error) error {
 	return s.KeysPart(ctx, name, col, 0, 1, fn)
 }
 
@@ -27,7 +30,7 @@ func (s *Snapshot) Keys(ctx context.Context, name, col string, fn func(keys []st
 // sources read directly that are numbered p modulo parts (numbered across
 // the sources, in order), and part 0 also has every source read otherwise.
 // Together the parts give each row's key once.
-func (s *Snapshot) KeysPart(ctx context.Context, name, col string, part, parts int, fn func(keys []string, ok []bool) error) error {
+func (s *Snapshot) KeysPart(ctx context.Context, name, col string, part, parts int, fn func(keys [][]byte, ok []bool) error) error {
 	t := s.Tables[name]
 	if t == nil {
 		return nil
@@ -36,17 +39,28 @@ func (s *Snapshot) KeysPart(ctx context.Context, name, col string, part, parts i
 	if c < 0 {
 		return nil
 	}
-	var keys []string
+	var keys [][]byte
 	var ok []bool
+	var arena []byte
+	var ends []int
 	fallback := func(b *Batch) error {
-		keys, ok = growTo(keys, b.Len), growTo(ok, b.Len)
+		keys, ok, ends = growTo(keys, b.Len), growTo(ok, b.Len), growTo(ends, b.Len)
 		v := &b.Cols[c]
+		arena = arena[:0]
 		for i := range b.Len {
 			ok[i] = v.Present && v.State[i] == OK
-			keys[i] = ""
 			if ok[i] {
-				keys[i] = v.Key(i)
+				arena = append(arena, v.Key(i)...)
 			}
+			ends[i] = len(arena)
+		}
+		start := 0
+		for i := range b.Len {
+			keys[i] = nil
+			if ok[i] {
+				keys[i] = arena[start:ends[i]:ends[i]]
+			}
+			start = ends[i]
 		}
 		return fn(keys, ok)
 	}
@@ -54,13 +68,10 @@ func (s *Snapshot) KeysPart(ctx context.Context, name, col string, part, parts i
 	want[c] = true
 	rg := 0 // row groups read directly so far, by all parts
 	for _, src := range t.Sources {
-		done := false
-		var err error
-		if src.Sheet == "" && t.Columns[c].Type == model.TypeID {
-			done, err = s.parquetKeys(ctx, t, src, c, &rg, part, parts, fn)
-		}
+		r := s.source(t, src)
+		done, err := r.keys(ctx, c, &rg, part, parts, fn)
 		if !done && part == 0 {
-			err = s.scanSource(ctx, t, src, want, fallback)
+			err = r.scan(ctx, want, fallback)
 		}
 		if err != nil {
 			return err
@@ -69,13 +80,14 @@ func (s *Snapshot) KeysPart(ctx context.Context, name, col string, part, parts i
 	return nil
 }
 
-// parquetKeys reads column c of one Parquet source directly, for KeysPart:
-// the row groups of part, counting them on from *rg. It returns false,
-// having read nothing, when the file is not one the direct reader takes as
-// a string column (Scan then reads it, and reports what is wrong with it).
-func (s *Snapshot) parquetKeys(ctx context.Context, t *Table, src Source, c int, rg *int, part, parts int,
-	fn func([]string, []bool) error) (done bool, err error) {
-	if s.viaArrow {
+// keys reads an id column of the file directly, for KeysPart: the row
+// groups of part, counting them on from *rg. It returns false, having
+// read nothing, when the column is not an id the direct reader takes as a
+// string column (scan then reads it, and reports what is wrong with it).
+func (r parquetSource) keys(ctx context.Context, c int, rg *int, part, parts int,
+	fn func([][]byte, []bool) error) (done bool, err error) {
+	s, t, src := r.s, r.t, r.src
+	if t.Columns[c].Type != model.TypeID {
 		return false, nil
 	}
 	p, err := s.parquet(src.Path)
@@ -89,8 +101,8 @@ func (s *Snapshot) parquetKeys(ctx context.Context, t *Table, src Source, c int,
 		return false, nil
 	}
 	j := idx[c]
-	leaves, direct := directLeaves(p, []int{j})
-	if !direct || leaves[j].kind != leafString {
+	leaves, direct := s.plan(p, []int{j})
+	if !direct || leaves[j].Kind != pqdirect.String {
 		return false, nil
 	}
 	defer func() {
@@ -99,9 +111,9 @@ func (s *Snapshot) parquetKeys(ctx context.Context, t *Table, src Source, c int,
 		}
 	}()
 	defer func() { *rg += p.pf.NumRowGroups() }()
-	maxDef := leaves[j].maxDef
+	maxDef := leaves[j].MaxDef
 	var (
-		vals []string
+		vals [][]byte
 		ok   []bool
 		def  []int16
 		ba   []parquet.ByteArray
@@ -112,7 +124,7 @@ func (s *Snapshot) parquetKeys(ctx context.Context, t *Table, src Source, c int,
 		}
 		cr, err := p.pf.RowGroup(rg).Column(j)
 		if err != nil {
-			return true, snapErr("%s: row group %d: %v", src.Path, rg, err)
+			return true, snapErr("%s: row group %d: %w", src.Path, rg, err)
 		}
 		r, isBytes := cr.(*file.ByteArrayColumnChunkReader)
 		if !isBytes {
@@ -134,17 +146,16 @@ func (s *Snapshot) parquetKeys(ctx context.Context, t *Table, src Source, c int,
 				err = fmt.Errorf("column chunk ends after %d of %d rows", total, n)
 			}
 			if err != nil {
-				return true, snapErr("%s: row group %d: column %s: %v", src.Path, rg, header[j], err)
+				return true, snapErr("%s: row group %d: column %s: %w", src.Path, rg, header[j], err)
 			}
 			k := 0
 			for i := range n {
-				vals[i], ok[i] = "", false
+				vals[i], ok[i] = nil, false
 				if d != nil && d[i] < maxDef {
 					continue
 				}
-				b := ba[k]
+				vals[i], ok[i] = parseIDBytes(ba[k])
 				k++
-				vals[i], ok[i] = ParseID(unsafe.String(unsafe.SliceData(b), len(b)))
 			}
 			if err := fn(vals, ok); err != nil {
 				return true, err
@@ -152,4 +163,21 @@ func (s *Snapshot) parquetKeys(ctx context.Context, t *Table, src Source, c int,
 		}
 	}
 	return true, nil
+}
+
+// parseIDBytes is ParseID of the bytes b, as a slice of b (or, for an id
+// numericID rewrites, of a copy), without making a string of every id.
+func parseIDBytes(b []byte) ([]byte, bool) {
+	if len(b) == 0 || !plainByte(b[0]) || !plainByte(b[len(b)-1]) {
+		b = bytes.TrimSpace(b)
+	}
+	// The string is read here and not kept: it only borrows b's bytes.
+	s := unsafe.String(unsafe.SliceData(b), len(b))
+	if s == "" || !textOK(s) {
+		return nil, false
+	}
+	if id := numericID(s); len(id) != len(s) || id != s {
+		return []byte(id), true
+	}
+	return b, true
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/apache/arrow/go/v17/parquet/file"
 	"github.com/apache/arrow/go/v17/parquet/pqarrow"
 	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/pipeline/snapshot/internal/pqdirect"
 )
 
 // parquetBatch is how many rows are decoded at a time: a batch of orders
@@ -125,13 +126,38 @@ func nested(t arrow.DataType) bool {
 	return false
 }
 
-func (s *Snapshot) parquetHeader(src Source) ([]string, error) {
-	p, err := s.parquet(src.Path)
+func (r parquetSource) header() ([]string, error) {
+	p, err := r.s.parquet(r.src.Path)
 	if err != nil {
-		return nil, snapErr("%s: %v", src.Path, err)
+		return nil, snapErr("%s: %w", r.src.Path, err)
 	}
 	defer p.Close()
 	return p.header(), nil
+}
+
+// plan decides how the columns in read of a file are read: directly,
+// with how to read each (true), or through arrow records (false). It is
+// the one place the choice is made, for scans and for keys alike.
+func (s *Snapshot) plan(p *parquetFile, read []int) ([]pqdirect.Leaf, bool) {
+	if s.viaArrow {
+		return nil, false
+	}
+	return pqdirect.Plan(p.pf.MetaData().Schema, p.schema.Fields(), read)
+}
+
+// parquetScan is one scan of a Parquet source: what its batches are made
+// from, worked out once.
+type parquetScan struct {
+	t      *Table
+	src    Source
+	want   []bool   // by table column: decode it
+	idx    []int    // by table column: its source column (-1: absent)
+	fen    []bool   // by table column: the source column is its _fen form
+	read   []int    // the source columns read, in order
+	pos    []int    // by source column: its position in an arrow record (-1: not read)
+	header []string // the source's column names
+	clock  *model.Clock
+	leaves []pqdirect.Leaf // how the direct reader reads each source column; nil through arrow
 }
 
 // header returns the names of the file's columns, in order.
@@ -144,10 +170,11 @@ func (p *parquetFile) header() []string {
 	return h
 }
 
-func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want []bool, fn func(*Batch) error) (err error) {
+func (r parquetSource) scan(ctx context.Context, want []bool, fn func(*Batch) error) (err error) {
+	s, t, src := r.s, r.t, r.src
 	p, err := s.parquet(src.Path)
 	if err != nil {
-		return snapErr("%s: %v", src.Path, err)
+		return snapErr("%s: %w", src.Path, err)
 	}
 	defer p.Close()
 	defer func() {
@@ -186,11 +213,12 @@ func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want [
 	for c, col := range t.Columns {
 		if idx[c] >= 0 && want[c] {
 			if err := compatible(col, fields[idx[c]].Type, fen[c]); err != nil {
-				return snapErr("%s: table %s: column %s: %v", src.Path, t.Name, fields[idx[c]].Name, err)
+				return snapErr("%s: table %s: column %s: %w", src.Path, t.Name, fields[idx[c]].Name, err)
 			}
 		}
 	}
-	clock := s.Clock()
+	leaves, direct := s.plan(p, read)
+	ps := &parquetScan{t: t, src: src, want: want, idx: idx, fen: fen, read: read, pos: pos, header: header, clock: s.Clock(), leaves: leaves}
 	// Decoding runs one step ahead of fn in its own goroutine, so that on
 	// two cores reading the next batch overlaps validating this one. Batches
 	// still reach fn one at a time and in order.
@@ -217,18 +245,16 @@ func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want [
 			}
 		}
 		row := int64(0)
-		leaves, direct := directLeaves(p, read)
-		direct = direct && !s.viaArrow
-		intern := newInterner()
+		intern := pqdirect.NewInterner(s.numberings.Add(1))
 		for rg := 0; rg < p.pf.NumRowGroups(); rg++ {
 			if err := ctx.Err(); err != nil {
 				send(item{err: err})
 				return
 			}
 			if direct {
-				dr, err := newDirectReader(p, rg, read, leaves, intern)
+				dr, err := pqdirect.NewReader(p.pf.RowGroup(rg), read, leaves, intern)
 				if err != nil {
-					send(item{err: snapErr("%s: row group %d: %v", src.Path, rg, err)})
+					send(item{err: snapErr("%s: row group %d: %w", src.Path, rg, err)})
 					return
 				}
 				for left := p.pf.RowGroup(rg).NumRows(); left > 0; {
@@ -238,7 +264,7 @@ func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want [
 					case old = <-free:
 					default:
 					}
-					b, err := s.directBatch(ctx, dr, old, t, src, rg, row, n, want, idx, fen, read, header, clock)
+					b, err := ps.directBatch(ctx, dr, old, rg, row, n)
 					if err != nil {
 						send(item{err: err})
 						return
@@ -253,12 +279,12 @@ func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want [
 			}
 			rr, err := p.fr.GetRecordReader(ctx, read, []int{rg})
 			if err != nil {
-				send(item{err: snapErr("%s: row group %d: %v", src.Path, rg, err)})
+				send(item{err: snapErr("%s: row group %d: %w", src.Path, rg, err)})
 				return
 			}
 			for rr.Next() {
 				rec := rr.Record()
-				b, err := s.parquetBatch(t, src, rg, row, rec, want, idx, pos, fen, read, header, clock)
+				b, err := ps.arrowBatch(rg, row, rec)
 				if err != nil {
 					rr.Release()
 					send(item{err: err})
@@ -274,7 +300,7 @@ func (s *Snapshot) scanParquet(ctx context.Context, t *Table, src Source, want [
 			err = rr.Err()
 			rr.Release()
 			if err != nil && !errors.Is(err, io.EOF) {
-				send(item{err: snapErr("%s: row group %d: %v", src.Path, rg, err)})
+				send(item{err: snapErr("%s: row group %d: %w", src.Path, rg, err)})
 				return
 			}
 		}
@@ -350,9 +376,10 @@ func decodeColumns(b *Batch, t *Table, src Source, want []bool, idx []int, fen [
 	return nil
 }
 
-// parquetBatch turns one record into a batch of typed columns.
-func (s *Snapshot) parquetBatch(t *Table, src Source, rg int, row int64, rec arrow.Record, want []bool, idx []int, pos []int,
-	fen []bool, read []int, header []string, clock *model.Clock) (*Batch, error) {
+// arrowBatch turns one record of row group rg, whose first row follows
+// row rows of the file, into a batch of typed columns.
+func (ps *parquetScan) arrowBatch(rg int, row int64, rec arrow.Record) (*Batch, error) {
+	t, src, want, idx, pos, fen, read, header, clock := ps.t, ps.src, ps.want, ps.idx, ps.pos, ps.fen, ps.read, ps.header, ps.clock
 	n := int(rec.NumRows())
 	b := &Batch{Table: t.Table, Source: src.Path, Location: fmt.Sprintf("row group %d", rg), Len: n,
 		Row: make([]int64, n), Cols: make([]Vec, len(t.Columns))}
@@ -361,7 +388,7 @@ func (s *Snapshot) parquetBatch(t *Table, src Source, rg int, row int64, rec arr
 	}
 	err := decodeColumns(b, t, src, want, idx, fen, clock, func(v *Vec, col model.Column, c int) error {
 		if err := decodeArrow(v, col, rec.Column(pos[idx[c]]), fen[c], clock); err != nil {
-			return snapErr("%s: row group %d: column %s: %v", src.Path, rg, header[idx[c]], err)
+			return snapErr("%s: row group %d: column %s: %w", src.Path, rg, header[idx[c]], err)
 		}
 		return nil
 	})

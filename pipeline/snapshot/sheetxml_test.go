@@ -97,6 +97,9 @@ func TestSheetReaderWorkbooks(t *testing.T) {
 		"../../testdata/conformance/snapshot-mixed/reference.xlsx",
 		"../../testdata/conformance/snapshot-parquet/reference.xlsx",
 		"testdata/libreoffice.xlsx", // written by LibreOffice Calc
+		// written by LibreOffice Calc, with a bold, filled, bordered header
+		// (a style of number format 164, General) and a frozen first row
+		"testdata/libreoffice-bold-header.xlsx",
 	}
 	for _, path := range books {
 		f, err := excelize.OpenFile(path)
@@ -195,8 +198,11 @@ func TestSheetReaderForms(t *testing.T) {
 		{"inline string", header + `<row r="2"><c r="A2" t="inlineStr"><is><t>in &amp; line</t></is></c><c r="B2" t="inlineStr"><v>v</v></c></row>`, sst, true},
 		{"line ends and references", header + "<row r=\"2\"><c r=\"A2\" t=\"str\"><v>a\r\nb\rc&#13;&#x41;&#20320;\tz</v></c><c r=\"B2\" t=\"str\"><v>中文 ✓ 😀</v></c></row>", sst, true},
 		{"cell metadata", header + `<row r="2" x14ac:dyDescent="0.25"><c r="A2" vm="1" cm="1"><v>5</v></c></row>`, sst, true},
-		{"formula mid-sheet", header + `<row r="2"><c r="A2"><v>1</v></c></row><row r="3"><c r="A3"><f>1+1</f><v>2</v></c></row><row r="4"><c r="A4"><v>4</v></c></row>`, sst, false},
-		{"empty formula", header + `<row r="2"><c r="A2"><f>""</f></c><c r="B2"><v>x</v></c></row>`, sst, false},
+		{"formula mid-sheet", header + `<row r="2"><c r="A2"><v>1</v></c></row><row r="3"><c r="A3"><f>1+1</f><v>2</v></c></row><row r="4"><c r="A4"><v>4</v></c></row>`, sst, true},
+		{"empty formula", header + `<row r="2"><c r="A2"><f>""</f></c><c r="B2"><v>x</v></c></row>`, sst, true},
+		{"LibreOffice's TRUE", header + `<row r="2"><c r="A2" s="0" t="b"><f aca="false">TRUE()</f><v>1</v></c></row>`, sst, true},
+		{"a shared formula", header + `<row r="2"><c r="A2"><f t="shared" ref="A2:A3" si="0">B2+1</f><v>3</v></c></row><row r="3"><c r="A3"><f t="shared" si="0"/><v>4</v></c></row>`, sst, true},
+		{"a formula in the header", `<row r="1"><c r="A1" t="str"><f>"id"</f><v>id</v></c></row>`, sst, false},
 		{"rich inline string", header + `<row r="2"><c r="A2" t="inlineStr"><is><r><t>a</t></r><r><t>b</t></r></is></c></row>`, sst, false},
 		{"styled header", `<row r="1"><c r="A1" s="1" t="s"><v>0</v></c></row><row r="2"><c r="A2"><v>1</v></c></row>`, sst, false},
 		{"numeric header", `<row r="1"><c r="A1"><v>1.50</v></c><c r="B1" t="b"><v>1</v></c></row><row r="2"><c r="A2"><v>1.50</v></c></row>`, sst, false},
@@ -283,52 +289,6 @@ func TestSheetReaderRandom(t *testing.T) {
 			t.Fatalf("workbook %d: sheet reader gives\n%#v\nexcelize\n%#v", n, got, want)
 		}
 	}
-}
-
-func TestUTF8Declared(t *testing.T) {
-	for decl, want := range map[string]bool{
-		``:                                                        true,
-		`<?xml version="1.0"?>`:                                   true,
-		`<?xml version="1.0" encoding="UTF-8"?>`:                  true,
-		`<?xml version='1.0' encoding='utf-8'?>`:                  true,
-		`<?xml version="1.0" encoding="UTF-16"?>`:                 false,
-		`<?xml version="1.0" encoding="GB18030"?>`:                false,
-		`<?xml version="1.0" encoding="UTF-8'?>`:                  false,
-		"\xef\xbb\xbf" + `<?xml version="1.0" encoding="UTF-8"?>`: true,
-		`<?xml version="1.0" encoding="UTF-8"`:                    false,
-	} {
-		if got := utf8Declared([]byte(decl + `<worksheet/>`)); got != want {
-			t.Errorf("utf8Declared(%q) = %v, want %v", decl, got, want)
-		}
-	}
-}
-
-// FuzzSheetScan reads arbitrary worksheet XML: no panic, and a sheet that
-// the check passes is read to the end without errUnsupported.
-func FuzzSheetScan(f *testing.F) {
-	f.Add(`<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="B2"><v>1</v></c></row></sheetData>`)
-	f.Add(`<sheetData><row><c t="inlineStr"><is><t>a &amp; b</t></is></c><c t="str"><v>x&#13;y</v></c></row><row r="5"/></sheetData>`)
-	f.Add(`<?xml version="1.0" encoding="UTF-8"?><worksheet><sheetData/></worksheet>`)
-	sst := []string{"id", "name"}
-	f.Fuzz(func(t *testing.T, data string) {
-		check, ok := newSheetScan([]byte(data), sst, true)
-		if !ok || !check.all() {
-			return
-		}
-		s, ok := newSheetScan([]byte(data), sst, false)
-		if !ok {
-			t.Fatal("the check passes a sheet the reader cannot start")
-		}
-		for {
-			_, _, ok, err := s.next()
-			if err != nil {
-				t.Fatalf("the check passes a sheet the reader cannot read: %v", err)
-			}
-			if !ok {
-				return
-			}
-		}
-	})
 }
 
 // FuzzSheetReader reads a worksheet of arbitrary rows both ways: the

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/disclose-project/disclose/pipeline/model"
@@ -21,8 +22,10 @@ import (
 // found twice or unreadable): the build must refuse it.
 var ErrSnapshot = errors.New("snapshot")
 
+// snapErr returns an error wrapping ErrSnapshot that says what failed; a
+// cause given with %w is wrapped too, so that errors.Is finds it.
 func snapErr(format string, a ...any) error {
-	return fmt.Errorf("%w: %s", ErrSnapshot, fmt.Sprintf(format, a...))
+	return fmt.Errorf("%w: "+format, append([]any{ErrSnapshot}, a...)...)
 }
 
 // Source is one place a table's rows come from.
@@ -74,6 +77,8 @@ type Snapshot struct {
 	viaArrow, viaExcelize bool
 	// mem holds files by path, for a snapshot a test holds in memory.
 	mem map[string][]byte
+	// numberings counts the numberings of codes handed out (Batch.Numbering).
+	numberings atomic.Uint64
 }
 
 // RowCount returns a table's row count from its Parquet files' metadata,
@@ -104,7 +109,7 @@ func (s *Snapshot) RowCount(name string) int64 {
 func (s *Snapshot) Close() error {
 	var first error
 	for name, w := range s.books {
-		if err := w.f.Close(); err != nil && first == nil {
+		if err := w.close(); err != nil && first == nil {
 			first = err
 		}
 		delete(s.books, name)
@@ -124,7 +129,7 @@ var dateDir = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 func Open(dir string, opt Options) (*Snapshot, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
-		return nil, snapErr("open %s: %v", dir, errors.Unwrap(err))
+		return nil, snapErr("open %s: %w", dir, errors.Unwrap(err))
 	}
 	if !st.IsDir() {
 		return nil, snapErr("open %s: not a directory", dir)
@@ -147,7 +152,7 @@ func Open(dir string, opt Options) (*Snapshot, error) {
 		return nil, snapErr("%s: no as-of date: snapshot.json has none, the directory is not named YYYY-MM-DD, and --as-of is not set", dir)
 	}
 	if s.AsOf, err = model.ParseDate(asOf); err != nil {
-		return nil, snapErr("as-of: %v", err)
+		return nil, snapErr("as-of: %w", err)
 	}
 	zone := meta.Timezone
 	if zone == "" {
@@ -183,25 +188,25 @@ func readMeta(dir string) (Meta, error) {
 		return meta, nil
 	}
 	if err != nil {
-		return meta, snapErr("snapshot.json: %v", errors.Unwrap(err))
+		return meta, snapErr("snapshot.json: %w", errors.Unwrap(err))
 	}
 	if err := regular("snapshot.json", st.Mode()); err != nil {
 		return meta, err
 	}
 	f, err := os.Open(name)
 	if err != nil {
-		return meta, snapErr("snapshot.json: %v", errors.Unwrap(err))
+		return meta, snapErr("snapshot.json: %w", errors.Unwrap(err))
 	}
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, maxMeta+1))
 	if err != nil {
-		return meta, snapErr("snapshot.json: %v", err)
+		return meta, snapErr("snapshot.json: %w", err)
 	}
 	if len(b) > maxMeta {
 		return meta, snapErr("snapshot.json: larger than %d KiB: not a snapshot's description", maxMeta>>10)
 	}
 	if err := json.Unmarshal(b, &meta); err != nil {
-		return meta, snapErr("snapshot.json: %v", err)
+		return meta, snapErr("snapshot.json: %w", err)
 	}
 	return meta, nil
 }
@@ -277,7 +282,7 @@ func hidden(name string) bool {
 func (s *Snapshot) find() error {
 	entries, err := os.ReadDir(s.Dir)
 	if err != nil {
-		return snapErr("read %s: %v", s.Dir, err)
+		return snapErr("read %s: %w", s.Dir, err)
 	}
 	for _, e := range entries {
 		name := e.Name()
@@ -369,7 +374,7 @@ func (s *Snapshot) parquetTree(dir string) ([]Source, error) {
 		return nil, err
 	}
 	if err != nil {
-		return nil, snapErr("read %s: %v", dir, err)
+		return nil, snapErr("read %s: %w", dir, err)
 	}
 	slices.SortFunc(src, func(a, b Source) int { return strings.Compare(a.Path, b.Path) })
 	return src, nil
@@ -392,19 +397,11 @@ func (s *Snapshot) Scan(ctx context.Context, name string, cols []string, fn func
 		want[i] = cols == nil || slices.Contains(cols, c.Name)
 	}
 	for _, src := range t.Sources {
-		if err := s.scanSource(ctx, t, src, want, fn); err != nil {
+		if err := s.source(t, src).scan(ctx, want, fn); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// scanSource streams the rows of one source of a table, as Scan.
-func (s *Snapshot) scanSource(ctx context.Context, t *Table, src Source, want []bool, fn func(*Batch) error) error {
-	if src.Sheet != "" {
-		return s.scanSheet(ctx, t, src, want, fn)
-	}
-	return s.scanParquet(ctx, t, src, want, fn)
 }
 
 // Extra returns the columns of a table's sources that the contract does not
@@ -416,13 +413,7 @@ func (s *Snapshot) Extra(name string) ([]string, error) {
 	}
 	var extra []string
 	for _, src := range t.Sources {
-		var hdr []string
-		var err error
-		if src.Sheet != "" {
-			hdr, err = s.sheetHeader(src)
-		} else {
-			hdr, err = s.parquetHeader(src)
-		}
+		hdr, err := s.source(t, src).header()
 		if err != nil {
 			return nil, err
 		}

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/pipeline/snapshot/internal/sheetxml"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -185,7 +186,7 @@ func (s *Snapshot) book(name string) (*workbook, error) {
 func (s *Snapshot) workbook(name string) error {
 	w, err := s.book(name)
 	if err != nil {
-		return snapErr("%s: cannot open workbook: %v", name, err)
+		return snapErr("%s: cannot open workbook: %w", name, err)
 	}
 	sheets := w.f.GetSheetList()
 	base := strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(name), ".xlsx"), ".xlsm")
@@ -207,12 +208,82 @@ func (s *Snapshot) workbook(name string) error {
 	return nil
 }
 
-// sheetRows reads the rows of a sheet: with the sheet reader (sheetxml.go)
+// workbook is an open workbook: excelize's, and what the sheet reader
+// needs from it, found on first use.
+type workbook struct {
+	f *excelize.File
+	// epoch is 1970-01-01 as a serial day number in the workbook's date
+	// system (1900, or 1904 with workbookPr date1904).
+	epoch int64
+	// zip opens the workbook's archive again, for the parts excelize keeps
+	// in temporary files.
+	zip func() (*zip.Reader, io.Closer, error)
+	// closeZip closes the archive the sheet reader reads, if open.
+	closeZip io.Closer
+	// prepared holds what prepare found of the sheets excelize reads.
+	prepared map[string]*sheetPrep
+	// xml is the sheet reader's view of the archive, opened on first use
+	// (sheetScan); nil when the archive cannot be opened again.
+	xml    *sheetxml.Book
+	looked bool
+}
+
+// maxSheetXML is the largest sheet part the sheet reader reads (held in
+// memory while its rows are read); a larger sheet is read by excelize,
+// from a temporary file.
+const maxSheetXML = 64 << 20
+
+// sheetBook returns the sheet reader's view of the archive, opening it on
+// first use; nil when the archive cannot be opened again.
+func (w *workbook) sheetBook() *sheetxml.Book {
+	if !w.looked {
+		w.looked = true
+		if zr, closer, err := w.zip(); err == nil {
+			w.xml = sheetxml.Open(zr, maxSheetXML)
+			w.closeZip = closer
+		}
+	}
+	return w.xml
+}
+
+// sheetScan returns the sheet reader at the first row of a sheet, or nil
+// when excelize must read the sheet (sheetxml.Book.Rows).
+func (w *workbook) sheetScan(sheet string) *sheetxml.Rows {
+	if b := w.sheetBook(); b != nil {
+		return b.Rows(sheet)
+	}
+	return nil
+}
+
+// close closes the workbook and the archive the sheet reader reads.
+func (w *workbook) close() error {
+	err := w.f.Close()
+	if w.closeZip != nil {
+		if cerr := w.closeZip.Close(); err == nil {
+			err = cerr
+		}
+		w.closeZip, w.xml, w.looked = nil, nil, false
+	}
+	return err
+}
+
+// pkgPart returns a part of the package as excelize holds it in memory
+// (large parts it keeps in temporary files instead: those are not found).
+func pkgPart(f *excelize.File, name string) ([]byte, bool) {
+	v, ok := f.Pkg.Load(name)
+	if !ok {
+		return nil, false
+	}
+	b, ok := v.([]byte)
+	return b, ok
+}
+
+// sheetRows reads the rows of a sheet: with the sheet reader (sheetxml)
 // when it can read the whole sheet, else with excelize.
 type sheetRows struct {
 	w     *workbook
 	src   Source
-	fast  *sheetScan
+	fast  *sheetxml.Rows
 	rows  *excelize.Rows
 	row   int // the number of the row excelize read last
 	held  *heldRow
@@ -230,14 +301,14 @@ type heldRow struct {
 func (s *Snapshot) sheetRows(src Source) (*sheetRows, error) {
 	w, err := s.book(src.Path)
 	if err != nil {
-		return nil, snapErr("%s: cannot open workbook: %v", src.Path, err)
+		return nil, snapErr("%s: cannot open workbook: %w", src.Path, err)
 	}
 	if fast := w.sheetScan(src.Sheet); fast != nil && !s.viaExcelize {
 		return &sheetRows{w: w, src: src, fast: fast}, nil
 	}
 	rows, err := w.f.Rows(src.Sheet)
 	if err != nil {
-		return nil, snapErr("%s: %v", src, err)
+		return nil, snapErr("%s: %w", src, err)
 	}
 	return &sheetRows{w: w, src: src, rows: rows}, nil
 }
@@ -263,7 +334,7 @@ func (r *sheetRows) header() ([]string, bool, error) {
 func (r *sheetRows) limit(width int, bits []uint64) error {
 	r.width = width
 	if r.fast != nil {
-		r.fast.width = width
+		r.fast.SetWidth(width)
 		return nil
 	}
 	prep, err := r.w.prepare(r.src, width, bits)
@@ -276,11 +347,11 @@ func (r *sheetRows) limit(width int, bits []uint64) error {
 		r.rows.Close()
 		rows, err := r.w.f.Rows(r.src.Sheet)
 		if err != nil {
-			return snapErr("%s: %v", r.src, err)
+			return snapErr("%s: %w", r.src, err)
 		}
 		r.rows, r.row = rows, 0
 		if _, _, _, err := r.next(); err != nil {
-			return snapErr("%s: header: %v", r.src, err)
+			return snapErr("%s: header: %w", r.src, err)
 		}
 	}
 	return nil
@@ -294,7 +365,8 @@ func (r *sheetRows) next() (row int, cells []string, ok bool, err error) {
 		return h.row, h.cells, true, nil
 	}
 	if r.fast != nil {
-		return r.fast.next() // never errUnsupported: the sheet was checked
+		row, cells, ok := r.fast.Next()
+		return row, cells, ok, nil
 	}
 	if !r.rows.Next() {
 		return r.row + 1, nil, false, r.rows.Error()
@@ -315,7 +387,7 @@ func (r *sheetRows) next() (row int, cells []string, ok bool, err error) {
 // numbers; nil for excelize's rows (see numbers).
 func (r *sheetRows) nums() []bool {
 	if r.fast != nil {
-		return r.fast.num
+		return r.fast.Numbers()
 	}
 	return nil
 }
@@ -390,7 +462,11 @@ func (w *workbook) prepare(src Source, width int, bits []uint64) (*sheetPrep, er
 
 func (w *workbook) prepareXML(src Source, width int, bits []uint64) (*sheetPrep, error) {
 	p := &sheetPrep{}
-	name, ok := sheetPaths(w.f)[src.Sheet]
+	book := w.sheetBook()
+	if book == nil {
+		return p, nil
+	}
+	name, ok := book.Path(src.Sheet)
 	if !ok {
 		return p, nil
 	}
@@ -483,7 +559,7 @@ func (w *workbook) prepareXML(src Source, width int, bits []uint64) (*sheetPrep,
 	if len(cuts) == 0 {
 		return p, nil
 	}
-	if !inMemory || !utf8Declared(data) {
+	if !inMemory || !sheetxml.UTF8Declared(data) {
 		cell, _ := excelize.CoordinatesToCellName(cutCol, cutRow)
 		return nil, snapErr("%s: cell %s holds a value right of the table's last column (%d), in a sheet too large (or not UTF-8) to be read around it: clear the cells right of the table",
 			src, cell, width)
@@ -565,7 +641,7 @@ func (s *Snapshot) sheetHeader(src Source) ([]string, error) {
 	defer rows.close()
 	header, _, err := rows.header()
 	if err != nil {
-		return nil, snapErr("%s: header: %v", src, err)
+		return nil, snapErr("%s: header: %w", src, err)
 	}
 	return header, nil
 }
@@ -583,7 +659,7 @@ func (s *Snapshot) scanSheet(ctx context.Context, t *Table, src Source, want []b
 	defer rows.close()
 	header, ok, err := rows.header()
 	if err != nil {
-		return snapErr("%s: header: %v", src, err)
+		return snapErr("%s: header: %w", src, err)
 	}
 	if !ok {
 		return snapErr("%s: table %s: the sheet is empty (row 1 must be the header)", src, t.Name)
@@ -628,7 +704,7 @@ func (s *Snapshot) scanSheet(ctx context.Context, t *Table, src Source, want []b
 		held := rows.held
 		row, cells, ok, err := rows.next()
 		if err != nil {
-			return snapErr("%s: row %d: %v", src, row, err)
+			return snapErr("%s: row %d: %w", src, row, err)
 		}
 		if !ok {
 			break

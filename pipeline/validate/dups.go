@@ -2,7 +2,6 @@ package validate
 
 import (
 	"errors"
-	"strings"
 	"sync"
 )
 
@@ -19,14 +18,14 @@ import (
 // The first pass reads the parts side by side, each into a bag of its own;
 // when one fails, the keys are read again in one part for the error that
 // reading them in order meets first.
-func duplicateIDs(keys func(part, parts int, fn func(keys []string, ok []bool) error) error, hash func(string) uint64, parts int) (map[string]bool, error) {
+func duplicateIDs(keys func(part, parts int, fn func(keys [][]byte, ok []bool) error) error, hash func([]byte) uint64, parts int) (map[string]bool, error) {
 	bags := make([]hashBag, parts)
 	errs := make([]error, parts)
 	var wg sync.WaitGroup
 	for p := range parts {
 		wg.Go(func() {
 			bag := &bags[p]
-			errs[p] = keys(p, parts, func(ks []string, ok []bool) error {
+			errs[p] = keys(p, parts, func(ks [][]byte, ok []bool) error {
 				for i, k := range ks {
 					if ok[i] {
 						bag.add(hash(k))
@@ -41,7 +40,7 @@ func duplicateIDs(keys func(part, parts int, fn func(keys []string, ok []bool) e
 		if parts == 1 {
 			return nil, err
 		}
-		if first := keys(0, 1, func([]string, []bool) error { return nil }); first != nil {
+		if first := keys(0, 1, func([][]byte, []bool) error { return nil }); first != nil {
 			return nil, first
 		}
 		return nil, err
@@ -55,15 +54,15 @@ func duplicateIDs(keys func(part, parts int, fn func(keys []string, ok []bool) e
 		return nil, nil
 	}
 	count := map[string]int{}
-	err := keys(0, 1, func(ks []string, ok []bool) error {
+	err := keys(0, 1, func(ks [][]byte, ok []bool) error {
 		for i, k := range ks {
 			if !ok[i] || !suspect.has(hash(k)) {
 				continue
 			}
-			if n, seen := count[k]; seen {
-				count[k] = n + 1
+			if n, seen := count[string(k)]; seen {
+				count[string(k)] = n + 1
 			} else {
-				count[strings.Clone(k)] = 1 // k may be valid only during this call
+				count[string(k)] = 1 // a copy: k is borrowed
 			}
 		}
 		return nil

@@ -15,13 +15,13 @@ import (
 // ids the second pass must tell from real duplicates.
 func TestDuplicateIDs(t *testing.T) {
 	seed := maphash.MakeSeed()
-	hashes := map[string]func(string) uint64{
-		"maphash": func(k string) uint64 { return maphash.String(seed, k) },
-		"zero":    func(string) uint64 { return 0 }, // every id collides, on the hash counted aside
-		"len":     func(k string) uint64 { return uint64(len(k)) << 60 },
-		"mod 7":   func(k string) uint64 { return maphash.String(seed, k) % 7 },
-		"top 3 bits": func(k string) uint64 {
-			return maphash.String(seed, k) >> 61 << 61
+	hashes := map[string]func([]byte) uint64{
+		"maphash": func(k []byte) uint64 { return maphash.Bytes(seed, k) },
+		"zero":    func([]byte) uint64 { return 0 }, // every id collides, on the hash counted aside
+		"len":     func(k []byte) uint64 { return uint64(len(k)) << 60 },
+		"mod 7":   func(k []byte) uint64 { return maphash.Bytes(seed, k) % 7 },
+		"top 3 bits": func(k []byte) uint64 {
+			return maphash.Bytes(seed, k) >> 61 << 61
 		},
 	}
 	tables := map[string][]string{
@@ -92,13 +92,13 @@ func TestDuplicateIDsError(t *testing.T) {
 	}
 	for _, tc := range cases {
 		var calls atomic.Int32
-		keys := func(part, parts int, fn func([]string, []bool) error) error {
+		keys := func(part, parts int, fn func([][]byte, []bool) error) error {
 			if err := tc.fail(int(calls.Add(1)), part, parts); err != nil {
 				return err
 			}
 			return batches(rows, 7)(part, parts, fn)
 		}
-		_, err := duplicateIDs(keys, func(string) uint64 { return 1 }, tc.parts)
+		_, err := duplicateIDs(keys, func([]byte) uint64 { return 1 }, tc.parts)
 		if err == nil || err.Error() != tc.want {
 			t.Errorf("%s: got %v, want %s", tc.name, err, tc.want)
 		}
@@ -115,20 +115,32 @@ func ids(n int, f func(i int) int) []string {
 }
 
 // batches gives rows to fn as snapshot.KeysPart does, size rows at a
-// time, batch b to part b modulo parts; an empty row has no id.
-func batches(rows []string, size int) func(part, parts int, fn func([]string, []bool) error) error {
-	return func(part, parts int, fn func([]string, []bool) error) error {
+// time, batch b to part b modulo parts; an empty row has no id. As the
+// reader's, the bytes are borrowed: once fn returns they are overwritten.
+func batches(rows []string, size int) func(part, parts int, fn func([][]byte, []bool) error) error {
+	return func(part, parts int, fn func([][]byte, []bool) error) error {
+		var buf []byte
 		for start, b := 0, 0; start < len(rows); start, b = start+size, b+1 {
 			if b%parts != part {
 				continue
 			}
-			ks := rows[start:min(start+size, len(rows))]
-			ok := make([]bool, len(ks))
-			for i, k := range ks {
-				ok[i] = k != ""
+			rs := rows[start:min(start+size, len(rows))]
+			ks := make([][]byte, len(rs))
+			ok := make([]bool, len(rs))
+			buf = buf[:0]
+			for _, k := range rs {
+				buf = append(buf, k...)
+			}
+			end := 0
+			for i, k := range rs {
+				ks[i], ok[i] = buf[end:end+len(k):end+len(k)], k != ""
+				end += len(k)
 			}
 			if err := fn(ks, ok); err != nil {
 				return err
+			}
+			for i := range buf {
+				buf[i] = '#'
 			}
 		}
 		return nil

@@ -82,10 +82,10 @@ func (s *scanner) referenced() (*idSet, error) {
 	}
 	ids := newIDSet(int(min(n, 1<<26)))
 	for _, tc := range tables {
-		err := s.snap.Keys(s.ctx, tc[0], tc[1], func(keys []string, ok []bool) error {
+		err := s.snap.Keys(s.ctx, tc[0], tc[1], func(keys [][]byte, ok []bool) error {
 			for i, k := range keys {
 				if ok[i] {
-					ids.add(k) // copied into the set's arena
+					ids.add(string(k)) // copied into the set's arena (the string itself does not escape)
 				}
 			}
 			return nil

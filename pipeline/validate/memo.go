@@ -1,39 +1,51 @@
 package validate
 
-import "unsafe"
-
-// strMemo remembers what a lookup by string gave, by the string's address
-// and length. The Parquet reader hands out one string for every repetition
-// of a dictionary value (snapshot's interner), so the ids of a column with
-// few distinct values (providers, services) are recognised without hashing
-// their bytes: a slot holds the address it was filled for, which keeps
-// those bytes alive and unchanged, so the same address and length mean the
-// same text. A miss is only a call to the lookup.
-type strMemo struct {
-	slots []memoSlot
+// codeMemo remembers what a lookup by id gave, by the id's code (see
+// snapshot.Vec.Code): the ids of a column with few distinct values
+// (providers, services) come with codes, so they are recognised by an
+// index into a slice instead of hashing their bytes for a map. An id
+// without a code, or one met the first time, is a call to the lookup.
+type codeMemo struct {
+	numbering uint64
+	known     []memoEntry // by code
 }
 
-type memoSlot struct {
-	p  *byte
-	n  int
-	v  int32
-	ok bool
+type memoEntry struct {
+	set bool
+	ok  bool
+	v   int32
 }
 
-const memoSlots = 1 << 14
+// batch starts a batch whose codes are of the numbering: a memo of another
+// numbering is forgotten.
+func (m *codeMemo) batch(numbering uint64) {
+	if numbering != m.numbering {
+		m.numbering = numbering
+		m.known = m.known[:0]
+	}
+}
 
-// get returns lookup(s), from the memo when s was seen at this address.
-func (m *strMemo) get(s string, lookup func(string) (int32, bool)) (int32, bool) {
-	if m.slots == nil {
-		m.slots = make([]memoSlot, memoSlots)
+// get returns lookup(id), from the memo when the id's code (-1: none) was
+// met before in the numbering.
+func (m *codeMemo) get(code int32, id string, lookup func(string) (int32, bool)) (int32, bool) {
+	if code < 0 || m.numbering == 0 {
+		return lookup(id)
 	}
-	p := unsafe.StringData(s)
-	addr := uintptr(unsafe.Pointer(p))
-	slot := &m.slots[(addr>>2^addr>>16)%memoSlots]
-	if slot.p == p && slot.n == len(s) && p != nil {
-		return slot.v, slot.ok
+	if int(code) >= len(m.known) {
+		m.known = append(m.known, make([]memoEntry, int(code)+1-len(m.known))...)
 	}
-	v, ok := lookup(s)
-	*slot = memoSlot{p: p, n: len(s), v: v, ok: ok}
+	if e := &m.known[code]; e.set {
+		return e.v, e.ok
+	}
+	v, ok := lookup(id)
+	m.known[code] = memoEntry{set: true, ok: ok, v: v}
 	return v, ok
+}
+
+// codeAt returns codes[i], or -1 when there are no codes.
+func codeAt(codes []int32, i int) int32 {
+	if codes == nil {
+		return -1
+	}
+	return codes[i]
 }

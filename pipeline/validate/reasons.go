@@ -5,7 +5,8 @@ package validate
 type Reason string
 
 // The reason codes, in the order a row is checked: the first that applies
-// is the row's reason.
+// is the row's reason. The README's table of reasons lists the same codes
+// in the same order (TestReasonsREADME).
 const (
 	MissingValue           Reason = "missing_value"             // a required value is empty
 	InvalidValue           Reason = "invalid_value"             // a value is not of its column's type, or outside its range
@@ -24,25 +25,3 @@ const (
 	UnknownSubject         Reason = "unknown_subject"           // an appeal's subject names no complaint or decision, or a rejected one
 	UnknownRule            Reason = "unknown_rule"              // a decision cites a rule staff do not apply by decision
 )
-
-// Reasons lists every reason code with its meaning, for the documentation.
-func Reasons() [][2]string {
-	return [][2]string{
-		{string(MissingValue), "a required value is empty"},
-		{string(InvalidValue), "a value is not of its column's type, or outside its range (text the register cannot publish, a total past what any sum may hold)"},
-		{string(InvalidEnum), "a value is not a code (or Chinese label) of its enum"},
-		{string(DuplicateID), "the row's id occurs more than once in its table; every copy is rejected"},
-		{string(TimeAfterAsOf), "an event time (or shop_gmv day) is at or after the end of the as-of date"},
-		{string(TargetNotPositive), "a commitment's target is zero or negative (the floor applies)"},
-		{string(LooserThanFloor), "a commitment promises less than the platform floor (the floor applies)"},
-		{string(DeliveredBeforeOrdered), "an order's delivered_at is before its ordered_at"},
-		{string(ResponseBeforeOpened), "a ticket's first_response_at is before its opened_at"},
-		{string(ResolvedBeforeOpened), "a ticket's resolved_at is before its opened_at"},
-		{string(UnknownProvider), "provider_id names no provider, or a rejected one"},
-		{string(UnknownService), "service_id names no service, or a rejected one"},
-		{string(ServiceOfOtherProvider), "an order's (or commitment's) service belongs to another provider"},
-		{string(UnknownOrder), "order_id names no order, or a rejected one"},
-		{string(UnknownSubject), "an appeal's subject names no complaint or decision, or a rejected one"},
-		{string(UnknownRule), "a decision cites a rule that staff do not apply by decision"},
-	}
-}

@@ -7,7 +7,6 @@ import (
 	"hash/maphash"
 	"slices"
 	"strings"
-	"unsafe"
 
 	"github.com/disclose-project/disclose/pipeline/model"
 	"github.com/disclose-project/disclose/pipeline/rulebook"
@@ -74,7 +73,7 @@ type keptOrder struct {
 // order rebuilds a kept order; its strings are shared, not allocated.
 func (s *scanner) order(id string, k *keptOrder) model.Order {
 	ids := s.svcIDs[k.service]
-	return model.Order{ID: id, ProviderID: ids[0], ServiceID: ids[1], Service: s.svcList[k.service], OrderedAt: k.orderedAt, Amount: k.amount,
+	return model.Order{ID: id, ProviderID: ids[0], ServiceID: ids[1], Svc: k.service + 1, OrderedAt: k.orderedAt, Amount: k.amount,
 		PromisedBy: k.promisedBy, DeliveredAt: k.deliveredAt, Status: model.OrderStatus(model.OrderStatusEnum.Codes[k.status])}
 }
 
@@ -100,7 +99,7 @@ type scanner struct {
 	kept      []keptOrder
 	svcIndex  map[string]int32 // service id → index in svcList
 	svcList   []*model.Service // the valid services
-	svcSeen   []seenText       // by index in svcList: the last provider id ofProvider found to be its provider's
+	svcSeen   []seenCode       // by index in svcList: the code of the last provider id ofProvider found to be its provider's
 	svcIDs    [][2]string      // by index in svcList: its provider's id and its own, side by side (not behind a pointer)
 	complaint map[string]bool
 	decision  map[string]bool
@@ -113,6 +112,10 @@ type scanner struct {
 	early map[string]*pass
 
 	progress func(table string, read, total int64)
+
+	// refsOf is the table whose referring columns refs remembers (declared).
+	refsOf *model.Table
+	refs   []refMemo
 
 	// The totals of the summed columns over the rows used so far (see
 	// model.MaxTotal).
@@ -416,9 +419,9 @@ func (s *scanner) countDuplicates(table string) (map[string]bool, error) {
 	if t.Large {
 		parts = 2 // read side by side: the orders' pass is the longest of the early ones
 	}
-	return duplicateIDs(func(part, parts int, fn func([]string, []bool) error) error {
+	return duplicateIDs(func(part, parts int, fn func([][]byte, []bool) error) error {
 		return s.snap.KeysPart(s.ctx, table, t.Key, part, parts, fn)
-	}, func(k string) uint64 { return maphash.String(seed, k) }, parts)
+	}, func(k []byte) uint64 { return maphash.Bytes(seed, k) }, parts)
 }
 
 // cols gives named access to a row of a batch.
@@ -479,6 +482,79 @@ func (c cols) date(name string) model.Date {
 	return model.NoDate
 }
 
+// declared returns the reason the schema's declarations give to reject a
+// row (model.Column's RequiredWhen and Ref): a column required by another's
+// value and empty is missing_value; then, in column order, a value that
+// names no used row of the table its column refers to is that table's
+// unknown_* reason. It is the one pass of the references for every table
+// but orders and tickets, whose references are looked up a batch at a time
+// (scanOrdersAndTickets), with the same reasons.
+func (s *scanner) declared(r cols) Reason {
+	cs := r.b.Table.Columns
+	for c := range cs {
+		if w := cs[c].RequiredWhen; w != nil && r.ok(c) == nil && slices.Contains(w.Codes, r.str(w.Column)) {
+			return MissingValue
+		}
+	}
+	if s.refsOf != r.b.Table {
+		s.refsOf, s.refs = r.b.Table, make([]refMemo, len(cs))
+	}
+	for c := range cs {
+		if cs[c].Ref == "" {
+			continue
+		}
+		if id := r.strAt(c); id != "" && !s.refs[c].known(s, cs[c].Ref, r.b, c, r.i, id) {
+			return unknown(cs[c].Ref)
+		}
+	}
+	return ""
+}
+
+// refMemo remembers, for one referring column, whether the ids it met are
+// known, by their codes (codeMemo), so that a large table's provider ids
+// (contact checks, shop_gmv) are not looked up row by row.
+type refMemo struct {
+	memo   codeMemo
+	lookup func(string) (int32, bool)
+}
+
+func (m *refMemo) known(s *scanner, table string, b *snapshot.Batch, c, i int, id string) bool {
+	if m.lookup == nil {
+		m.lookup = func(id string) (int32, bool) { return 0, s.known(table, id) }
+	}
+	m.memo.batch(b.Numbering)
+	_, ok := m.memo.get(codeAt(b.Cols[c].Codes(b.Len), i), id, m.lookup)
+	return ok
+}
+
+// known reports whether id names a used row of a table that others refer
+// to.
+func (s *scanner) known(table, id string) bool {
+	switch table {
+	case model.TProviders:
+		return s.knownProvider(id)
+	case model.TServices:
+		return s.service(id) != nil
+	case model.TOrders:
+		return s.validOrder(id)
+	}
+	return false
+}
+
+// unknown returns the reason for a reference to a table that names no
+// used row of it.
+func unknown(table string) Reason {
+	switch table {
+	case model.TProviders:
+		return UnknownProvider
+	case model.TServices:
+		return UnknownService
+	case model.TOrders:
+		return UnknownOrder
+	}
+	return InvalidValue
+}
+
 // schema returns the contract's description of a table.
 func (s *scanner) schema(name string) *model.Table {
 	for _, t := range s.snap.Schema {
@@ -523,26 +599,29 @@ func (s *scanner) serviceIndex(id string) (int32, bool) {
 	return i, ok
 }
 
-// seenText is a string known by its address and length (see strMemo).
-type seenText struct {
-	p *byte
-	n int
+// seenCode is a value's code in a numbering (snapshot.Vec.Code); the
+// zero value is none.
+type seenCode struct {
+	numbering uint64
+	code      int32
 }
 
 // ofProvider reports whether the valid service at index si in svcList is
-// the provider's with the id. The orders' provider ids come as one string
-// per distinct value (snapshot's interner), so the address of the last one
-// found to match answers without comparing bytes, which for ten million
-// orders is a cache miss each.
-func (s *scanner) ofProvider(si int32, id string) bool {
-	p, seen := unsafe.StringData(id), &s.svcSeen[si]
-	if seen.p == p && seen.n == len(id) && p != nil {
+// the provider's with the id, whose code in the batch's numbering is code
+// (-1: none). The orders' provider ids come with codes, so the code of the
+// last one found to match answers without comparing bytes, which for ten
+// million orders is a cache miss each.
+func (s *scanner) ofProvider(si int32, id string, numbering uint64, code int32) bool {
+	seen := &s.svcSeen[si]
+	if code >= 0 && numbering != 0 && *seen == (seenCode{numbering, code}) {
 		return true
 	}
 	if s.svcIDs[si][0] != id {
 		return false
 	}
-	*seen = seenText{p, len(id)}
+	if code >= 0 {
+		*seen = seenCode{numbering, code}
+	}
 	return true
 }
 
@@ -564,8 +643,8 @@ func (s *scanner) scanServices(ref *model.Reference) error {
 		sv := model.Service{ID: r.str("service_id"), ProviderID: r.str("provider_id"), Title: r.str("title"),
 			Category: r.str("category"), Price: model.Fen(r.int("price")), HasPrice: r.has("price"),
 			ListedOn: r.date("listed_on"), State: r.str("state")}
-		if !s.knownProvider(sv.ProviderID) {
-			return UnknownProvider
+		if reason := s.declared(r); reason != "" {
+			return reason
 		}
 		ref.Services = append(ref.Services, sv)
 		return ""
@@ -575,7 +654,7 @@ func (s *scanner) scanServices(ref *model.Reference) error {
 		s.svcIndex[ref.Services[i].ID] = int32(len(s.svcList))
 		s.svcList = append(s.svcList, &ref.Services[i])
 	}
-	s.svcSeen = make([]seenText, len(s.svcList))
+	s.svcSeen = make([]seenCode, len(s.svcList))
 	s.svcIDs = make([][2]string, len(s.svcList))
 	for i, sv := range s.svcList {
 		s.svcIDs[i] = [2]string{sv.ProviderID, sv.ID}
@@ -593,13 +672,11 @@ func (s *scanner) scanCommitments(ref *model.Reference) error {
 		c := model.Commitment{ID: r.str("commitment_id"), ProviderID: r.str("provider_id"), ServiceID: r.str("service_id"),
 			Kind: r.str("kind"), Target: r.num("target"), EffectiveFrom: r.date("effective_from"),
 			EffectiveTo: r.date("effective_to"), Text: r.str("text")}
-		sv := s.service(c.ServiceID)
+		if reason := s.declared(r); reason != "" {
+			return reason
+		}
 		switch {
-		case !s.knownProvider(c.ProviderID):
-			return UnknownProvider
-		case c.ServiceID != "" && sv == nil:
-			return UnknownService
-		case c.ServiceID != "" && sv.ProviderID != c.ProviderID:
+		case c.ServiceID != "" && s.service(c.ServiceID).ProviderID != c.ProviderID:
 			return ServiceOfOtherProvider
 		case c.Target <= 0:
 			return TargetNotPositive
@@ -638,7 +715,8 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		return err
 	}
 	var o model.Order
-	var svcMemo strMemo
+	var svcMemo codeMemo
+	var provCodes []int32 // per row of a batch: its provider id's code, or -1
 	orders := newFeed(s.sink.Order)
 	defer orders.close()
 	var slots, svcs []int32 // per row of a batch: the order's slot in s.orders, its service's index (-1: none)
@@ -649,13 +727,23 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 			s.orders.findAll(ids.Str[:b.Len], slots)
 		}
 		if sv := b.Cols[oc[2]]; sv.Present {
+			svcMemo.batch(b.Numbering)
+			codes := sv.Codes(b.Len)
 			for i, id := range sv.Str[:b.Len] {
-				si, ok := svcMemo.get(id, s.serviceIndex)
+				code := int32(-1)
+				if codes != nil {
+					code = codes[i]
+				}
+				si, ok := svcMemo.get(code, id, s.serviceIndex)
 				if !ok {
 					si = -1
 				}
 				svcs[i] = si
 			}
+		}
+		provCodes = nil
+		if pv := b.Cols[oc[1]]; pv.Present {
+			provCodes = pv.Codes(b.Len)
 		}
 	}
 	err = s.batchRows(model.TOrders, dups, prepare, func(b *snapshot.Batch, i int) Reason {
@@ -671,7 +759,7 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		switch {
 		case o.DeliveredAt != model.NoInstant && o.DeliveredAt < o.OrderedAt:
 			return DeliveredBeforeOrdered
-		case sv != nil && s.ofProvider(si, o.ProviderID):
+		case sv != nil && s.ofProvider(si, o.ProviderID, b.Numbering, codeAt(provCodes, i)):
 			// the common case: a known service of this (so a known) provider
 		case !s.knownProvider(o.ProviderID):
 			return UnknownProvider
@@ -683,7 +771,7 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		// The feed's orders outlive the batch: the id is copied, provider
 		// and service are the service's ids (equal to the order's), and the
 		// status is the enum's code.
-		o.Service, o.ProviderID, o.ServiceID = sv, s.svcIDs[si][0], s.svcIDs[si][1]
+		o.Svc, o.ProviderID, o.ServiceID = si+1, s.svcIDs[si][0], s.svcIDs[si][1]
 		if slot := slots[i]; slot >= 0 {
 			s.kept[slot] = keptOrder{valid: true, service: si, status: uint8(slices.Index(model.OrderStatusEnum.Codes, string(o.Status))),
 				orderedAt: o.OrderedAt, promisedBy: o.PromisedBy, deliveredAt: o.DeliveredAt, amount: o.Amount}
@@ -750,13 +838,8 @@ func (s *scanner) scanComplaints(*model.Reference) error {
 		r := cols{b, i}
 		c := model.Complaint{ID: r.str("complaint_id"), ProviderID: r.str("provider_id"), OrderID: r.str("order_id"),
 			FiledAt: r.time("filed_at"), Category: r.str("category"), Status: model.ComplaintStatus(r.str("status")), DecidedAt: r.time("decided_at")}
-		switch {
-		case (c.Status == model.ComplaintUpheld || c.Status == model.ComplaintRejected) && c.DecidedAt == model.NoInstant:
-			return MissingValue
-		case !s.knownProvider(c.ProviderID):
-			return UnknownProvider
-		case c.OrderID != "" && !s.validOrder(c.OrderID):
-			return UnknownOrder
+		if reason := s.declared(r); reason != "" {
+			return reason
 		}
 		s.complaint[c.ID] = true
 		s.sink.Complaint(&c)
@@ -774,9 +857,10 @@ func (s *scanner) scanDecisions(*model.Reference) error {
 		d := model.Decision{ID: r.str("decision_id"), ProviderID: r.str("provider_id"), RuleID: r.str("rule_id"),
 			DecidedAt: r.time("decided_at"), Measure: model.Measure(r.str("measure")), Points: r.int("points"),
 			Deduction: model.Fen(r.int("deduction")), Facts: r.str("facts")}
+		if reason := s.declared(r); reason != "" {
+			return reason
+		}
 		switch {
-		case !s.knownProvider(d.ProviderID):
-			return UnknownProvider
 		case !s.book.IsStaffRule(d.RuleID):
 			return UnknownRule
 		case d.Points > model.MaxTotal-s.decisionPoints || int64(d.Deduction) > model.MaxTotal-s.decisionFen:
@@ -799,9 +883,10 @@ func (s *scanner) scanAppeals(*model.Reference) error {
 		r := cols{b, i}
 		a := model.Appeal{ID: r.str("appeal_id"), ProviderID: r.str("provider_id"), SubjectKind: model.SubjectKind(r.str("subject_kind")),
 			SubjectID: r.str("subject_id"), FiledAt: r.time("filed_at"), DecidedAt: r.time("decided_at"), Outcome: model.AppealOutcome(r.str("outcome"))}
+		if reason := s.declared(r); reason != "" {
+			return reason
+		}
 		switch {
-		case !s.knownProvider(a.ProviderID):
-			return UnknownProvider
 		case a.SubjectKind == "complaint" && !s.complaint[a.SubjectID],
 			a.SubjectKind == "decision" && !s.decision[a.SubjectID]:
 			return UnknownSubject
@@ -821,8 +906,8 @@ func (s *scanner) scanChecks(*model.Reference) error {
 	return s.rows(model.TContactChecks, dups, func(b *snapshot.Batch, i int) Reason {
 		r := cols{b, i}
 		c = model.Check{ID: r.strAt(cc[0]), ProviderID: r.strAt(cc[1]), CalledAt: r.timeAt(cc[2]), Answered: r.intAt(cc[3]) == 1}
-		if !s.knownProvider(c.ProviderID) {
-			return UnknownProvider
+		if reason := s.declared(r); reason != "" {
+			return reason
 		}
 		s.sink.Check(&c)
 		return ""
@@ -834,8 +919,8 @@ func (s *scanner) scanGMV(*model.Reference) error {
 	return s.rows(model.TShopGMV, nil, func(b *snapshot.Batch, i int) Reason {
 		r := cols{b, i}
 		g = model.GMV{ProviderID: r.str("provider_id"), Day: r.date("day"), GMV: model.Fen(r.int("gmv"))}
-		if !s.knownProvider(g.ProviderID) {
-			return UnknownProvider
+		if reason := s.declared(r); reason != "" {
+			return reason
 		}
 		if !model.AddTotal(&s.gmvFen, int64(g.GMV)) {
 			return InvalidValue // the table's GMV would add up to more than any sum may

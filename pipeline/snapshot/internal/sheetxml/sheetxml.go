@@ -1,4 +1,22 @@
-package snapshot
+// Package sheetxml reads the rows of a workbook's worksheets straight
+// from their XML, several times as fast as excelize's row iterator, which
+// goes through encoding/xml token by token. It knows the plain forms that
+// spreadsheet programs write: rows of cells with a value, a shared string
+// or a simple inline string, and a header row whose cells are text in a
+// style that leaves text as it is (any font, fill or border; the General
+// or text number format); a formula's cell below the header gives its
+// value as last computed, as excelize does. A sheet with anything else (a
+// formula in the header, a rich inline string, a comment, a namespace prefix, text it would have to
+// unescape beyond the XML entities, a header formatted otherwise) is left
+// to excelize: Book.Rows reads the whole sheet once without keeping
+// anything before it hands out a reader, so that a sheet is read by one
+// reader or the other, never by both. The cells are excelize's either
+// way: row 1 as excelize formats it, the other rows raw.
+//
+// It reads the workbook's archive itself (archive/zip), finding each
+// sheet's part as excelize does: the workbook from the package's
+// relationships, each sheet's part from the workbook's.
+package sheetxml
 
 import (
 	"archive/zip"
@@ -10,83 +28,130 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/xuri/excelize/v2"
 )
 
-// The sheet reader reads a worksheet's rows straight from its XML, several
-// times as fast as excelize's row iterator, which goes through encoding/xml
-// token by token. It knows the plain forms that spreadsheet programs
-// write: rows of cells with a value, a shared string or a simple inline
-// string. A sheet with anything else (a formula, a rich inline string, a
-// comment, a namespace prefix, text it would have to unescape beyond the
-// XML entities) is read by excelize, as are sheets it cannot find as
-// excelize does: it reads the whole sheet once without keeping anything
-// (check) before it reads it for its rows. The cells are excelize's either
-// way.
+// The limits of a worksheet, as excelize has them.
+const (
+	maxRows    = 1048576
+	maxColumns = 16384
+)
 
 // errUnsupported says that the sheet reader leaves the sheet to excelize.
 var errUnsupported = errors.New("not a form the sheet reader reads")
 
-// workbook is an open workbook: excelize's, and what the sheet reader
-// needs from it, found on first use.
-type workbook struct {
-	f *excelize.File
-	// epoch is 1970-01-01 as a serial day number in the workbook's date
-	// system (1900, or 1904 with workbookPr date1904).
-	epoch int64
-	// zip opens the workbook's archive again, for the parts excelize keeps
-	// in temporary files.
-	zip func() (*zip.Reader, io.Closer, error)
-	// prepared holds what prepare found of the sheets excelize reads.
-	prepared map[string]*sheetPrep
-	// parts maps each sheet's name to its XML, or is nil when the sheet
-	// reader cannot find the parts as excelize would.
-	parts   map[string][]byte
-	sst     []string        // the shared strings; nil when there are none or they are not plain
-	checked map[string]bool // by sheet: whether the sheet reader can read all of it
-	looked  bool
+// Book is a workbook's archive as the sheet reader reads it.
+type Book struct {
+	files   map[string]*zip.File // the archive's parts by name (with slashes; the last of a name, as excelize keeps)
+	paths   map[string]string    // each sheet's part, by the sheet's name; nil when not found as excelize would
+	sst     []string             // the shared strings; nil when there are none or they are not plain
+	plain   []bool               // by cell style (cellXfs index): it leaves text as it is
+	maxPart int64
+	checked map[string]bool // by sheet: whether the sheet reader reads all of it
 }
 
-// sheetScan returns a sheet reader at the first row of a sheet, or nil
-// when excelize must read the sheet.
-func (w *workbook) sheetScan(sheet string) *sheetScan {
-	if !w.looked {
-		w.looked = true
-		w.parts = sheetParts(w.f)
-		if ss, ok := pkgPart(w.f, "xl/sharedStrings.xml"); ok {
-			w.sst, _ = sharedStrings(ss)
-		}
+// Open finds the sheets of a workbook's archive. A part that unpacks to
+// more than maxPart bytes is not read (its sheet is left to excelize).
+// Open never fails: a workbook it cannot read gives a Book whose Rows are
+// all nil.
+func Open(zr *zip.Reader, maxPart int64) *Book {
+	b := &Book{files: map[string]*zip.File{}, maxPart: maxPart, checked: map[string]bool{}}
+	for _, f := range zr.File {
+		b.files[strings.ReplaceAll(f.Name, `\`, "/")] = f
 	}
-	data, ok := w.parts[sheet]
+	b.paths = b.sheetPaths()
+	if b.paths == nil {
+		return b
+	}
+	if ss, ok := b.part("xl/sharedStrings.xml"); ok {
+		b.sst, _ = sharedStrings(ss)
+	}
+	if st, ok := b.part("xl/styles.xml"); ok {
+		b.plain = plainStyles(st)
+	}
+	return b
+}
+
+// Rows returns a reader at the first row of a sheet, or nil when excelize
+// must read the sheet. The sheet's part is unpacked for each reader (and
+// held only while it is read); whether the sheet reader reads all of it
+// is found once.
+func (b *Book) Rows(sheet string) *Rows {
+	name, ok := b.paths[sheet]
 	if !ok {
 		return nil
 	}
-	readable, ok := w.checked[sheet]
-	if !ok {
-		check, ok := newSheetScan(data, w.sst, true)
-		readable = ok && check.all()
-		if w.checked == nil {
-			w.checked = map[string]bool{}
-		}
-		w.checked[sheet] = readable
-	}
-	if !readable {
+	readable, seen := b.checked[sheet]
+	if seen && !readable {
 		return nil
 	}
-	s, _ := newSheetScan(data, w.sst, false)
-	return s
+	data, ok := b.part(name)
+	if !ok {
+		b.checked[sheet] = false
+		return nil
+	}
+	if !seen {
+		check, can := newSheetScan(data, b.sst, b.plain, true)
+		readable = can && check.all()
+		b.checked[sheet] = readable
+		if !readable {
+			return nil
+		}
+	}
+	s, ok := newSheetScan(data, b.sst, b.plain, false)
+	if !ok {
+		return nil
+	}
+	return &Rows{s: s}
 }
 
-// pkgPart returns a part of the package as excelize holds it in memory
-// (large parts it keeps in temporary files instead: those are not found).
-func pkgPart(f *excelize.File, name string) ([]byte, bool) {
-	v, ok := f.Pkg.Load(name)
-	if !ok {
+// Rows reads the rows of a sheet one by one.
+type Rows struct{ s *sheetScan }
+
+// SetWidth has the rows read up to column width only (0: all): the cells
+// right of it are skipped, never kept (a row with one cell at XFD would
+// otherwise become 16,384 cells).
+func (r *Rows) SetWidth(width int) { r.s.width = width }
+
+// Next returns the next row that the sheet has: its number and its cells
+// as excelize's Columns gives them (formatted for row 1, the header; raw
+// values for the others). ok is false after the last row.
+func (r *Rows) Next() (row int, cells []string, ok bool) {
+	row, cells, ok, _ = r.s.next() // never errUnsupported: Book.Rows checked the sheet
+	return row, cells, ok
+}
+
+// Numbers reports, for each cell of the row read last, whether it is a
+// number (no type, or t="n"), as opposed to text, a boolean or an error.
+func (r *Rows) Numbers() []bool { return r.s.num }
+
+// Path returns the name of a sheet's part in the archive, found as
+// excelize finds it.
+func (b *Book) Path(sheet string) (string, bool) {
+	name, ok := b.paths[sheet]
+	return name, ok
+}
+
+// UTF8Declared reports whether the XML declaration of a part, if any,
+// leaves the encoding at UTF-8.
+func UTF8Declared(data []byte) bool { return utf8Declared(data) }
+
+// part returns a part of the archive, unpacked, when it is there and
+// unpacks to at most maxPart bytes.
+func (b *Book) part(name string) ([]byte, bool) {
+	f, ok := b.files[name]
+	if !ok || f.UncompressedSize64 > uint64(b.maxPart) {
 		return nil, false
 	}
-	b, ok := v.([]byte)
-	return b, ok
+	rc, err := f.Open()
+	if err != nil {
+		return nil, false
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, b.maxPart+1))
+	if err != nil || int64(len(data)) > b.maxPart {
+		return nil, false
+	}
+	return data, true
 }
 
 type xmlRels struct {
@@ -104,33 +169,13 @@ type xmlWorkbook struct {
 	} `xml:"sheets>sheet"`
 }
 
-// sheetParts finds each sheet's XML as excelize does (sheetPaths), for the
-// sheets whose XML excelize holds in memory. It returns nil when anything
-// is not as expected, and excelize then reads every sheet.
-func sheetParts(f *excelize.File) map[string][]byte {
-	paths := sheetPaths(f)
-	if paths == nil {
-		return nil
-	}
-	parts := map[string][]byte{}
-	for sheet, name := range paths {
-		if _, loaded := f.Sheet.Load(name); loaded {
-			return nil // excelize holds it decoded, perhaps changed
-		}
-		if data, ok := pkgPart(f, name); ok {
-			parts[sheet] = data
-		}
-	}
-	return parts
-}
-
 // sheetPaths finds the name of each sheet's part as excelize does: the
 // workbook from the package's relationships, each sheet's part from the
 // workbook's. It returns nil when anything is not as expected.
-func sheetPaths(f *excelize.File) map[string]string {
+func (b *Book) sheetPaths() map[string]string {
 	var root, wbRels xmlRels
 	var wb xmlWorkbook
-	if !unmarshalPart(f, "_rels/.rels", &root) {
+	if !b.unmarshal("_rels/.rels", &root) {
 		return nil
 	}
 	wbPath := ""
@@ -145,7 +190,7 @@ func sheetPaths(f *excelize.File) map[string]string {
 	if dir == "." {
 		relsPath = "_rels/" + path.Base(wbPath) + ".rels"
 	}
-	if wbPath == "" || !unmarshalPart(f, wbPath, &wb) || !unmarshalPart(f, relsPath, &wbRels) {
+	if wbPath == "" || !b.unmarshal(wbPath, &wb) || !b.unmarshal(relsPath, &wbRels) {
 		return nil
 	}
 	paths := map[string]string{}
@@ -172,9 +217,41 @@ func sheetPaths(f *excelize.File) map[string]string {
 	return paths
 }
 
-func unmarshalPart(f *excelize.File, name string, v any) bool {
-	data, ok := pkgPart(f, name)
+func (b *Book) unmarshal(name string, v any) bool {
+	data, ok := b.part(name)
 	return ok && xml.Unmarshal(data, v) == nil
+}
+
+// plainStyles reads which cell styles leave a text cell's text as it is
+// when excelize formats it: those whose number format is General (0) or
+// text (49), or a format of the workbook's own whose code is one of those
+// (LibreOffice writes its General as format 164). Fonts, fills, borders
+// and alignment do not change the text. It returns nil when the styles
+// cannot be read.
+func plainStyles(data []byte) []bool {
+	var st struct {
+		NumFmts []struct {
+			ID   int    `xml:"numFmtId,attr"`
+			Code string `xml:"formatCode,attr"`
+		} `xml:"numFmts>numFmt"`
+		Xfs []struct {
+			NumFmtID int `xml:"numFmtId,attr"`
+		} `xml:"cellXfs>xf"`
+	}
+	if xml.Unmarshal(data, &st) != nil {
+		return nil
+	}
+	plainFmt := map[int]bool{0: true, 49: true}
+	for _, f := range st.NumFmts {
+		if f.ID >= 164 { // the built-in formats are excelize's own, whatever the file says
+			plainFmt[f.ID] = strings.EqualFold(f.Code, "General") || f.Code == "@"
+		}
+	}
+	out := make([]bool, len(st.Xfs))
+	for i, xf := range st.Xfs {
+		out[i] = plainFmt[xf.NumFmtID]
+	}
+	return out
 }
 
 // sharedStrings reads the shared strings: each item's text, then its runs'
@@ -255,11 +332,12 @@ func sharedStrings(data []byte) ([]string, bool) {
 
 // sheetScan reads the rows of a worksheet's XML one by one.
 type sheetScan struct {
-	x    xmlScan
-	sst  []string
-	dry  bool // only check that every row can be read: no cells
-	row  int  // the number of the row read last
-	done bool // the sheet has no more rows
+	x     xmlScan
+	sst   []string
+	plain []bool // by cell style: it leaves text as it is (see plainStyles)
+	dry   bool   // only check that every row can be read: no cells
+	row   int    // the number of the row read last
+	done  bool   // the sheet has no more rows
 	// width, when not 0, is how many columns are read: the cells right of
 	// it are skipped, never kept (a row with one cell at XFD would
 	// otherwise become 16,384 cells).
@@ -271,8 +349,8 @@ type sheetScan struct {
 
 // newSheetScan starts reading a sheet at its first row; false when the
 // sheet reader cannot read it.
-func newSheetScan(data []byte, sst []string, dry bool) (*sheetScan, bool) {
-	s := &sheetScan{x: xmlScan{data: data}, sst: sst, dry: dry}
+func newSheetScan(data []byte, sst []string, plain []bool, dry bool) (*sheetScan, bool) {
+	s := &sheetScan{x: xmlScan{data: data}, sst: sst, plain: plain, dry: dry}
 	if !utf8Declared(data) || !s.x.skipTo("<sheetData") || dry && !wellFormedTo(data, s.x.pos) {
 		return nil, false
 	}
@@ -350,7 +428,7 @@ func (s *sheetScan) next() (row int, cells []string, ok bool, err error) {
 	row = s.row + 1
 	if v, has := x.attr("r"); has {
 		n, err := strconv.Atoi(string(v))
-		if err != nil || n <= s.row || n > excelize.TotalRows {
+		if err != nil || n <= s.row || n > maxRows {
 			return 0, nil, false, errUnsupported
 		}
 		row = n
@@ -381,16 +459,17 @@ func (s *sheetScan) next() (row int, cells []string, ok bool, err error) {
 				}
 				col = c
 			case "s":
-				// Styles matter to the header, which excelize formats.
+				// Styles matter to the header, which excelize formats: one
+				// that leaves text as it is (bold, say) is read.
 				n, err := strconv.Atoi(string(a.value))
-				if err != nil || n < 0 || (n != 0 && row == 1) {
+				if err != nil || n < 0 || (n != 0 && row == 1 && (n >= len(s.plain) || !s.plain[n])) {
 					return 0, nil, false, errUnsupported
 				}
 			case "t":
 				typ = cellType(a.value)
 			}
 		}
-		v, inline, hasInline := "", "", false
+		v, inline, hasInline, formula := "", "", false, false
 		for !self {
 			x.skipSpace()
 			if x.end("c") {
@@ -416,6 +495,15 @@ func (s *sheetScan) next() (row int, cells []string, ok bool, err error) {
 					return 0, nil, false, errUnsupported
 				}
 				hasInline = true
+			case x.isTag("f") && row != 1:
+				// A formula's cell holds its value as last computed, which
+				// is what excelize gives raw (LibreOffice writes TRUE as
+				// the formula TRUE()). The header, formatted, is left to
+				// excelize.
+				if !x.skipElement("f") {
+					return 0, nil, false, errUnsupported
+				}
+				formula = true
 			default:
 				return 0, nil, false, errUnsupported
 			}
@@ -441,8 +529,8 @@ func (s *sheetScan) next() (row int, cells []string, ok bool, err error) {
 				return 0, nil, false, errUnsupported
 			}
 		}
-		if val == "" && (!s.dry || typ == "s") {
-			continue // when dry, a value not read may be one
+		if val == "" && !formula && (!s.dry || typ == "s") {
+			continue // when dry, a value not read may be one; a formula's cell is one even when empty, as excelize has it
 		}
 		if col <= last {
 			return 0, nil, false, errUnsupported
@@ -491,7 +579,7 @@ func columnOf(ref []byte) (int, bool) {
 	col, i := 0, 0
 	for ; i < len(ref) && ref[i] >= 'A' && ref[i] <= 'Z'; i++ {
 		col = col*26 + int(ref[i]-'A'+1)
-		if col > excelize.MaxColumns {
+		if col > maxColumns {
 			return 0, false
 		}
 	}
