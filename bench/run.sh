@@ -1,32 +1,52 @@
 #!/usr/bin/env bash
-# Whole-pipeline benchmark: builds gen snapshots of 1 M and 10 M orders
-# (5,000 providers; cached in bench/cache), runs `disclose build` under
-# /usr/bin/time -v, runs the DuckDB yardstick (../shared/bench/duckdb-peer)
-# on the same snapshot in the same run, and prints one table. Each size is
+# Whole-pipeline benchmark: builds gen snapshots (5,000 providers; cached in
+# bench/cache) of 1 M and 10 M orders in gen's own layout and of 10 M orders
+# in two more layouts, runs `disclose build` under /usr/bin/time -v, runs
+# the DuckDB yardstick (../shared/bench/duckdb-peer) on the same snapshot in
+# the same run, and prints one table. The layouts: zstd (gen's own: one
+# file a table, Zstandard, 1 Mi rows a row group), spark (as Spark and
+# pyarrow write a warehouse table: Snappy, orders in 15 monthly hive
+# folders orders/month=YYYY-MM/ of about 12 row groups each, money as
+# FIXED_LEN_BYTE_ARRAY) and none (gen's own, uncompressed). Each size is
 # run BENCH_ROUNDS times (default 3), the build and the yardstick in turn;
 # the table gives medians (the ratios: the median of each round's ratio, the
-# build against the yardstick run beside it; peak memory: the largest), and
-# the line under it each round's load+evaluate ÷ query. Each round builds
-# into a folder of its own, and the folders are removed only once every
-# round is measured: ext4 skips inodes freed in the last minutes when it
-# allocates new ones, so creating a site's files right after removing
-# another's is several times slower than on a quiet file system.
-# usage: bench/run.sh [ORDERS...]   (default: 1000000 10000000)
+# build against the yardstick run beside it; peak memory: the largest; per
+# stage, seconds and the peak memory by the stage's end), and the line under
+# it each round's load+evaluate ÷ query. Each round builds into a folder of
+# its own, and the folders are removed only once every round is measured:
+# ext4 skips inodes freed in the last minutes when it allocates new ones, so
+# creating a site's files right after removing another's is several times
+# slower than on a quiet file system. BENCH_100M=1 adds 100 M orders (about
+# 3 GB of snapshot, made once).
+# usage: bench/run.sh [ORDERS[:LAYOUT]...]
+#   (default: 1000000 10000000 10000000:spark 10000000:none)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
-((${#sizes[@]})) || sizes=(1000000 10000000)
+if ((${#sizes[@]} == 0)); then
+  sizes=(1000000 10000000 10000000:spark 10000000:none)
+  if [ "${BENCH_100M:-}" = 1 ]; then sizes+=(100000000); fi
+fi
 peer=../shared/bench/duckdb-peer/run.sh
 rounds=${BENCH_ROUNDS:-3}
 mkdir -p bench/cache bench/cache/old
 go build -o bench/cache/disclose ./cmd/disclose
 for old in bench/cache/out-*; do if [ -e "$old" ]; then mv "$old" "bench/cache/old/${old##*/}.$$"; fi; done
 rows=()
-for n in "${sizes[@]}"; do
-  snap=bench/cache/gen-5000-$n
+for s in "${sizes[@]}"; do
+  o=${s%%:*} layout=zstd
+  if [ "$s" != "$o" ]; then layout=${s#*:}; fi
+  case $layout in
+    zstd) snap=bench/cache/gen-5000-$o flags=() ;;
+    # 15 months of orders, about 12 row groups each
+    spark) snap=bench/cache/gen-5000-$o-spark flags=(--compression snappy --partition month --row-group-rows $((o / 15 / 12 + 1))) ;;
+    none) snap=bench/cache/gen-5000-$o-none flags=(--compression none) ;;
+    *) echo "bench/run.sh: unknown layout $layout (want zstd, spark or none)" >&2; exit 2 ;;
+  esac
+  n=$o-$layout
   if [ ! -f "$snap/snapshot.json" ]; then
     rm -rf "$snap"
-    bench/cache/disclose gen --out "$snap" --seed 1 --providers 5000 --orders "$n" >/dev/null
+    bench/cache/disclose gen --out "$snap" --seed 1 --providers 5000 --orders "$o" "${flags[@]}" >/dev/null
   fi
   rm -f bench/cache/*-"$n".r*.*
   for r in $(seq "$rounds"); do
@@ -54,7 +74,9 @@ def round_of(n, r):
     rep = json.load(open(f"bench/cache/report-{n}.r{r}.json"))
     t = rep["timings"]
     wall, rss = timev(f"bench/cache/time-{n}.r{r}.txt")
+    mem = rep.get("peak_memory_mib", {})
     x = dict(load=t["load_evaluate"], downloads=t["downloads"], site=t["site"], wall=wall, rss=rss,
+             mload=mem.get("load_evaluate", 0), mdownloads=mem.get("downloads", 0), msite=mem.get("site", 0),
              orders=rep["tables"]["orders"]["read"] / t["load_evaluate"])
     if os.path.exists(f"bench/cache/peer-{n}.r{r}.txt"):
         m = re.search(r"query_seconds ([\d.]+)", open(f"bench/cache/peer-{n}.r{r}.txt").read())
@@ -65,8 +87,8 @@ def round_of(n, r):
     return x
 
 rounds = int(sys.argv[1])
-print("| orders | load+evaluate s | downloads s | site s | total s | peak MB | pages/s | orders/s | yardstick query s | yardstick process s / MB | load+evaluate ÷ query | total ÷ yardstick |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+print("| orders | layout | load+evaluate s / MiB | downloads s / MiB | site s / MiB | total s | peak MiB | pages/s | orders/s | yardstick query s | yardstick process s / MiB | load+evaluate ÷ query | total ÷ yardstick |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 notes = []
 for n in sys.argv[2:]:
     pages = sum(1 for d, _, fs in os.walk(f"bench/cache/out-{n}.r1") for f in fs if f.endswith(".html"))
@@ -75,11 +97,16 @@ for n in sys.argv[2:]:
         x["pages"] = pages / x["site"]
     med = lambda k: statistics.median(x[k] for x in rs) if all(k in x for x in rs) else None
     fmt = lambda x, d=2: "—" if x is None else f"{x:.{d}f}"
-    print(f"| {int(n):,} | {med('load'):.2f} | {med('downloads'):.2f} | {med('site'):.2f} | {med('wall'):.2f} | "
+    o, layout = n.split("-")
+    peak = lambda k: max(x[k] for x in rs)
+    print(f"| {int(o):,} | {layout} | {med('load'):.2f} / {peak('mload'):.0f} | {med('downloads'):.2f} / {peak('mdownloads'):.0f} | "
+          f"{med('site'):.2f} / {peak('msite'):.0f} | {med('wall'):.2f} | "
           f"{max(x['rss'] for x in rs):.0f} | {med('pages'):.0f} | {med('orders'):,.0f} | {fmt(med('q'))} | "
           f"{fmt(med('qs'))} / {fmt(med('qmb'), 0)} | {fmt(med('ratio'))} | {fmt(med('total_ratio'))} |")
     if med("ratio") is not None:
-        notes.append(f"{int(n):,}: " + ", ".join(f"{x['ratio']:.2f}" for x in rs))
+        notes.append(f"{int(o):,} {layout}: " + ", ".join(f"{x['ratio']:.2f}" for x in rs))
 print()
-print(f"Medians of {rounds} rounds (peak memory: the largest); load+evaluate ÷ query by round: " + "; ".join(notes) + ".")
+load = open("/proc/loadavg").read().split()[:3]
+print(f"Medians of {rounds} rounds (peak memory: the largest); load+evaluate ÷ query by round: " + "; ".join(notes) +
+      f". Load average at the end: {' '.join(load)}.")
 PY

@@ -158,7 +158,7 @@ func newWorld(in *Input, opt Options) (*world, error) {
 	}
 	w.tmpl = map[string]*template.Template{}
 	for _, lang := range langs {
-		t, err := template.New("").Funcs(w.funcs(lang)).ParseFS(files, "templates/*.html")
+		t, err := parseTemplates(w.funcs(lang), func(key string) string { return w.ui.get(lang, key) })
 		if err != nil {
 			return nil, fmt.Errorf("site: templates: %w", err)
 		}

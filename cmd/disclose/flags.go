@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 
+	"github.com/disclose-project/disclose/pipeline/gen"
 	"github.com/disclose-project/disclose/pipeline/model"
 	"github.com/spf13/pflag"
 )
@@ -37,6 +38,7 @@ type Config struct {
 	Providers int
 	Orders    int
 	Format    string
+	Layout    gen.Layout
 
 	set map[string]bool // flags given on the command line
 }
@@ -106,6 +108,18 @@ var flagDefs = map[string]func(fs *pflag.FlagSet, c *Config){
 	"orders":    func(fs *pflag.FlagSet, c *Config) { fs.IntVar(&c.Orders, "orders", 20000, "number of orders") },
 	"format": func(fs *pflag.FlagSet, c *Config) {
 		fs.StringVar(&c.Format, "format", "parquet", "parquet, xlsx or both")
+	},
+	"compression": func(fs *pflag.FlagSet, c *Config) {
+		fs.StringVar(&c.Layout.Compression, "compression", "zstd", "Parquet page compression: zstd, snappy or none")
+	},
+	"partition": func(fs *pflag.FlagSet, c *Config) {
+		fs.StringVar(&c.Layout.Partition, "partition", "none", "orders as one file (none) or in monthly hive folders orders/month=YYYY-MM/ (month)")
+	},
+	"row-group-rows": func(fs *pflag.FlagSet, c *Config) {
+		fs.IntVar(&c.Layout.RowGroupRows, "row-group-rows", 1<<20, "most rows of a Parquet row group")
+	},
+	"decimal": func(fs *pflag.FlagSet, c *Config) {
+		fs.StringVar(&c.Layout.Decimal, "decimal", "flba", "money as DECIMAL(18,2) in FIXED_LEN_BYTE_ARRAY (flba, as pyarrow writes it) or INT64 (int64, as Spark writes it)")
 	},
 }
 

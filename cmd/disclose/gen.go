@@ -13,10 +13,15 @@ import (
 )
 
 func cmdGen(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, err := parseFlags("gen", "Write a synthetic snapshot: reference tables in reference.xlsx (Chinese labels), activity\ntables in Parquet (--format parquet), one workbook each (xlsx), or both encodings of the same\nsnapshot in OUT/parquet and OUT/xlsx (both). The same seed gives the same bytes.",
-		[]string{"out", "seed", "providers", "orders", "format", "as-of"}, args, stdout)
+	cfg, err := parseFlags("gen", "Write a synthetic snapshot: reference tables in reference.xlsx (Chinese labels), activity\ntables in Parquet (--format parquet), one workbook each (xlsx), or both encodings of the same\nsnapshot in OUT/parquet and OUT/xlsx (both). The same seed gives the same bytes. --compression,\n--partition, --row-group-rows and --decimal lay the Parquet files out as other writers do (Spark:\nsnappy, month, about 50,000 rows, int64; pyarrow: snappy, flba); the default is gen's own.",
+		[]string{"out", "seed", "providers", "orders", "format", "as-of", "compression", "partition", "row-group-rows", "decimal"}, args, stdout)
 	if err != nil {
 		return err
+	}
+	for _, f := range []string{"compression", "partition", "row-group-rows", "decimal"} {
+		if cfg.set[f] && cfg.Format == "xlsx" {
+			return errUsage{fmt.Sprintf("disclose gen: --%s lays out Parquet files; --format xlsx writes none", f)}
+		}
 	}
 	formats := map[string][]string{"parquet": {"parquet"}, "xlsx": {"xlsx"}, "both": {"parquet", "xlsx"}}[cfg.Format]
 	if formats == nil {
@@ -37,7 +42,7 @@ func cmdGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if len(formats) > 1 {
 			out = filepath.Join(cfg.Out, f)
 		}
-		o := gen.Options{Out: out, Seed: cfg.Seed, Providers: cfg.Providers, Orders: cfg.Orders, AsOf: asOf, Zone: zone, Format: f}
+		o := gen.Options{Out: out, Seed: cfg.Seed, Providers: cfg.Providers, Orders: cfg.Orders, AsOf: asOf, Zone: zone, Format: f, Layout: cfg.Layout}
 		if err := gen.Write(o); err != nil {
 			return err
 		}

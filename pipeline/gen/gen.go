@@ -37,6 +37,70 @@ type Options struct {
 	// default) or "xlsx" (one workbook per table, local times as text).
 	// The reference tables are always in reference.xlsx.
 	Format string
+	// Layout is how the Parquet files are laid out; the zero value is
+	// gen's own (Zstandard, one file per table, 1 Mi rows a row group,
+	// money as fixed-length bytes).
+	Layout Layout
+}
+
+// Layout is how a Parquet snapshot is laid out, so that gen can write the
+// files other writers do (Spark, pyarrow) as well as its own.
+type Layout struct {
+	// Compression of the data pages: "zstd" (the default), "snappy" or
+	// "none".
+	Compression string
+	// Partition is "" or "none" for one orders.parquet, or "month" for
+	// orders in hive-style monthly folders, orders/month=YYYY-MM/
+	// part-00000.parquet, by the local month of ordered_at (as Spark's
+	// partitionBy writes them; the month is in the folder's name only).
+	Partition string
+	// RowGroupRows is the most rows of a row group (0: 1 Mi rows).
+	RowGroupRows int
+	// Decimal is how money (DECIMAL(18,2)) is stored: "flba" (the
+	// default: FIXED_LEN_BYTE_ARRAY of 8 bytes, as pyarrow, and Spark with
+	// spark.sql.parquet.writeLegacyFormat, write it) or "int64" (as Spark
+	// writes it by default).
+	Decimal string
+}
+
+// check says what is wrong with a layout, if anything.
+func (l Layout) check() error {
+	switch l.Compression {
+	case "", "zstd", "snappy", "none":
+	default:
+		return fmt.Errorf("gen: unknown compression %q (want zstd, snappy or none)", l.Compression)
+	}
+	switch l.Partition {
+	case "", "none", "month":
+	default:
+		return fmt.Errorf("gen: unknown partitioning %q (want none or month)", l.Partition)
+	}
+	switch l.Decimal {
+	case "", "flba", "int64":
+	default:
+		return fmt.Errorf("gen: unknown decimal storage %q (want flba or int64)", l.Decimal)
+	}
+	if l.RowGroupRows < 0 {
+		return fmt.Errorf("gen: a row group of %d rows", l.RowGroupRows)
+	}
+	return nil
+}
+
+// props are the writer properties of a layout.
+func (l Layout) props() []parquet.WriterProperty {
+	codec := compress.Codecs.Zstd
+	switch l.Compression {
+	case "snappy":
+		codec = compress.Codecs.Snappy
+	case "none":
+		codec = compress.Codecs.Uncompressed
+	}
+	rows := int64(1 << 20)
+	if l.RowGroupRows > 0 {
+		rows = int64(l.RowGroupRows)
+	}
+	return []parquet.WriterProperty{parquet.WithCompression(codec), parquet.WithMaxRowGroupLength(rows),
+		parquet.WithStoreDecimalAsInteger(l.Decimal == "int64")}
 }
 
 // MaxSheetRows is how many data rows an Excel sheet can hold.
@@ -87,6 +151,9 @@ func Write(o Options) error {
 		}
 	default:
 		return fmt.Errorf("gen: unknown format %q (want parquet or xlsx)", o.Format)
+	}
+	if err := o.Layout.check(); err != nil {
+		return err
 	}
 	if err := os.MkdirAll(o.Out, 0o755); err != nil {
 		return fmt.Errorf("gen: %w", err)
@@ -240,7 +307,10 @@ func newSink(o Options, name string, fields []arrow.Field) (sink, error) {
 	if o.Format == "xlsx" {
 		return newSheet(filepath.Join(o.Out, name+".xlsx"), name, fields, o.Zone)
 	}
-	t, err := newTable(filepath.Join(o.Out, name+".parquet"), name, fields)
+	if name == "orders" && o.Layout.Partition == "month" {
+		return &months{dir: filepath.Join(o.Out, name), name: name, fields: fields, layout: o.Layout, zone: o.Zone, parts: map[string]*table{}}, nil
+	}
+	t, err := newTable(filepath.Join(o.Out, name+".parquet"), name, fields, o.Layout)
 	if err != nil {
 		return nil, fmt.Errorf("gen: %s: %w", name, err)
 	}
@@ -289,15 +359,14 @@ func uniqueColumns(table string) []string {
 	return nil
 }
 
-func newTable(path, name string, fields []arrow.Field) (*table, error) {
+func newTable(path, name string, fields []arrow.Field, l Layout) (*table, error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, err
 	}
 	sc := arrow.NewSchema(fields, nil)
-	props := parquet.NewWriterProperties(append(writerProps(name, fields),
-		parquet.WithCompression(compress.Codecs.Zstd), parquet.WithCreatedBy("disclose gen"),
-		parquet.WithMaxRowGroupLength(1<<20))...)
+	props := parquet.NewWriterProperties(append(append(writerProps(name, fields), l.props()...),
+		parquet.WithCreatedBy("disclose gen"))...)
 	w, err := pqarrow.NewFileWriter(sc, f, props, pqarrow.NewArrowWriterProperties())
 	if err != nil {
 		f.Close()
@@ -354,6 +423,52 @@ func (t *table) close() error {
 		return fmt.Errorf("gen: %s: %w", t.path, err)
 	}
 	return nil
+}
+
+// months streams the rows of a table into one Parquet file per local
+// month of its first instant column (ordered_at), each in a hive-style
+// folder month=YYYY-MM, opened when the month's first row comes.
+type months struct {
+	dir, name string
+	fields    []arrow.Field
+	layout    Layout
+	zone      *time.Location
+	parts     map[string]*table
+	keys      []string // the months in the order their first rows came
+}
+
+func (m *months) row(vals ...any) error {
+	month := "unknown"
+	for i, f := range m.fields {
+		if at, ok := vals[i].(model.Instant); ok && f.Type.ID() == arrow.TIMESTAMP {
+			month = time.UnixMicro(int64(at)).In(m.zone).Format("2006-01")
+			break
+		}
+	}
+	t := m.parts[month]
+	if t == nil {
+		dir := filepath.Join(m.dir, "month="+month)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("gen: %w", err)
+		}
+		var err error
+		if t, err = newTable(filepath.Join(dir, "part-00000.parquet"), m.name, m.fields, m.layout); err != nil {
+			return fmt.Errorf("gen: %s: %w", m.name, err)
+		}
+		m.parts[month] = t
+		m.keys = append(m.keys, month)
+	}
+	return t.row(vals...)
+}
+
+func (m *months) close() error {
+	var err error
+	for _, k := range m.keys {
+		if e := m.parts[k].close(); err == nil {
+			err = e
+		}
+	}
+	return err
 }
 
 var (
