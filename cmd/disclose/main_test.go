@@ -301,7 +301,7 @@ func TestUsage(t *testing.T) {
 			t.Errorf("disclose %s --help printed %q", cmd, usage)
 		}
 		flags := map[string][]string{"build": buildFlags, "validate": {"snapshot", "state", "as-of", "report", "quarantine", "max-reject", "max-drop", "allow-empty", "quiet", "log-format"},
-			"restore": {"from", "state"}, "gen": {"out", "seed", "providers", "orders", "format", "as-of"}, "serve": {"out", "addr"}}[cmd]
+			"restore": {"from", "state"}, "gen": {"out", "seed", "providers", "orders", "format", "as-of", "compression", "partition", "row-group-rows", "decimal"}, "serve": {"out", "addr"}}[cmd]
 		for name := range flagDefs {
 			if !slices.Contains(flags, name) && strings.Contains(usage, "--"+name+" ") {
 				t.Errorf("disclose %s --help mentions --%s, which it does not take", cmd, name)
