@@ -34,38 +34,33 @@ func checkLinks(t testing.TB, tree map[string]string, base string) {
 	if site == "" {
 		site = "https://site.invalid/" // where a build without --base-url is served, for the check
 	}
+	siteURL, err := url.Parse(site)
+	if err != nil {
+		t.Fatalf("--base-url %s: %v", site, err)
+	}
+	root := strings.TrimSuffix(siteURL.Path, "/") + "/"
 	for name, p := range pages {
+		pageURL := siteURL.JoinPath(name)
 		for _, l := range p.links {
-			if l.err != "" {
-				report("%s: %s %q: %s", name, l.where, l.raw, l.err)
+			if l.ref == nil {
+				report("%s: %s %q: unparsable", name, l.where, l.raw)
 				continue
 			}
 			if strings.HasSuffix(name, "404.html") && strings.HasPrefix(l.url, "/") && !strings.HasPrefix(l.url, "//") && base == "" {
 				continue // a 404 page is served at any address, so it links from the site root
 			}
-			abs, err := url.Parse(site + name)
-			if err == nil {
-				var ref *url.URL
-				if ref, err = url.Parse(l.url); err == nil {
-					abs = abs.ResolveReference(ref)
-				}
-			}
-			if err != nil {
-				report("%s: %s %q: %v", name, l.where, l.raw, err)
-				continue
-			}
-			s := abs.String()
-			if !strings.HasPrefix(s, site) {
+			abs := pageURL.ResolveReference(l.ref)
+			if !strings.HasPrefix(abs.String(), site) {
 				if !offSiteAllowed(abs, l) {
 					report("%s: %s %q leaves the site (%s)", name, l.where, l.raw, site)
 				}
 				continue
 			}
-			target := strings.TrimPrefix(abs.Path, strings.TrimSuffix(mustPath(site), "/")+"/")
+			// abs.Path is unescaped already: the tree's names as written.
+			target := strings.TrimPrefix(abs.Path, root)
 			if target == "" || strings.HasSuffix(target, "/") {
 				target = path.Join(target, "index.html")
 			}
-			target, _ = url.PathUnescape(target)
 			if _, ok := tree[target]; !ok {
 				report("%s: %s %q leads to missing %s", name, l.where, l.raw, target)
 				continue
@@ -75,14 +70,6 @@ func checkLinks(t testing.TB, tree map[string]string, base string) {
 			}
 		}
 	}
-}
-
-func mustPath(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return "/"
-	}
-	return u.Path
 }
 
 // offSiteAllowed reports whether a URL outside the site is one the site
@@ -105,9 +92,9 @@ type pageLinks struct {
 }
 
 type link struct {
-	where    string // "<a href>"
-	raw, url string // as written; as a browser reads it
-	err      string
+	where    string   // "<a href>"
+	raw, url string   // as written; as a browser reads it
+	ref      *url.URL // url parsed; nil when it does not parse
 }
 
 // urlAttrs are the attributes whose value a browser follows or fetches.
@@ -133,11 +120,11 @@ func readLinks(doc string) pageLinks {
 			}
 			return r
 		}, strings.TrimSpace(raw))
-		l := link{where: where, raw: raw, url: u}
-		if _, err := url.Parse(u); err != nil {
-			l.err = "unparsable"
+		ref, err := url.Parse(u)
+		if err != nil {
+			ref = nil
 		}
-		p.links = append(p.links, l)
+		p.links = append(p.links, link{where: where, raw: raw, url: u, ref: ref})
 	}
 	z := html.NewTokenizer(strings.NewReader(doc))
 	inStyle := false
