@@ -10,7 +10,7 @@ import "context"
 //   - a Parquet file is read directly (direct.go) when every column read
 //     is one the direct reader takes and the snapshot is not held to
 //     arrow (viaArrow), else through arrow records (parquetFile.plan);
-//   - a sheet is read by the sheet reader (sheetxml.go) when it can read
+//   - a sheet is read by the sheet reader (internal/sheetxml) when it can read
 //     the whole sheet and the snapshot is not held to excelize
 //     (viaExcelize), else by excelize (workbook.sheetScan).
 type source interface {
