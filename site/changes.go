@@ -88,6 +88,28 @@ func (w *world) Changes() []change {
 	return out
 }
 
+// changeKinds are the kinds of change, in the page's order.
+var changeKinds = []string{"issued", "renewed", "expired", "rescinded", "grade", "departed"}
+
+// changeList is the /changes/ page as a list: at 50,000 providers a new
+// ledger's first night issues thousands of notices, so it pages like the
+// others, with one facet, the kind of change.
+func (w *world) changeList() *listSpec {
+	cs := w.Changes()
+	return &listSpec{base: "changes/", tmpl: "changes.html", title: "nav_changes", nav: "changes", desc: "desc_changes",
+		facets: []facet{{key: "change", values: changeKinds, label: func(lang, v string) string { return w.ui.get(lang, "change_"+v+"_short") }}},
+		n:      len(cs),
+		value:  func(i, _ int) string { return cs[i].Kind },
+		rows: func(idx []int32) any {
+			out := make([]change, len(idx))
+			for j, i := range idx {
+				out[j] = cs[i]
+			}
+			return out
+		},
+	}
+}
+
 // PreviousBuild is the previous build's as-of date, or "".
 func (w *world) PreviousBuild() string {
 	if w.in.Tonight == nil {

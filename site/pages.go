@@ -130,7 +130,7 @@ func (w *world) pages(lang string) ([]page, error) {
 		add("notices/"+Slug(n.ID)+"/", "notice.html", t("notice")+" "+n.ID, "notices", n)
 	}
 	desc = t("desc_changes")
-	add("changes/", "changes.html", t("nav_changes"), "changes", nil)
+	w.listPages(lang, w.changeList(), add)
 	desc = t("desc_transparency")
 	add("transparency/", "transparency.html", t("nav_transparency"), "transparency", nil)
 	rules := w.rulePages()

@@ -322,7 +322,41 @@ func loadUI(fsys fs.FS) (ui, error) {
 	if err := json.Unmarshal(b, &u); err != nil {
 		return nil, fmt.Errorf("site: content/ui.json: %w", err)
 	}
+	if key := duplicateKey(b); key != "" {
+		return nil, fmt.Errorf("site: content/ui.json: %q is given twice (JSON keeps the last, silently)", key)
+	}
 	return u, nil
+}
+
+// duplicateKey returns a key that a JSON object of arrays (as ui.json
+// is) gives twice, or "".
+func duplicateKey(b []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	seen := map[string]bool{}
+	depth := 0
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		switch v := tok.(type) {
+		case json.Delim:
+			if v == '{' || v == '[' {
+				depth++
+			} else {
+				depth--
+			}
+		case string:
+			// At depth 1 outside an array, every other string is a key:
+			// values are arrays, so each string there is a key.
+			if depth == 1 {
+				if seen[v] {
+					return v
+				}
+				seen[v] = true
+			}
+		}
+	}
 }
 
 func (u ui) get(lang, key string) string {

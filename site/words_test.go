@@ -213,3 +213,17 @@ func TestTemplatesHoldNoWords(t *testing.T) {
 		}
 	}
 }
+
+// TestUIKeysOnce: a key given twice in ui.json is refused, not silently
+// replaced by its second value.
+func TestUIKeysOnce(t *testing.T) {
+	if _, err := loadUI(content.FS); err != nil {
+		t.Fatal(err)
+	}
+	if got := duplicateKey([]byte(`{"a": ["x", "y"], "b": ["a", "b"], "a": ["z", "w"]}`)); got != "a" {
+		t.Errorf("duplicateKey found %q, want a", got)
+	}
+	if got := duplicateKey([]byte(`{"a": ["b", "a"], "b": ["a", "b"]}`)); got != "" {
+		t.Errorf("duplicateKey found %q in values", got)
+	}
+}

@@ -64,5 +64,17 @@ func (c *Config) build(stderr io.Writer) (*build.Config, error) {
 	prog := newProgress(c, stderr)
 	return &build.Config{SigningKey: key, Snapshot: c.Snapshot, Out: c.Out, State: c.State, NewLedger: c.NewLedger, AsOf: c.AsOf,
 		BaseURL: c.BaseURL, Jobs: c.Jobs, Report: c.Report, Quarantine: c.Quarantine, Limits: lim, MaxDeletes: maxDeletes, AllowEmpty: c.AllowEmpty,
-		Version: version, Log: newLogger(c, prog), Progress: prog.update}, nil
+		Version: version, Log: newLogger(c, prog), Progress: prog.update, PublishHeadroom: publishHeadroom()}, nil
+}
+
+// publishHeadroom is the memory the site and downloads may use above what
+// the evaluation keeps before the collector works hard (see main's soft
+// limit, which it raises once the rows are read): enough for the pages
+// two workers render and a download's table. A GOMEMLIMIT of the
+// caller's own is left as it is.
+func publishHeadroom() int64 {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return 0
+	}
+	return 448 << 20
 }

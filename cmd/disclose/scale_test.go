@@ -124,6 +124,12 @@ func TestSiteAtScale(t *testing.T) {
 			if lists < scaleProviders/100 {
 				t.Errorf("%s: %d list pages crawled", lang, lists)
 			}
+			// The first night of a new ledger issues a notice for every
+			// provider in breach: more changes than one page holds.
+			rows, pages := changeRows(t, first, lang)
+			if entries := feedEntries(t, filepath.Join(first, lang+"changes", "feed.xml")); rows != entries || pages < 2 {
+				t.Errorf("%schanges/ of night 1: %d rows on %d pages, the feed %d entries", lang, rows, pages, entries)
+			}
 		}
 	})
 
@@ -243,14 +249,14 @@ func TestSiteAtScale(t *testing.T) {
 // returns every page they link to and how many list pages it read.
 func crawlLists(t *testing.T, out, lang string) (map[string]bool, int) {
 	t.Helper()
-	bases := []string{"providers/", "notices/", "commitments/"}
+	bases := []string{"providers/", "notices/", "commitments/", "changes/"}
 	// A list page is a list's first page, or an address of its facets or
 	// pages (two segments or more, as grade/E/); one segment under
 	// providers/ or notices/ is a provider's or a notice's page.
 	isList := func(p string) bool {
 		for _, b := range bases {
 			if rest, ok := strings.CutPrefix(p, lang+b); ok && strings.HasSuffix(p, "/") {
-				return rest == "" || rest == "departed/" || b == "commitments/" || strings.Count(rest, "/") >= 2
+				return rest == "" || rest == "departed/" || b == "commitments/" || b == "changes/" || strings.Count(rest, "/") >= 2
 			}
 		}
 		return false
@@ -276,7 +282,7 @@ func crawlLists(t *testing.T, out, lang string) (map[string]bool, int) {
 			t.Fatalf("%s: %v", p, err)
 		}
 		for _, tb := range findAll(doc, func(n *html.Node) bool {
-			return n.Data == "table" && slices.Contains([]string{"providers", "notices", "commitments"}, getAttr(n, "id"))
+			return n.Data == "table" && slices.Contains([]string{"providers", "notices", "commitments", "changes"}, getAttr(n, "id"))
 		}) {
 			if rows := findAll(tb, func(n *html.Node) bool { return n.Data == "tr" && n.Parent != nil && n.Parent.Data == "tbody" }); len(rows) > 100 {
 				t.Errorf("%s: %d rows on one page", p, len(rows))

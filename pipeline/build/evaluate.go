@@ -63,6 +63,12 @@ func evaluate(ctx context.Context, b *night, book *rulebook.Book, snap *snapshot
 		return nil, err
 	}
 	stats, err := Load(ctx, snap, book, eval, Quarantine(cfg), cfg.progress)
+	// Every row is read: the workbooks' parsed parts are let go of now,
+	// not after the site is written (the snapshot's files are hashed for
+	// the manifest by path).
+	if cerr := snap.Close(); cerr != nil && err == nil {
+		err = fmt.Errorf("snapshot %s: %w", cfg.Snapshot, cerr)
+	}
 	if stats != nil {
 		b.rep.Tables = stats.Tables
 		for _, name := range stats.Order {

@@ -52,7 +52,12 @@ func (e *Evaluator) Finish() (*Result, error) {
 			return nil, fmt.Errorf("provider %s: %w", a.facts.Provider.ID, err)
 		}
 		res.Findings = append(res.Findings, fs...)
-		res.Facts = append(res.Facts, &a.facts)
+		// The facts leave on their own: pointing into the accumulator
+		// would keep it, and every contact check it holds, for the rest
+		// of the build.
+		f := a.facts
+		res.Facts = append(res.Facts, &f)
+		*a = acc{}
 	}
 	slices.SortFunc(res.Facts, func(a, b *model.Facts) int { return strings.Compare(a.Provider.ID, b.Provider.ID) })
 	slices.SortFunc(res.Findings, func(a, b model.Finding) int {
