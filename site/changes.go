@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"net/url"
 
 	"github.com/disclose-project/disclose/pipeline/model"
 )
@@ -133,28 +134,32 @@ func (w *world) changesFeed(lang string) ([]byte, error) {
 	f.Author.Name = t("site_name")
 	f.Link = []atomLink{{Href: w.abs(prefix + "changes/feed.xml"), Rel: "self", Type: "application/atom+xml"},
 		{Href: w.abs(prefix + "changes/"), Rel: "alternate", Type: "text/html"}}
-	for i, c := range w.Changes() {
+	for _, c := range w.Changes() {
 		name := c.ID
 		if c.Provider != nil {
 			name = fm["pname"].(func(*model.Provider) string)(c.Provider.F.Provider)
 		}
 		name = isolate(name)
-		var title, url string
+		// An entry's id names what changed, not where it stands in the
+		// list: a reader that saw it keeps it as read.
+		var title, link string
+		subject := c.ID
 		switch c.Kind {
 		case "grade":
 			title = fmt.Sprintf(t("change_grade"), name, w.gradeText(lang, c.From), w.gradeText(lang, c.To))
-			url = prefix + "providers/" + Slug(c.ID) + "/"
+			link = prefix + "providers/" + Slug(c.ID) + "/"
 		case "departed":
 			title = fmt.Sprintf(t("change_departed"), name)
-			url = prefix + "providers/" + Slug(c.ID) + "/"
+			link = prefix + "providers/" + Slug(c.ID) + "/"
 		default:
 			title = fmt.Sprintf("%s · %s · %s · %s", t("change_"+c.Kind), name, rulename(c.Notice.RuleID), measure(c.Notice.Measure))
-			url = prefix + "notices/" + Slug(c.Notice.ID) + "/"
+			link = prefix + "notices/" + Slug(c.Notice.ID) + "/"
+			subject = c.Notice.ID
 		}
 		f.Entry = append(f.Entry, atomEntry{Title: atomText{Body: title},
-			ID:      w.feedID(fmt.Sprintf("%schanges/%s/%d", prefix, w.in.AsOf, i)),
+			ID:      w.feedID(prefix + "changes/" + w.in.AsOf.String() + "/" + c.Kind + "/" + url.PathEscape(subject)),
 			Updated: w.stamp(w.in.AsOf),
-			Link:    []atomLink{{Href: w.abs(url), Rel: "alternate", Type: "text/html"}},
+			Link:    []atomLink{{Href: w.abs(link), Rel: "alternate", Type: "text/html"}},
 			Summary: atomText{Type: "text", Body: t("cause_" + c.Cause)}})
 	}
 	var buf bytes.Buffer

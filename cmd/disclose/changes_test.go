@@ -191,16 +191,31 @@ func TestTransparencyPage(t *testing.T) {
 	}
 }
 
-// feedEntries counts the entries of an Atom feed.
-func feedEntries(t *testing.T, path string) int {
+// feedEntries counts the entries of an Atom feed, and fails on two
+// entries of one id, or an id that does not name what its entry links to
+// (a reader keeps an entry it saw as read by its id).
+func feedEntries(t *testing.T, file string) int {
 	t.Helper()
 	var f struct {
 		Entries []struct {
-			Title string `xml:"title"`
+			ID   string `xml:"id"`
+			Link struct {
+				Href string `xml:"href,attr"`
+			} `xml:"link"`
 		} `xml:"entry"`
 	}
-	if err := xml.Unmarshal(readFile(t, path), &f); err != nil {
-		t.Fatalf("%s: %v", path, err)
+	if err := xml.Unmarshal(readFile(t, file), &f); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	seen := map[string]bool{}
+	for _, e := range f.Entries {
+		if seen[e.ID] {
+			t.Errorf("%s: two entries of id %s", file, e.ID)
+		}
+		seen[e.ID] = true
+		if subject := path.Base(e.Link.Href); !strings.HasSuffix(e.ID, "/"+subject) {
+			t.Errorf("%s: entry %s links to %s", file, e.ID, e.Link.Href)
+		}
 	}
 	return len(f.Entries)
 }
