@@ -103,6 +103,11 @@ type Options struct {
 	// there keeps the date they last changed, so that it stays byte for
 	// byte the same, and Build tells which files differ from it.
 	Previous map[string]Prev
+	// Live, when set, is the folder the previous build's site is live in.
+	// A file whose bytes are those of the live one is linked to it (a
+	// hard link) instead of written: nothing is written for it, and
+	// removing the old tree after the swap frees only a name.
+	Live string
 }
 
 // Prev is a file of the previous build, as an index of it keeps it.
@@ -169,7 +174,7 @@ func Build(dir string, in *Input, opt Options) ([]File, error) {
 	}
 	pages = append(pages, extra...)
 	out := make([]File, len(pages))
-	if err := render(dir, opt.Previous, pages, out, w.tmpl, max(1, opt.Jobs), opt.Progress); err != nil {
+	if err := render(dir, opt, pages, out, w.tmpl); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -178,7 +183,8 @@ func Build(dir string, in *Input, opt Options) ([]File, error) {
 // render writes pages with jobs workers, and what each became into the
 // same place of out; each page is its own file, so the order of work never
 // changes a byte.
-func render(dir string, prev map[string]Prev, pages []page, out []File, tmpl map[string]*template.Template, jobs int, progress func(done, total int)) error {
+func render(dir string, opt Options, pages []page, out []File, tmpl map[string]*template.Template) error {
+	jobs, progress := max(1, opt.Jobs), opt.Progress
 	work := make(chan int)
 	errs := make([]error, jobs)
 	var done atomic.Int64
@@ -192,7 +198,7 @@ func render(dir string, prev map[string]Prev, pages []page, out []File, tmpl map
 				if errs[j] != nil {
 					continue
 				}
-				out[i], errs[j] = writePage(dir, prev, &pages[i], tmpl, &buf)
+				out[i], errs[j] = writePage(dir, opt, &pages[i], tmpl, &buf)
 				if n := done.Add(1); progress != nil {
 					progress(int(n), len(pages))
 				}
@@ -212,7 +218,8 @@ func render(dir string, prev map[string]Prev, pages []page, out []File, tmpl map
 	return nil
 }
 
-func writePage(dir string, prev map[string]Prev, p *page, tmpl map[string]*template.Template, buf *bytes.Buffer) (File, error) {
+func writePage(dir string, opt Options, p *page, tmpl map[string]*template.Template, buf *bytes.Buffer) (File, error) {
+	prev := opt.Previous
 	f := File{Path: p.path, Change: Added}
 	out := p.raw
 	if p.tmpl != "" {
@@ -248,10 +255,28 @@ func writePage(dir string, prev map[string]Prev, p *page, tmpl map[string]*templ
 			return f, fmt.Errorf("site: %w", err)
 		}
 	}
+	if f.Change == Unchanged && opt.Live != "" && linkSame(filepath.Join(opt.Live, filepath.FromSlash(p.path)), name, out) {
+		return f, nil
+	}
 	if err := os.WriteFile(name, out, 0o644); err != nil {
 		return f, fmt.Errorf("site: %w", err)
 	}
 	return f, nil
+}
+
+// linkSame links name to the live file when that is a regular file that
+// holds exactly b, and says whether it did. The bytes are compared, not
+// only the index's digest: a live file changed by hand is written anew.
+func linkSame(live, name string, b []byte) bool {
+	info, err := os.Lstat(live)
+	if err != nil || !info.Mode().IsRegular() || info.Size() != int64(len(b)) {
+		return false
+	}
+	old, err := os.ReadFile(live)
+	if err != nil || !bytes.Equal(old, b) {
+		return false
+	}
+	return os.Link(live, name) == nil
 }
 
 // sinceMarker opens the paragraph that holds a provider page's date of

@@ -270,7 +270,7 @@ func writeSite(dir string, prev map[string]site.Prev, cfg *Config, ev *Evaluatio
 	for _, e := range dict {
 		in.Dictionary = append(in.Dictionary, site.Column(e))
 	}
-	return site.Build(dir, in, site.Options{BaseURL: cfg.BaseURL, Jobs: cfg.Jobs, Previous: prev,
+	return site.Build(dir, in, site.Options{BaseURL: cfg.BaseURL, Jobs: cfg.Jobs, Previous: prev, Live: cfg.Out,
 		Progress: func(done, total int) { cfg.progress("writing pages", int64(done), int64(total)) }})
 }
 
