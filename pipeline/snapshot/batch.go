@@ -6,6 +6,7 @@ import (
 
 	"github.com/disclose-project/disclose/pipeline/model"
 	"github.com/disclose-project/disclose/pipeline/snapshot/internal/pqdirect"
+	"github.com/disclose-project/disclose/pipeline/snapshot/internal/reuse"
 )
 
 // Cell states of a Vec.
@@ -46,32 +47,16 @@ func (v *Vec) Codes(n int) []int32 {
 }
 
 func (v *Vec) reset(n int, t model.Type) {
-	v.State = grow(v.State, n)
+	v.State = reuse.Cleared(v.State, n)
 	v.Code = v.Code[:0]
 	switch t {
 	case model.TypeID, model.TypeText, model.TypeEnum:
-		v.Str = grow(v.Str, n)
+		v.Str = reuse.Cleared(v.Str, n)
 	case model.TypeNumber:
-		v.Num = grow(v.Num, n)
+		v.Num = reuse.Cleared(v.Num, n)
 	default:
-		v.Int = grow(v.Int, n)
+		v.Int = reuse.Cleared(v.Int, n)
 	}
-}
-
-func growTo[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n)
-	}
-	return s[:n]
-}
-
-func grow[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n)
-	}
-	s = s[:n]
-	clear(s)
-	return s
 }
 
 // Batch is a run of rows of one table from one source.

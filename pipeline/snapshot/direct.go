@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/decimal128"
 	"github.com/disclose-project/disclose/pipeline/model"
 	"github.com/disclose-project/disclose/pipeline/snapshot/internal/pqdirect"
+	"github.com/disclose-project/disclose/pipeline/snapshot/internal/reuse"
 )
 
 // A Parquet file whose columns read are all of the kinds the direct reader
@@ -26,7 +27,7 @@ func (ps *parquetScan) directBatch(ctx context.Context, r *pqdirect.Reader, old 
 	}
 	b.Table, b.Source, b.Location, b.Len = t.Table, src.Path, fmt.Sprintf("row group %d", rg), n
 	b.Numbering = r.Numbering()
-	b.Row = growTo(b.Row, n)
+	b.Row = reuse.Len(b.Row, n)
 	for i := range b.Row {
 		b.Row[i] = row + int64(i) + 1
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow/go/v17/parquet/file"
 	"github.com/disclose-project/disclose/pipeline/model"
 	"github.com/disclose-project/disclose/pipeline/snapshot/internal/pqdirect"
+	"github.com/disclose-project/disclose/pipeline/snapshot/internal/reuse"
 )
 
 // Keys streams one id column of a table, source by source, in batches:
@@ -44,7 +45,7 @@ func (s *Snapshot) KeysPart(ctx context.Context, name, col string, part, parts i
 	var arena []byte
 	var ends []int
 	fallback := func(b *Batch) error {
-		keys, ok, ends = growTo(keys, b.Len), growTo(ok, b.Len), growTo(ends, b.Len)
+		keys, ok, ends = reuse.Len(keys, b.Len), reuse.Len(ok, b.Len), reuse.Len(ends, b.Len)
 		v := &b.Cols[c]
 		arena = arena[:0]
 		for i := range b.Len {
@@ -136,7 +137,7 @@ func (r parquetSource) keys(ctx context.Context, c int, rg *int, part, parts int
 			}
 			n := int(min(left, parquetBatch))
 			left -= int64(n)
-			ba, def, vals, ok = growTo(ba, n), growTo(def, n), growTo(vals, n), growTo(ok, n)
+			ba, def, vals, ok = reuse.Len(ba, n), reuse.Len(def, n), reuse.Len(vals, n), reuse.Len(ok, n)
 			var d []int16
 			if maxDef > 0 {
 				d = def

@@ -20,6 +20,7 @@ import (
 	"github.com/apache/arrow/go/v17/parquet"
 	"github.com/apache/arrow/go/v17/parquet/file"
 	"github.com/apache/arrow/go/v17/parquet/schema"
+	"github.com/disclose-project/disclose/pipeline/snapshot/internal/reuse"
 )
 
 // Kind is how a direct column's physical values are read.
@@ -155,28 +156,12 @@ func NewReader(g *file.RowGroupReader, read []int, leaves []Leaf, in *Interner) 
 	return r, nil
 }
 
-func grow[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n)
-	}
-	s = s[:n]
-	clear(s)
-	return s
-}
-
-func growTo[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n)
-	}
-	return s[:n]
-}
-
 // Next reads the next n rows of column j into lv (whose slices are
 // reused).
 func (r *Reader) Next(j, n int, lv *Values) error {
 	lf := r.leaves[j]
-	lv.Valid = grow(lv.Valid, n)
-	r.def = growTo(r.def, n)
+	lv.Valid = reuse.Cleared(lv.Valid, n)
+	r.def = reuse.Len(r.def, n)
 	var def []int16
 	if lf.MaxDef > 0 {
 		def = r.def
@@ -188,11 +173,11 @@ func (r *Reader) Next(j, n int, lv *Values) error {
 	want := int64(n)
 	switch cr := r.readers[j].(type) {
 	case *file.ByteArrayColumnChunkReader:
-		r.bytes = growTo(r.bytes, n)
+		r.bytes = reuse.Len(r.bytes, n)
 		total, _, err = cr.ReadBatch(want, r.bytes, def, nil)
 		if err == nil && total == want {
-			lv.Str = growTo(lv.Str, n)
-			lv.Code = growTo(lv.Code, n)
+			lv.Str = reuse.Len(lv.Str, n)
+			lv.Code = reuse.Len(lv.Code, n)
 			var arena []byte
 			var slots *internTable
 			if !r.plain[j] {
@@ -216,36 +201,36 @@ func (r *Reader) Next(j, n int, lv *Values) error {
 			}
 		}
 	case *file.Int32ColumnChunkReader:
-		r.int32s = growTo(r.int32s, n)
+		r.int32s = reuse.Len(r.int32s, n)
 		total, _, err = cr.ReadBatch(want, r.int32s, def, nil)
 		if err == nil && total == want {
 			spreadInts(r, lv, lf, def, n, r.int32s)
 		}
 	case *file.Int64ColumnChunkReader:
-		r.int64s = growTo(r.int64s, n)
+		r.int64s = reuse.Len(r.int64s, n)
 		total, _, err = cr.ReadBatch(want, r.int64s, def, nil)
 		if err == nil && total == want {
 			spreadInts(r, lv, lf, def, n, r.int64s)
 		}
 	case *file.FixedLenByteArrayColumnChunkReader:
-		r.flba = growTo(r.flba, n)
+		r.flba = reuse.Len(r.flba, n)
 		total, _, err = cr.ReadBatch(want, r.flba, def, nil)
 		if err == nil && total == want {
-			lv.Dec = growTo(lv.Dec, n)
+			lv.Dec = reuse.Len(lv.Dec, n)
 			r.spread(lv, def, n, func(i, k int) { lv.Dec[i] = BigEndianDecimal(r.flba[k]) })
 		}
 	case *file.Float64ColumnChunkReader:
-		r.float64 = growTo(r.float64, n)
+		r.float64 = reuse.Len(r.float64, n)
 		total, _, err = cr.ReadBatch(want, r.float64, def, nil)
 		if err == nil && total == want {
-			lv.Flt = growTo(lv.Flt, n)
+			lv.Flt = reuse.Len(lv.Flt, n)
 			r.spread(lv, def, n, func(i, k int) { lv.Flt[i] = r.float64[k] })
 		}
 	case *file.BooleanColumnChunkReader:
-		r.bools = growTo(r.bools, n)
+		r.bools = reuse.Len(r.bools, n)
 		total, _, err = cr.ReadBatch(want, r.bools, def, nil)
 		if err == nil && total == want {
-			lv.Bools = growTo(lv.Bools, n)
+			lv.Bools = reuse.Len(lv.Bools, n)
 			r.spread(lv, def, n, func(i, k int) { lv.Bools[i] = r.bools[k] })
 		}
 	default:
@@ -264,11 +249,11 @@ func (r *Reader) Next(j, n int, lv *Values) error {
 // column, else as int64s.
 func spreadInts[T int32 | int64](r *Reader, lv *Values, lf Leaf, def []int16, n int, vals []T) {
 	if lf.Kind == Decimal {
-		lv.Dec = growTo(lv.Dec, n)
+		lv.Dec = reuse.Len(lv.Dec, n)
 		r.spread(lv, def, n, func(i, k int) { lv.Dec[i] = decimal128.FromI64(int64(vals[k])) })
 		return
 	}
-	lv.Ints = growTo(lv.Ints, n)
+	lv.Ints = reuse.Len(lv.Ints, n)
 	r.spread(lv, def, n, func(i, k int) { lv.Ints[i] = int64(vals[k]) })
 }
 
