@@ -65,7 +65,7 @@ func BenchmarkDuplicateIDs(b *testing.B) {
 	for _, parts := range []int{1, 2} {
 		b.Run(fmt.Sprintf("hashes, %d parts", parts), func(b *testing.B) {
 			for b.Loop() {
-				if _, err := duplicateIDs(batches(rows, 16<<10), hash, parts); err != nil {
+				if _, err := duplicateIDs(batches(rows, 16<<10), hash, parts, 0); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -1,7 +1,12 @@
 package validate
 
 import (
+	"encoding/binary"
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"sync"
 )
 
@@ -18,8 +23,21 @@ import (
 // The first pass reads the parts side by side, each into a bag of its own;
 // when one fails, the keys are read again in one part for the error that
 // reading them in order meets first.
-func duplicateIDs(keys func(part, parts int, fn func(keys [][]byte, ok []bool) error) error, hash func([]byte) uint64, parts int) (map[string]bool, error) {
+//
+// A bag holds at most hold hashes in memory (0: no bound); past that it
+// moves them to temporary files, one per group of buckets, and the repeats
+// are then found one group at a time, so memory stays bounded however many
+// rows the table has.
+func duplicateIDs(keys func(part, parts int, fn func(keys [][]byte, ok []bool) error) error, hash func([]byte) uint64, parts, hold int) (map[string]bool, error) {
 	bags := make([]hashBag, parts)
+	var sp *spill
+	if hold > 0 {
+		sp = &spill{}
+		defer sp.remove()
+		for p := range bags {
+			bags[p].spill, bags[p].hold = sp, hold
+		}
+	}
 	errs := make([]error, parts)
 	var wg sync.WaitGroup
 	for p := range parts {
@@ -31,7 +49,7 @@ func duplicateIDs(keys func(part, parts int, fn func(keys [][]byte, ok []bool) e
 						bag.add(hash(k))
 					}
 				}
-				return nil
+				return bag.err
 			})
 		})
 	}
@@ -49,12 +67,15 @@ func duplicateIDs(keys func(part, parts int, fn func(keys [][]byte, ok []bool) e
 	for p := 1; p < parts; p++ {
 		bag.merge(&bags[p])
 	}
-	suspect := bag.repeated()
+	suspect, err := bag.repeated()
+	if err != nil {
+		return nil, err
+	}
 	if suspect.len() == 0 {
 		return nil, nil
 	}
 	count := map[string]int{}
-	err := keys(0, 1, func(ks [][]byte, ok []bool) error {
+	err = keys(0, 1, func(ks [][]byte, ok []bool) error {
 		for i, k := range ks {
 			if !ok[i] || !suspect.has(hash(k)) {
 				continue
@@ -87,12 +108,24 @@ func duplicateIDs(keys func(part, parts int, fn func(keys [][]byte, ok []bool) e
 type hashBag struct {
 	cur  [bagBuckets][]uint64   // the block each bucket is filling
 	full [bagBuckets][][]uint64 // its blocks already full
+	// With spill set, once the full blocks hold hold hashes they are
+	// written to spill's files and their room is reused (free); err is
+	// the first failure to write them.
+	spill *spill
+	hold  int
+	held  int // hashes in full blocks
+	free  [][]uint64
+	err   error
 }
 
 const (
 	bagBits    = 10
 	bagBuckets = 1 << bagBits
 	bagBlock   = 1024 // hashes per block: 8 KB
+	// spillBits of a hash's top bits name its file when a bag spills:
+	// 64 files, each read back whole when repeats are looked for.
+	spillBits   = 6
+	spillGroups = 1 << spillBits
 )
 
 func (g *hashBag) add(h uint64) {
@@ -101,13 +134,34 @@ func (g *hashBag) add(h uint64) {
 		if cap(*c) > 0 {
 			k := h >> (64 - bagBits)
 			g.full[k] = append(g.full[k], *c)
+			if g.held += bagBlock; g.spill != nil && g.held >= g.hold && g.err == nil {
+				g.err = g.flush()
+			}
 		}
-		*c = make([]uint64, 0, bagBlock)
+		if n := len(g.free); n > 0 {
+			*c, g.free = g.free[n-1][:0], g.free[:n-1]
+		} else {
+			*c = make([]uint64, 0, bagBlock)
+		}
 	}
 	*c = append(*c, h)
 }
 
-// merge moves the hashes of o into g.
+// flush writes the full blocks to the spill's files and keeps their room.
+func (g *hashBag) flush() error {
+	for k := range g.full {
+		if err := g.spill.write(k>>(bagBits-spillBits), g.full[k]); err != nil {
+			return err
+		}
+		g.free = append(g.free, g.full[k]...)
+		g.full[k] = g.full[k][:0]
+	}
+	g.held = 0
+	return nil
+}
+
+// merge moves the hashes of o into g (the hashes o spilled stay in the
+// spill the two share).
 func (g *hashBag) merge(o *hashBag) {
 	for k := range o.cur {
 		g.full[k] = append(g.full[k], o.full[k]...)
@@ -121,13 +175,27 @@ func (g *hashBag) merge(o *hashBag) {
 // repeated returns the hashes added more than once, emptying the bag as it
 // goes. Each bucket is put in an open-addressing table of its own (linear
 // probing on the hash's low bits; 0 marks an empty place, so the hash 0 is
-// counted aside).
-func (g *hashBag) repeated() *hashFilter {
+// counted aside). Hashes spilled to files are read back one file at a
+// time, before the buckets they belong to.
+func (g *hashBag) repeated() (*hashFilter, error) {
 	var rep hashFilter
 	var table []uint64
+	var back, scratch []uint64
+	var from [bagBuckets >> spillBits][]uint64 // per bucket of the group read back: its hashes from the file
 	for k := range g.cur {
 		blocks := append(g.full[k], g.cur[k])
 		g.full[k], g.cur[k] = nil, nil
+		if g.spill != nil {
+			per := bagBuckets >> spillBits
+			if k%per == 0 {
+				var err error
+				if back, err = g.spill.read(k>>(bagBits-spillBits), back[:0]); err != nil {
+					return nil, err
+				}
+				scratch = byBucket(back, scratch, k, from[:])
+			}
+			blocks = append(blocks, from[k%per])
+		}
 		n := 0
 		for _, b := range blocks {
 			n += len(b)
@@ -162,7 +230,108 @@ func (g *hashBag) repeated() *hashFilter {
 			}
 		}
 	}
-	return &rep
+	return &rep, nil
+}
+
+// byBucket sorts hashes, all of the spill group whose first bucket is
+// first, into their buckets: from[b] gets those of bucket first+b, as
+// parts of scratch (grown to hold them all), which it returns.
+func byBucket(hashes, scratch []uint64, first int, from [][]uint64) []uint64 {
+	var count [bagBuckets >> spillBits]int
+	for _, h := range hashes {
+		count[int(h>>(64-bagBits))-first]++
+	}
+	if cap(scratch) < len(hashes) {
+		scratch = make([]uint64, len(hashes))
+	}
+	scratch = scratch[:len(hashes)]
+	at := 0
+	for b, n := range count {
+		from[b] = scratch[at : at : at+n]
+		at += n
+	}
+	for _, h := range hashes {
+		b := int(h>>(64-bagBits)) - first
+		from[b] = append(from[b], h)
+	}
+	return scratch
+}
+
+// spill is the temporary files of the hashes that bags moved out of
+// memory: one file per group of buckets (a hash's top spillBits bits),
+// shared by the bags of one pass, which write whole blocks to it under
+// its lock. The files are made when first written to and removed by
+// remove.
+type spill struct {
+	mu    sync.Mutex
+	dir   string
+	files [spillGroups]*os.File
+	buf   []byte
+}
+
+func (s *spill) write(group int, blocks [][]uint64) error {
+	if len(blocks) == 0 {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.dir == "" {
+		dir, err := os.MkdirTemp("", "disclose-ids-")
+		if err != nil {
+			return fmt.Errorf("duplicate ids: a folder for temporary files: %w", err)
+		}
+		s.dir = dir
+	}
+	f := s.files[group]
+	if f == nil {
+		var err error
+		if f, err = os.Create(filepath.Join(s.dir, fmt.Sprintf("hashes-%02d", group))); err != nil {
+			return fmt.Errorf("duplicate ids: %w", err)
+		}
+		s.files[group] = f
+	}
+	s.buf = s.buf[:0]
+	for _, b := range blocks {
+		for _, h := range b {
+			s.buf = binary.LittleEndian.AppendUint64(s.buf, h)
+		}
+	}
+	if _, err := f.Write(s.buf); err != nil {
+		return fmt.Errorf("duplicate ids: writing %s: %w", f.Name(), err)
+	}
+	return nil
+}
+
+// read appends to into the hashes of a group's file (none when nothing
+// was written to it).
+func (s *spill) read(group int, into []uint64) ([]uint64, error) {
+	f := s.files[group]
+	if f == nil {
+		return into, nil
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("duplicate ids: reading %s: %w", f.Name(), err)
+	}
+	b, err := io.ReadAll(f)
+	if err != nil {
+		return nil, fmt.Errorf("duplicate ids: reading %s: %w", f.Name(), err)
+	}
+	for i := 0; i+8 <= len(b); i += 8 {
+		into = append(into, binary.LittleEndian.Uint64(b[i:]))
+	}
+	return into, nil
+}
+
+// remove closes and removes the files.
+func (s *spill) remove() {
+	for _, f := range s.files {
+		if f != nil {
+			f.Close()
+		}
+	}
+	if s.dir != "" {
+		os.RemoveAll(s.dir)
+	}
 }
 
 // hashFilter is a set of 64-bit hashes with a bit array in front of its

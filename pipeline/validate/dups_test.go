@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"hash/maphash"
 	"maps"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 )
@@ -45,9 +48,10 @@ func TestDuplicateIDs(t *testing.T) {
 		}
 		maps.DeleteFunc(want, func(_ string, dup bool) bool { return !dup })
 		for hname, hash := range hashes {
-			for _, parts := range []int{1, 2, 3} {
-				t.Run(fmt.Sprintf("%s/%s/%d parts", tname, hname, parts), func(t *testing.T) {
-					got, err := duplicateIDs(batches(rows, 999), hash, parts)
+			for _, run := range [][2]int{{1, 0}, {2, 0}, {3, 0}, {1, 2 * bagBlock}, {2, bagBlock}} {
+				parts, hold := run[0], run[1]
+				t.Run(fmt.Sprintf("%s/%s/%d parts/hold %d", tname, hname, parts, hold), func(t *testing.T) {
+					got, err := duplicateIDs(batches(rows, 999), hash, parts, hold)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -98,7 +102,7 @@ func TestDuplicateIDsError(t *testing.T) {
 			}
 			return batches(rows, 7)(part, parts, fn)
 		}
-		_, err := duplicateIDs(keys, func([]byte) uint64 { return 1 }, tc.parts)
+		_, err := duplicateIDs(keys, func([]byte) uint64 { return 1 }, tc.parts, 0)
 		if err == nil || err.Error() != tc.want {
 			t.Errorf("%s: got %v, want %s", tc.name, err, tc.want)
 		}
@@ -144,5 +148,43 @@ func batches(rows []string, size int) func(part, parts int, fn func([][]byte, []
 			}
 		}
 		return nil
+	}
+}
+
+// TestDuplicateIDsSpill holds few hashes in memory, so that the pass
+// moves them to temporary files: it finds the same duplicates, leaves no
+// file behind, and says so when it cannot write them.
+func TestDuplicateIDsSpill(t *testing.T) {
+	seed := maphash.MakeSeed()
+	// Hashes in 4 buckets of the 1,024 fill blocks (1,024 hashes each)
+	// with few rows; a block that is full is what a bag spills.
+	hash := func(k []byte) uint64 { return maphash.Bytes(seed, k) >> 8 }
+	rows := append(ids(40000, func(i int) int { return i }), "O5", "O39999")
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	var made int
+	probe := func(part, parts int, fn func([][]byte, []bool) error) error {
+		err := batches(rows, 999)(part, parts, fn)
+		if es, _ := os.ReadDir(tmp); len(es) > 0 {
+			made++
+		}
+		return err
+	}
+	got, err := duplicateIDs(probe, hash, 2, bagBlock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]bool{"O5": true, "O39999": true}; !maps.Equal(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	if made == 0 {
+		t.Fatal("no temporary files were made: the pass did not spill")
+	}
+	if es, _ := os.ReadDir(tmp); len(es) > 0 {
+		t.Fatalf("%d files left in the temporary folder", len(es))
+	}
+	t.Setenv("TMPDIR", filepath.Join(tmp, "missing"))
+	if _, err := duplicateIDs(batches(rows, 999), hash, 1, bagBlock); err == nil || !strings.Contains(err.Error(), "temporary files") {
+		t.Fatalf("with no temporary folder: got %v", err)
 	}
 }

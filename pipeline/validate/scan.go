@@ -421,8 +421,13 @@ func (s *scanner) countDuplicates(table string) (map[string]bool, error) {
 	}
 	return duplicateIDs(func(part, parts int, fn func([][]byte, []bool) error) error {
 		return s.snap.KeysPart(s.ctx, table, t.Key, part, parts, fn)
-	}, func(k []byte) uint64 { return maphash.Bytes(seed, k) }, parts)
+	}, func(k []byte) uint64 { return maphash.Bytes(seed, k) }, parts, holdHashes)
 }
+
+// holdHashes is how many ids' hashes a pass over a table's ids holds in
+// memory per part (32 MiB) before it moves them to temporary files: past
+// 4 M rows a part, memory does not grow with the rows.
+const holdHashes = 1 << 22
 
 // cols gives named access to a row of a batch.
 type cols struct {
