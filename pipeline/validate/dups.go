@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -123,9 +122,11 @@ const (
 	bagBuckets = 1 << bagBits
 	bagBlock   = 1024 // hashes per block: 8 KB
 	// spillBits of a hash's top bits name its file when a bag spills:
-	// 64 files, each read back whole when repeats are looked for.
+	// 64 files, each read back whole when repeats are looked for, and
+	// each holding the hashes of spillPer buckets.
 	spillBits   = 6
 	spillGroups = 1 << spillBits
+	spillPer    = bagBuckets / spillGroups
 )
 
 func (g *hashBag) add(h uint64) {
@@ -150,7 +151,7 @@ func (g *hashBag) add(h uint64) {
 // flush writes the full blocks to the spill's files and keeps their room.
 func (g *hashBag) flush() error {
 	for k := range g.full {
-		if err := g.spill.write(k>>(bagBits-spillBits), g.full[k]); err != nil {
+		if err := g.spill.write(k/spillPer, g.full[k]); err != nil {
 			return err
 		}
 		g.free = append(g.free, g.full[k]...)
@@ -180,21 +181,21 @@ func (g *hashBag) merge(o *hashBag) {
 func (g *hashBag) repeated() (*hashFilter, error) {
 	var rep hashFilter
 	var table []uint64
-	var back, scratch []uint64
-	var from [bagBuckets >> spillBits][]uint64 // per bucket of the group read back: its hashes from the file
+	var back []byte
+	var scratch []uint64
+	var from [spillPer][]uint64 // per bucket of the group read back: its hashes from the file
 	for k := range g.cur {
 		blocks := append(g.full[k], g.cur[k])
 		g.full[k], g.cur[k] = nil, nil
 		if g.spill != nil {
-			per := bagBuckets >> spillBits
-			if k%per == 0 {
+			if k%spillPer == 0 {
 				var err error
-				if back, err = g.spill.read(k>>(bagBits-spillBits), back[:0]); err != nil {
+				if back, err = g.spill.read(k/spillPer, back); err != nil {
 					return nil, err
 				}
-				scratch = byBucket(back, scratch, k, from[:])
+				scratch = byBucket(back, scratch, k, &from)
 			}
-			blocks = append(blocks, from[k%per])
+			blocks = append(blocks, from[k%spillPer])
 		}
 		n := 0
 		for _, b := range blocks {
@@ -233,24 +234,27 @@ func (g *hashBag) repeated() (*hashFilter, error) {
 	return &rep, nil
 }
 
-// byBucket sorts hashes, all of the spill group whose first bucket is
-// first, into their buckets: from[b] gets those of bucket first+b, as
-// parts of scratch (grown to hold them all), which it returns.
-func byBucket(hashes, scratch []uint64, first int, from [][]uint64) []uint64 {
-	var count [bagBuckets >> spillBits]int
-	for _, h := range hashes {
-		count[int(h>>(64-bagBits))-first]++
+// byBucket decodes the hashes of a spill file (8 bytes each, little
+// endian), all of the group whose first bucket is first, into their
+// buckets: from[b] gets those of bucket first+b, as parts of scratch
+// (grown to hold them all), which it returns.
+func byBucket(file []byte, scratch []uint64, first int, from *[spillPer][]uint64) []uint64 {
+	n := len(file) / 8
+	var count [spillPer]int
+	for i := range n {
+		count[int(binary.LittleEndian.Uint64(file[8*i:])>>(64-bagBits))-first]++
 	}
-	if cap(scratch) < len(hashes) {
-		scratch = make([]uint64, len(hashes))
+	if cap(scratch) < n {
+		scratch = make([]uint64, n)
 	}
-	scratch = scratch[:len(hashes)]
+	scratch = scratch[:n]
 	at := 0
-	for b, n := range count {
-		from[b] = scratch[at : at : at+n]
-		at += n
+	for b, c := range count {
+		from[b] = scratch[at : at : at+c]
+		at += c
 	}
-	for _, h := range hashes {
+	for i := range n {
+		h := binary.LittleEndian.Uint64(file[8*i:])
 		b := int(h>>(64-bagBits)) - first
 		from[b] = append(from[b], h)
 	}
@@ -266,6 +270,7 @@ type spill struct {
 	mu    sync.Mutex
 	dir   string
 	files [spillGroups]*os.File
+	sizes [spillGroups]int // bytes written to each file
 	buf   []byte
 }
 
@@ -299,27 +304,25 @@ func (s *spill) write(group int, blocks [][]uint64) error {
 	if _, err := f.Write(s.buf); err != nil {
 		return fmt.Errorf("duplicate ids: writing %s: %w", f.Name(), err)
 	}
+	s.sizes[group] += len(s.buf)
 	return nil
 }
 
-// read appends to into the hashes of a group's file (none when nothing
-// was written to it).
-func (s *spill) read(group int, into []uint64) ([]uint64, error) {
+// read returns the bytes of a group's file (none when nothing was written
+// to it) in buf, grown to hold them.
+func (s *spill) read(group int, buf []byte) ([]byte, error) {
 	f := s.files[group]
 	if f == nil {
-		return into, nil
+		return buf[:0], nil
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
+	if cap(buf) < s.sizes[group] {
+		buf = make([]byte, s.sizes[group])
+	}
+	buf = buf[:s.sizes[group]]
+	if _, err := f.ReadAt(buf, 0); err != nil {
 		return nil, fmt.Errorf("duplicate ids: reading %s: %w", f.Name(), err)
 	}
-	b, err := io.ReadAll(f)
-	if err != nil {
-		return nil, fmt.Errorf("duplicate ids: reading %s: %w", f.Name(), err)
-	}
-	for i := 0; i+8 <= len(b); i += 8 {
-		into = append(into, binary.LittleEndian.Uint64(b[i:]))
-	}
-	return into, nil
+	return buf, nil
 }
 
 // remove closes and removes the files.
