@@ -3,7 +3,6 @@ package site
 import (
 	"encoding/json"
 	"fmt"
-	"html"
 	"html/template"
 	"strconv"
 	"strings"
@@ -50,33 +49,14 @@ func (w *world) funcs(lang string) template.FuncMap {
 		"nstatus":     func(s string) string { return w.ui.get(lang, "status_"+s) },
 		"facts":       func(n *model.Notice) string { return pick(n.FactsZh, n.FactsEn) },
 		"vfacts":      func(v model.Violation) string { return pick(v.FactsZh, v.FactsEn) },
-		"pname": func(p *model.Provider) string {
-			if en && p.NameEn != "" {
-				return p.NameEn
-			}
-			return p.Name
-		},
-		"provider": func(id string) *prov { return w.byID[id] },
-		"slug":     Slug,
-		"pct":      pct,
-		"pctf":     func(f float64) string { return strconv.FormatFloat(100*f, 'f', 1, 64) + "%" },
-		"dec":      func(f float64, n int) string { return strconv.FormatFloat(f, 'f', n, 64) },
-		"grade": func(g string) string {
-			switch g {
-			case model.Unrated:
-				return w.ui.get(lang, "unrated")
-			case model.Cleared:
-				return w.ui.get(lang, "cleared")
-			}
-			return g
-		},
-		"target": func(kind string, v float64) string {
-			f := book.Floor(kind)
-			if f == nil {
-				return strconv.FormatFloat(v, 'f', -1, 64)
-			}
-			return book.WithUnit(strconv.FormatFloat(v, 'f', -1, 64), f.Unit, lang)
-		},
+		"pname":       func(p *model.Provider) string { return w.providerName(lang, p) },
+		"provider":    func(id string) *prov { return w.byID[id] },
+		"slug":        Slug,
+		"pct":         pct,
+		"pctf":        func(f float64) string { return strconv.FormatFloat(100*f, 'f', 1, 64) + "%" },
+		"dec":         func(f float64, n int) string { return strconv.FormatFloat(f, 'f', n, 64) },
+		"grade":       func(g string) string { return w.gradeText(lang, g) },
+		"target":      func(kind string, v float64) string { return w.target(lang, kind, v) },
 		"floorof": func(kind string) float64 {
 			if f := book.Floor(kind); f != nil {
 				return f.Target
@@ -89,12 +69,7 @@ func (w *world) funcs(lang string) template.FuncMap {
 			}
 			return id
 		},
-		"period": func(c *model.Commitment) string {
-			if c.EffectiveTo == model.NoDate {
-				return fmt.Sprintf(w.ui.get(lang, "period_open"), c.EffectiveFrom)
-			}
-			return c.EffectiveFrom.String() + " – " + c.EffectiveTo.String()
-		},
+		"period": func(c *model.Commitment) string { return w.period(lang, c) },
 		"until": func(d model.Date) string {
 			if d == model.NoDate {
 				return w.ui.get(lang, "permanent")
@@ -110,13 +85,9 @@ func (w *world) funcs(lang string) template.FuncMap {
 		"size":              humanSize,
 		"lower":             strings.ToLower,
 		"add":               func(a, b int) int { return a + b },
-		// sinceline says since when a page's figures have not changed,
-		// the date in a <time> element of its own, where writePage finds
-		// it.
-		"sinceline": func(date string) template.HTML {
-			before, after, _ := strings.Cut(w.ui.get(lang, "figures_since"), "%[1]s")
-			return template.HTML(html.EscapeString(before) + "<time>" + html.EscapeString(date) + "</time>" + html.EscapeString(after))
-		},
+		"sinceline":         func(date string) template.HTML { return w.sinceLine(lang, date) },
+		"head":              w.head,
+		"foot":              w.foot,
 		// searchnames names the categories and statuses for site.js.
 		"searchnames": func() string {
 			m := map[string]string{}
@@ -129,14 +100,15 @@ func (w *world) funcs(lang string) template.FuncMap {
 			b, _ := json.Marshal(m)
 			return string(b)
 		},
-		"dict":     dict,
-		"list":     list,
-		"ccat":     enum(model.ComplaintCategoryEnum),
-		"pct2":     pct2,
-		"nv":       func(n *model.Notice) *noticeView { return w.nv[n.ID] },
-		"vappeals": func(v model.Violation) []appealView { return w.violationAppeals(&v) },
-		"reasons":  func(p *prov) []reasonLine { return w.reasons(lang, p) },
-		"scoresum": func(p *prov) string { return w.scoreSum(lang, p) },
+		"providerrows":   func(home string, rows []*prov) template.HTML { return w.providerRows(lang, home, rows) },
+		"commitmentrows": func(home string, rows []*CommitmentRow) template.HTML { return w.commitmentRows(lang, home, rows) },
+		"dict":           dict,
+		"ccat":           enum(model.ComplaintCategoryEnum),
+		"pct2":           pct2,
+		"nv":             func(n *model.Notice) *noticeView { return w.nv[n.ID] },
+		"vappeals":       func(v model.Violation) []appealView { return w.violationAppeals(&v) },
+		"reasons":        func(p *prov) []reasonLine { return w.reasons(lang, p) },
+		"scoresum":       func(p *prov) string { return w.scoreSum(lang, p) },
 		// measureabout explains a measure; for a provider whose status
 		// already takes every service off sale, the words without what the
 		// measure alone would leave on sale, where the book has them.

@@ -114,8 +114,6 @@ func dict(kv ...any) (map[string]any, error) {
 	return m, nil
 }
 
-func list(xs ...string) []string { return xs }
-
 // Pct is the on-time rate of "delivery", "response" or "resolution".
 func (r rateRow) Pct(which string) string {
 	v := r.pair(which)

@@ -1,0 +1,194 @@
+package site
+
+import (
+	"html/template"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/disclose-project/disclose/pipeline/model"
+)
+
+// hostile is text from an export that html/template escapes in every way
+// it can: quotes, markup, a plus, a NUL, a scheme, a percent, non-ASCII.
+const hostile = "<script>\"x\" & 'y' + z\x00</script> javascript:%41 甲 (1)"
+
+// rowsWorld is the fixture with names, ids, services and commitments an
+// export could send to hurt a page.
+func rowsWorld(t *testing.T, opt Options) *world {
+	t.Helper()
+	in := fixture(t, loadBook(t))
+	in.Facts[0].Provider.Name, in.Facts[0].Provider.NameEn = hostile, hostile+" en"
+	in.Facts[1].Provider.ID, in.Facts[1].Provider.NameEn = "P2 "+hostile, ""
+	in.Facts[3].Provider.Category = "no-such-category"
+	in.Facts[3].Commitments["C2"] = model.Perf{Judged: 7, Kept: 2}
+	for i := range in.Services {
+		if in.Services[i].ProviderID == "P2" {
+			in.Services[i].ProviderID = in.Facts[1].Provider.ID
+		}
+	}
+	in.Services[4].Title = hostile
+	in.Commitments = append(in.Commitments,
+		model.Commitment{ID: "C2", ProviderID: "P4", ServiceID: "S4", Kind: model.KindFirstResponse, Target: 1.5,
+			EffectiveFrom: day("2025-01-01"), EffectiveTo: day("2025-12-31"), Text: hostile},
+		model.Commitment{ID: "C3", ProviderID: "P4", ServiceID: "no-such-service " + hostile, Kind: "no-such-kind", Target: 3,
+			EffectiveFrom: day("2025-01-01"), EffectiveTo: model.NoDate},
+		model.Commitment{ID: "C4", ProviderID: "P4", Kind: model.KindResolution, Target: 48,
+			EffectiveFrom: day("2025-02-01"), EffectiveTo: model.NoDate})
+	w, err := newWorld(in, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// TestRowsAreTheTemplates wants the list rows rows.go writes to be, byte
+// for byte, what the row templates of testdata/rows.html write, in both
+// languages, for every kind of provider and commitment the fixture has and
+// for text an export could use to break out of them.
+func TestRowsAreTheTemplates(t *testing.T) {
+	w := rowsWorld(t, Options{})
+	src, err := os.ReadFile("testdata/rows.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	grades := map[string]bool{}
+	for _, p := range w.providers {
+		grades[p.R.Grade] = true
+	}
+	if !grades[model.Unrated] || !grades[model.Cleared] || len(grades) < 3 {
+		t.Fatalf("the fixture has grades %v: want unrated, cleared and a letter", grades)
+	}
+	all := func(s *listSpec) []int32 {
+		idx := make([]int32, s.n)
+		for i := range idx {
+			idx[i] = int32(i)
+		}
+		return idx
+	}
+	providers := w.providerList().rows(all(w.providerList())).([]*prov)
+	commitments := w.commitmentList().rows(all(w.commitmentList())).([]*CommitmentRow)
+	if len(commitments) < 4 {
+		t.Fatalf("%d commitments in the list, want 4", len(commitments))
+	}
+	for _, lang := range langs {
+		words := func(key string) string { return w.ui.get(lang, key) }
+		tmpl, err := parseTemplates(w.funcs(lang), words)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tmpl.New("rows").Parse(inlineWords(string(src), words)); err != nil {
+			t.Fatal(err)
+		}
+		for _, home := range []string{"", "./", "../../en/", "/", "https://example.org/a b/", "javascript:alert(1)/", hostile} {
+			data := struct {
+				Home string
+				Rows any
+				W    *world
+			}{home, providers, w}
+			want := execute(t, tmpl, "providerrows", data)
+			if got := string(w.providerRows(lang, home, providers)); got != want {
+				t.Errorf("%s, home %q: providers' rows\n got %s\nwant %s", lang, home, got, want)
+			}
+			data.Rows = commitments
+			want = execute(t, tmpl, "commitmentrows", data)
+			if got := string(w.commitmentRows(lang, home, commitments)); got != want {
+				t.Errorf("%s, home %q: commitments' rows\n got %s\nwant %s", lang, home, got, want)
+			}
+			for _, s := range []string{"<script>", "\x00", "+ z"} {
+				if strings.Contains(want, s) {
+					t.Errorf("%s, home %q: the rows hold %q unescaped", lang, home, s)
+				}
+			}
+		}
+	}
+}
+
+func execute(t *testing.T, tmpl *template.Template, name string, data any) string {
+	t.Helper()
+	var b strings.Builder
+	if err := tmpl.ExecuteTemplate(&b, name, data); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestEscapeURLIsTheTemplates wants escapeURL to escape as html/template
+// does in a quoted href, at the start of the URL and after it.
+func TestEscapeURLIsTheTemplates(t *testing.T) {
+	tmpl := template.Must(template.New("").Parse(`<a href="{{.S}}x/{{.S}}">`))
+	var all []byte
+	for c := 0; c < 128; c++ {
+		all = append(all, byte(c))
+	}
+	for _, s := range []string{"", "../", "./en/", "P1-x.y", "a b", "甲乙", "100%", "%zz", "%41", "%41x", "%4", "http://x/", "HTTPS://x", "mailto:a@b",
+		"javascript:x", "data:x", "/a:b", "a/b:c", hostile, string(all), "\xff\xfe"} {
+		var b strings.Builder
+		if err := tmpl.Execute(&b, struct{ S string }{s}); err != nil {
+			t.Fatal(err)
+		}
+		want := b.String()
+		if got := `<a href="` + escapeURL(s, true) + "x/" + escapeURL(s, false) + `">`; got != want {
+			t.Errorf("%q:\n got %s\nwant %s", s, got, want)
+		}
+	}
+	if got := escapeURL("javascript:x", true); got != "#ZgotmplZ" {
+		t.Errorf("a javascript: link became %q", got)
+	}
+}
+
+// TestChromeIsTheTemplates wants the head and foot chrome.go writes to be,
+// byte for byte, what the templates of testdata/chrome.html write, for
+// every page of the site in both languages, with a base URL and without.
+func TestChromeIsTheTemplates(t *testing.T) {
+	src, err := os.ReadFile("testdata/chrome.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, opt := range []Options{{}, {BaseURL: "https://example.org/dis close/"}} {
+		w := rowsWorld(t, opt)
+		for _, lang := range langs {
+			words := func(key string) string { return w.ui.get(lang, key) }
+			funcs := w.funcs(lang)
+			funcs["list"] = func(xs ...string) []string { return xs }
+			tmpl, err := parseTemplates(funcs, words)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tmpl.New("chrome").Parse(inlineWords(string(src), words)); err != nil {
+				t.Fatal(err)
+			}
+			pages, err := w.pages(lang)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := map[string]bool{}
+			for _, pg := range pages {
+				p, ok := pg.data.(*P)
+				if !ok {
+					continue
+				}
+				if got, want := string(w.head(p)), execute(t, tmpl, "refhead", p); got != want {
+					t.Errorf("%s %s: head\n got %s\nwant %s", opt.BaseURL, pg.path, got, want)
+				}
+				if got, want := string(w.foot(p)), execute(t, tmpl, "reffoot", p); got != want {
+					t.Errorf("%s %s: foot\n got %s\nwant %s", opt.BaseURL, pg.path, got, want)
+				}
+				seen[p.Nav] = true
+				seen["since"] = seen["since"] || p.Since != ""
+				seen["stable"] = seen["stable"] || p.Stable
+				seen["canonical"] = seen["canonical"] || p.Canonical != ""
+				seen["hostile"] = seen["hostile"] || strings.Contains(p.Title, "<script>")
+			}
+			for _, k := range append(slices.Clone(menu), "home", "changes", "since", "stable", "hostile") {
+				if !seen[k] {
+					t.Errorf("%s: no page has %s", lang, k)
+				}
+			}
+			if seen["canonical"] != (opt.BaseURL != "") {
+				t.Errorf("%s, base URL %q: canonical links %v", lang, opt.BaseURL, seen["canonical"])
+			}
+		}
+	}
+}
