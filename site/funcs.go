@@ -63,12 +63,7 @@ func (w *world) funcs(lang string) template.FuncMap {
 			}
 			return 0
 		},
-		"dim": func(id string) string {
-			if d := book.Dimension(id); d != nil {
-				return pick(d.Zh, d.En)
-			}
-			return id
-		},
+		"dim":    func(id string) string { return w.dimName(lang, id) },
 		"period": func(c *model.Commitment) string { return w.period(lang, c) },
 		"until": func(d model.Date) string {
 			if d == model.NoDate {
@@ -102,6 +97,9 @@ func (w *world) funcs(lang string) template.FuncMap {
 		},
 		"providerrows":   func(home string, rows []*prov) template.HTML { return w.providerRows(lang, home, rows) },
 		"commitmentrows": func(home string, rows []*CommitmentRow) template.HTML { return w.commitmentRows(lang, home, rows) },
+		"dimrows":        func(p *prov) template.HTML { return w.dimRows(lang, p) },
+		"promiserows":    func(p *prov) template.HTML { return w.promiseRows(lang, p) },
+		"salerows":       func(p *prov) template.HTML { return w.saleRows(lang, p) },
 		"dict":           dict,
 		"ccat":           enum(model.ComplaintCategoryEnum),
 		"pct2":           pct2,
@@ -129,12 +127,7 @@ func (w *world) funcs(lang string) template.FuncMap {
 			}
 			return fmt.Sprintf(w.ui.get(lang, "until_date"), d)
 		},
-		"untilday": func(d model.Date) string {
-			if d == model.NoDate {
-				return w.ui.get(lang, "until_permanent")
-			}
-			return d.String()
-		},
+		"untilday": func(d model.Date) string { return w.untilDay(lang, d) },
 		// day formats a date that may be missing.
 		"day": func(d model.Date) string {
 			if d == model.NoDate {

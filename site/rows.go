@@ -3,6 +3,9 @@ package site
 import (
 	"fmt"
 	"html/template"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/disclose-project/disclose/pipeline/model"
@@ -16,29 +19,39 @@ import (
 // a change to a row is made in both.
 
 // providerRows writes the rows of one page of the providers list, on a
-// page whose link to its language's home is home.
+// page whose link to its language's home is home. What is the same in
+// every row is put together once.
 func (w *world) providerRows(lang, home string, rows []*prov) template.HTML {
 	label := func(key string) string { return escapeText(w.ui.get(lang, key)) }
-	status, score, category, id, grade := label("status"), label("score"), label("category"), label("provider_id"), label("grade")
-	href := escapeURL(home, true) + "providers/"
+	grade, category := label("grade"), w.enumLabel(model.CategoryEnum)
+	var (
+		open    = "<tr>\n<td><a href=\"" + escapeURL(home, true) + "providers/"
+		name    = "/\"><bdi>"
+		badge   = `</bdi></a></td><td class="decide">`
+		status  = `</td><td class="decide pstatus" data-label="` + label("status") + `">`
+		score   = `</td><td class="num" data-label="` + label("score") + `">`
+		cat     = `</td><td data-label="` + label("category") + `">`
+		id      = `</td><td data-label="` + label("provider_id") + `"><bdi>`
+		closing = "</bdi></td></tr>\n"
+	)
 	var b strings.Builder
+	b.Grow(len(rows) * 640)
 	for _, p := range rows {
-		b.WriteString("<tr>\n<td><a href=\"")
-		b.WriteString(href)
+		b.WriteString(open)
 		b.WriteString(escapeURL(p.Slug, false))
-		b.WriteString("/\"><bdi>")
+		b.WriteString(name)
 		b.WriteString(escapeText(w.providerName(lang, p.F.Provider)))
-		b.WriteString(`</bdi></a></td><td class="decide">`)
+		b.WriteString(badge)
 		w.gradeBadge(&b, lang, grade, p.R.Grade)
-		b.WriteString(`</td><td class="decide pstatus" data-label="` + status + `">`)
+		b.WriteString(status)
 		b.WriteString(escapeText(w.statusName(lang, p.Status)))
-		b.WriteString(`</td><td class="num" data-label="` + score + `">`)
+		b.WriteString(score)
 		b.WriteString(escapeText(p.R.ScoreText()))
-		b.WriteString(`</td><td data-label="` + category + `">`)
-		b.WriteString(escapeText(w.enumLabel(model.CategoryEnum)(lang, p.F.Provider.Category)))
-		b.WriteString(`</td><td data-label="` + id + `"><bdi>`)
+		b.WriteString(cat)
+		b.WriteString(escapeText(category(lang, p.F.Provider.Category)))
+		b.WriteString(id)
 		b.WriteString(escapeText(p.F.Provider.ID))
-		b.WriteString("</bdi></td></tr>\n")
+		b.WriteString(closing)
 	}
 	return template.HTML(b.String())
 }
@@ -56,38 +69,52 @@ func (w *world) gradeBadge(b *strings.Builder, lang, word, g string) {
 // commitmentRows writes the rows of one page of the commitments list.
 func (w *world) commitmentRows(lang, home string, rows []*CommitmentRow) template.HTML {
 	label := func(key string) string { return escapeText(w.ui.get(lang, key)) }
-	kind, target, kept, service, period := label("kind"), label("target"), label("kept"), label("service"), label("period")
-	noItems, allServices := label("no_items"), label("all_services")
-	href := escapeURL(home, true) + "providers/"
+	kindName, keptOf := w.enumLabel(model.CommitmentKindEnum), w.ui.get(lang, "kept_of")
+	var (
+		open     = "<tr>\n<th scope=\"row\"><a href=\"" + escapeURL(home, true) + "providers/"
+		name     = "/#promises\"><bdi>"
+		kind     = `</bdi></a></th><td data-label="` + label("kind") + `">`
+		target   = `</td><td data-label="` + label("target") + `" class="decide">`
+		kept     = "</td>\n<td data-label=\"" + label("kept") + `" class="decide">`
+		noItems  = "<small>" + label("no_items") + "</small>"
+		service  = "</td>\n<td data-label=\"" + label("service") + `">`
+		all      = label("all_services")
+		period   = `</td><td data-label="` + label("period") + `">`
+		closing  = "</td></tr>\n"
+		smallOf  = " <small>("
+		smallEnd = ")</small>"
+	)
 	var b strings.Builder
+	b.Grow(len(rows) * 800)
 	for _, r := range rows {
-		b.WriteString("<tr>\n<th scope=\"row\"><a href=\"")
-		b.WriteString(href)
+		b.WriteString(open)
 		b.WriteString(escapeURL(r.P.Slug, false))
-		b.WriteString("/#promises\"><bdi>")
+		b.WriteString(name)
 		b.WriteString(escapeText(w.providerName(lang, r.P.F.Provider)))
-		b.WriteString(`</bdi></a></th><td data-label="` + kind + `">`)
-		b.WriteString(escapeText(w.enumLabel(model.CommitmentKindEnum)(lang, r.C.Kind)))
-		b.WriteString(`</td><td data-label="` + target + `" class="decide">`)
+		b.WriteString(kind)
+		b.WriteString(escapeText(kindName(lang, r.C.Kind)))
+		b.WriteString(target)
 		b.WriteString(escapeText(w.target(lang, r.C.Kind, r.C.Target)))
-		b.WriteString("</td>\n<td data-label=\"" + kept + `" class="decide">`)
+		b.WriteString(kept)
 		if r.Perf.Judged != 0 {
 			b.WriteString(escapeText(pct(r.Perf.Kept, r.Perf.Judged)))
-			b.WriteString(" <small>(")
-			b.WriteString(escapeText(fmt.Sprintf(w.ui.get(lang, "kept_of"), r.Perf.Kept, r.Perf.Judged)))
-			b.WriteString(")</small>")
+			b.WriteString(smallOf)
+			b.WriteString(escapeText(fmt.Sprintf(keptOf, r.Perf.Kept, r.Perf.Judged)))
+			b.WriteString(smallEnd)
 		} else {
-			b.WriteString("<small>" + noItems + "</small>")
+			b.WriteString(noItems)
 		}
-		b.WriteString("</td>\n<td data-label=\"" + service + `">`)
+		b.WriteString(service)
 		if r.C.ServiceID != "" {
-			b.WriteString("<bdi>" + escapeText(w.ServiceTitle(r.C.ServiceID)) + "</bdi>")
+			b.WriteString("<bdi>")
+			b.WriteString(escapeText(w.ServiceTitle(r.C.ServiceID)))
+			b.WriteString("</bdi>")
 		} else {
-			b.WriteString(allServices)
+			b.WriteString(all)
 		}
-		b.WriteString(`</td><td data-label="` + period + `">`)
+		b.WriteString(period)
 		b.WriteString(escapeText(w.period(lang, r.C)))
-		b.WriteString("</td></tr>\n")
+		b.WriteString(closing)
 	}
 	return template.HTML(b.String())
 }
@@ -114,6 +141,9 @@ func escapeURL(s string, start bool) string {
 			}
 		}
 	}
+	if urlSafe(s) {
+		return s
+	}
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -129,6 +159,155 @@ func escapeURL(s string, start bool) string {
 	return escapeText(b.String())
 }
 
+// urlSafe reports whether s is made of letters, digits and -._/ alone,
+// which neither the URL nor the attribute escaping changes (a slug, a
+// relative link).
+func urlSafe(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '/') {
+			return false
+		}
+	}
+	return true
+}
+
 func isHexDigit(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// The tables of a provider's page that grow with the provider (its rating
+// dimensions, promises and services) are written here too, as the
+// templates of testdata/provider.html wrote them.
+
+// dimRows writes the body rows of a provider's rating table: with the
+// smoothing and the contributions for a scored provider, the weights alone
+// for another.
+func (w *world) dimRows(lang string, p *prov) template.HTML {
+	label := func(key string) string { return escapeText(w.ui.get(lang, key)) }
+	raw, smoothed, weight, contribution := label("raw"), label("smoothed"), label("weight"), label("contribution")
+	var b strings.Builder
+	for _, d := range p.R.Dimensions {
+		b.WriteString(`<tr data-dim="` + escapeText(d.ID) + `"><th scope="row">` + escapeText(w.dimName(lang, d.ID)))
+		b.WriteString(`</th><td class="num" data-label="` + raw + ` (x/n)">` + strconv.FormatInt(d.X, 10) + "/" + strconv.FormatInt(d.N, 10) + " <small>(")
+		if d.ID == "complaints" {
+			b.WriteString(escapeText(fmt.Sprintf(w.ui.get(lang, "complaint_rate"), pct2(d.X, d.N))))
+		} else {
+			b.WriteString(escapeText(pct(d.X, d.N)))
+		}
+		b.WriteString(")</small></td>")
+		if p.R.Scored {
+			b.WriteString(`<td class="num" data-label="k">` + strconv.FormatInt(d.Prior, 10) + `</td><td class="num" data-label="` + smoothed + `">` + escapeText(pctf(d.Smoothed)) + "</td>")
+		}
+		b.WriteString(`<td class="num decide" data-label="` + weight + `">` + strconv.FormatFloat(d.Weight, 'f', 2, 64) + "</td>")
+		if p.R.Scored {
+			b.WriteString(`<td class="num decide" data-label="` + contribution + `">` + strconv.FormatFloat(d.Contribution, 'f', 2, 64) + "</td>")
+		}
+		b.WriteString("</tr>\n")
+	}
+	return template.HTML(b.String())
+}
+
+// promiseRows writes the body rows of a provider's promises table: its
+// commitments, then the platform floors it was judged against, or a row
+// that says there are none.
+func (w *world) promiseRows(lang string, p *prov) template.HTML {
+	label := func(key string) string { return escapeText(w.ui.get(lang, key)) }
+	target, kept, wording, service, period := label("target"), label("kept"), label("wording"), label("service"), label("period")
+	kind := w.enumLabel(model.CommitmentKindEnum)
+	keptOf := func(perf model.Perf) string {
+		return escapeText(fmt.Sprintf(w.ui.get(lang, "kept_of"), perf.Kept, perf.Judged)) + " <small>(" + escapeText(pct(perf.Kept, perf.Judged)) + ")</small>"
+	}
+	var b strings.Builder
+	for _, c := range p.Commitments {
+		perf := p.F.Commitments[c.ID]
+		b.WriteString("<tr>\n<th scope=\"row\">" + escapeText(kind(lang, c.Kind)) + ` <small class="nowrap"><bdi>` + escapeText(c.ID) + "</bdi></small></th>")
+		b.WriteString(`<td data-label="` + target + `" class="decide">` + escapeText(w.target(lang, c.Kind, c.Target)) + "</td>\n")
+		b.WriteString(`<td data-label="` + kept + `" class="decide">`)
+		if perf.Judged != 0 {
+			b.WriteString(keptOf(perf))
+		} else {
+			b.WriteString("<small>" + label("no_items") + "</small>")
+		}
+		b.WriteString("</td>\n<td class=\"quote decide\" data-label=\"" + wording + `" dir="auto">` + escapeText(c.Text) + "</td>\n")
+		b.WriteString(`<td data-label="` + service + `">`)
+		if c.ServiceID != "" {
+			b.WriteString("<bdi>" + escapeText(w.ServiceTitle(c.ServiceID)) + "</bdi>")
+		} else {
+			b.WriteString(label("all_services"))
+		}
+		b.WriteString("</td>\n<td data-label=\"" + period + `">` + escapeText(w.period(lang, c)))
+		if c.Superseded != "" {
+			b.WriteString("<br><small>" + escapeText(fmt.Sprintf(w.ui.get(lang, "superseded"), c.Superseded)) + "</small>")
+		}
+		b.WriteString("</td></tr>\n")
+	}
+	for _, k := range slices.Sorted(maps.Keys(p.F.Floors)) {
+		perf := p.F.Floors[k]
+		floor := 0.0
+		if f := w.in.Book.Floor(k); f != nil {
+			floor = f.Target
+		}
+		b.WriteString(`<tr class="floor"><th scope="row">` + escapeText(kind(lang, k)) + `</th><td data-label="` + target + `" class="decide">` + escapeText(w.target(lang, k, floor)) + "</td>\n")
+		b.WriteString(`<td data-label="` + kept + `" class="decide">` + keptOf(perf) + `</td><td data-label="` + wording + `" colspan="3">` + label("floor_applied") + "</td></tr>\n")
+	}
+	if len(p.Commitments) == 0 && len(p.F.Floors) == 0 {
+		b.WriteString(`<tr><td colspan="6">` + label("none") + "</td></tr>")
+	}
+	return template.HTML(b.String())
+}
+
+// saleRows writes the body rows of a provider's services table: each
+// service, whether it is on sale and why not.
+func (w *world) saleRows(lang string, p *prov) template.HTML {
+	label := func(key string) string { return escapeText(w.ui.get(lang, key)) }
+	state, category, price := label("state"), label("category"), label("price")
+	var b strings.Builder
+	for _, s := range p.Sales {
+		b.WriteString(`<tr data-sale="`)
+		if s.On {
+			b.WriteString("on")
+		} else {
+			b.WriteString("off")
+		}
+		b.WriteString(`"`)
+		if s.Why != "" {
+			b.WriteString(` data-why="` + escapeText(s.Why) + `"`)
+		}
+		b.WriteString(`><th scope="row"><bdi>` + escapeText(s.S.Title) + "</bdi></th>\n")
+		b.WriteString(`<td data-label="` + state + `" class="decide sale">`)
+		switch {
+		case s.On:
+			b.WriteString(label("sale_on"))
+		case s.Why == "cleared":
+			b.WriteString(label("sale_off_cleared"))
+		case s.Why == "suspended":
+			b.WriteString(label("sale_off_suspended"))
+		case s.Why == "measure":
+			b.WriteString(escapeText(fmt.Sprintf(w.ui.get(lang, "sale_off_measure"), w.measureName(lang, s.Measure), w.untilDay(lang, s.Until))))
+		default:
+			b.WriteString(escapeText(fmt.Sprintf(w.ui.get(lang, "sale_off_state"), strings.ToLower(w.enumLabel(model.ServiceStateEnum)(lang, s.S.State)))))
+		}
+		b.WriteString("</td>\n<td data-label=\"" + category + `">`)
+		if s.S.Category != "" {
+			b.WriteString(escapeText(w.enumLabel(model.CategoryEnum)(lang, s.S.Category)))
+		}
+		b.WriteString(`</td><td class="num" data-label="` + price + `">`)
+		if s.S.HasPrice {
+			b.WriteString(escapeText(fmt.Sprint(s.S.Price)))
+		}
+		b.WriteString("</td></tr>\n")
+	}
+	if len(p.Sales) == 0 {
+		b.WriteString(`<tr><td colspan="4">` + label("none") + "</td></tr>\n")
+	}
+	return template.HTML(b.String())
+}
+
+// untilDay is the last day a measure is in force, or the word for one
+// that lasts.
+func (w *world) untilDay(lang string, d model.Date) string {
+	if d == model.NoDate {
+		return w.ui.get(lang, "until_permanent")
+	}
+	return d.String()
 }

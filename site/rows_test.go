@@ -1,6 +1,7 @@
 package site
 
 import (
+	"fmt"
 	"html/template"
 	"os"
 	"slices"
@@ -29,13 +30,17 @@ func rowsWorld(t *testing.T, opt Options) *world {
 		}
 	}
 	in.Services[4].Title = hostile
+	in.Services[4].Category, in.Services[4].Price, in.Services[4].HasPrice = "design", 12345, true
+	in.Services = slices.DeleteFunc(in.Services, func(s model.Service) bool { return s.ProviderID == "P5" })
+	in.Facts[3].Floors[model.KindDelivery] = model.Perf{Judged: 9, Kept: 8}
+	in.Facts[3].Floors[model.KindFirstResponse] = model.Perf{Judged: 3, Kept: 3}
 	in.Commitments = append(in.Commitments,
 		model.Commitment{ID: "C2", ProviderID: "P4", ServiceID: "S4", Kind: model.KindFirstResponse, Target: 1.5,
 			EffectiveFrom: day("2025-01-01"), EffectiveTo: day("2025-12-31"), Text: hostile},
 		model.Commitment{ID: "C3", ProviderID: "P4", ServiceID: "no-such-service " + hostile, Kind: "no-such-kind", Target: 3,
 			EffectiveFrom: day("2025-01-01"), EffectiveTo: model.NoDate},
 		model.Commitment{ID: "C4", ProviderID: "P4", Kind: model.KindResolution, Target: 48,
-			EffectiveFrom: day("2025-02-01"), EffectiveTo: model.NoDate})
+			EffectiveFrom: day("2025-02-01"), EffectiveTo: model.NoDate, Superseded: "C2 " + hostile})
 	w, err := newWorld(in, opt)
 	if err != nil {
 		t.Fatal(err)
@@ -188,6 +193,69 @@ func TestChromeIsTheTemplates(t *testing.T) {
 			}
 			if seen["canonical"] != (opt.BaseURL != "") {
 				t.Errorf("%s, base URL %q: canonical links %v", lang, opt.BaseURL, seen["canonical"])
+			}
+		}
+	}
+}
+
+// TestProviderRowsAreTheTemplates wants the rows of a provider's rating,
+// promises and services tables rows.go writes to be, byte for byte, what
+// the templates of testdata/provider.html write, for every provider's page
+// in both languages.
+func TestProviderRowsAreTheTemplates(t *testing.T) {
+	src, err := os.ReadFile("testdata/provider.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := rowsWorld(t, Options{})
+	for _, lang := range langs {
+		words := func(key string) string { return w.ui.get(lang, key) }
+		tmpl, err := parseTemplates(w.funcs(lang), words)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tmpl.New("provider rows").Parse(inlineWords(string(src), words)); err != nil {
+			t.Fatal(err)
+		}
+		pages, err := w.pages(lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, pg := range pages {
+			if pg.tmpl != "provider.html" {
+				continue
+			}
+			p := pg.data.(*P)
+			pv := p.D.(*prov)
+			for _, c := range []struct {
+				name string
+				got  template.HTML
+			}{{"refdimrows", w.dimRows(lang, pv)}, {"refpromiserows", w.promiseRows(lang, pv)}, {"refsalerows", w.saleRows(lang, pv)}} {
+				if want := execute(t, tmpl, c.name, p); string(c.got) != want {
+					t.Errorf("%s: %s\n got %s\nwant %s", pg.path, c.name, c.got, want)
+				}
+			}
+			seen[fmt.Sprint("scored ", pv.R.Scored)] = true
+			seen[fmt.Sprint("floors ", len(pv.F.Floors) > 0)] = true
+			seen[fmt.Sprint("commitments ", len(pv.Commitments) > 0)] = true
+			seen[fmt.Sprint("sales ", len(pv.Sales) > 0)] = true
+			for _, s := range pv.Sales {
+				seen["sale "+s.Why] = true
+				seen[fmt.Sprint("price ", s.S.HasPrice)] = true
+			}
+			for _, d := range pv.R.Dimensions {
+				seen["dimension "+d.ID] = true
+			}
+			for _, c := range pv.Commitments {
+				seen[fmt.Sprint("superseded ", c.Superseded != "")] = true
+			}
+		}
+		for _, k := range []string{"scored true", "scored false", "floors true", "floors false", "commitments true", "commitments false",
+			"sales true", "sales false", "sale ", "sale cleared", "sale suspended", "sale measure", "sale state", "price true", "price false",
+			"dimension complaints", "superseded true", "superseded false"} {
+			if !seen[k] {
+				t.Errorf("%s: no provider's page has %s", lang, k)
 			}
 		}
 	}
