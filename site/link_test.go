@@ -28,6 +28,10 @@ func TestUnchangedFilesAreLinked(t *testing.T) {
 	if err := os.WriteFile(tampered, append(bytes.Clone(want), " "...), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	private := filepath.Join(live, "methodology", "index.html")
+	if err := os.Chmod(private, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	files, err = Build(tonight, in, Options{Jobs: 2, Previous: prev, Live: live})
 	if err != nil {
 		t.Fatal(err)
@@ -51,6 +55,10 @@ func TestUnchangedFilesAreLinked(t *testing.T) {
 		case f.Path == "about/index.html":
 			if same || !bytes.Equal(readFile(t, b), want) {
 				t.Errorf("%s: a live file changed by hand was linked, or tonight's bytes were not written", f.Path)
+			}
+		case f.Path == "methodology/index.html":
+			if same {
+				t.Errorf("%s: a live file of mode 0600 was linked", f.Path)
 			}
 		case f.Change == Unchanged && !same:
 			t.Errorf("%s: unchanged, and written as a copy", f.Path)

@@ -264,12 +264,12 @@ func writePage(dir string, opt Options, p *page, tmpl map[string]*template.Templ
 	return f, nil
 }
 
-// linkSame links name to the live file when that is a regular file that
-// holds exactly b, and says whether it did. The bytes are compared, not
+// linkSame links name to the live file when that is a regular file of
+// mode 0644 that holds exactly b, and says whether it did. The bytes are compared, not
 // only the index's digest: a live file changed by hand is written anew.
 func linkSame(live, name string, b []byte) bool {
 	info, err := os.Lstat(live)
-	if err != nil || !info.Mode().IsRegular() || info.Size() != int64(len(b)) {
+	if err != nil || !info.Mode().IsRegular() || info.Mode().Perm() != 0o644 || info.Size() != int64(len(b)) {
 		return false
 	}
 	old, err := os.ReadFile(live)

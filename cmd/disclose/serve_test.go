@@ -131,7 +131,10 @@ func TestServeFollowsRebuilds(t *testing.T) {
 }
 
 // TestModes builds under a umask that would keep everyone else out: the
-// published tree is 0644 files and 0755 folders all the same.
+// published tree is 0644 files and 0755 folders all the same. Then it
+// builds again under the usual umask, after a live page lost its mode by
+// hand: the page is not linked into the new tree as it is, but written
+// with its mode.
 func TestModes(t *testing.T) {
 	old := syscall.Umask(0o077)
 	defer syscall.Umask(old)
@@ -140,6 +143,21 @@ func TestModes(t *testing.T) {
 	if code, msg := runCLI(t, "build", "--snapshot", "../../data/sample", "--out", out, "--quiet"); code != 0 {
 		t.Fatalf("build: exit %d: %s", code, msg)
 	}
+	wantModes(t, out)
+	syscall.Umask(0o022)
+	page := filepath.Join(out, "about", "index.html")
+	if err := os.Chmod(page, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, msg := runCLI(t, "build", "--snapshot", "../../data/sample", "--out", out, "--quiet"); code != 0 {
+		t.Fatalf("second build: exit %d: %s", code, msg)
+	}
+	wantModes(t, out)
+}
+
+// wantModes wants every folder of a tree 0755 and every file 0644.
+func wantModes(t *testing.T, out string) {
+	t.Helper()
 	n := 0
 	err := filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
 		if err != nil {

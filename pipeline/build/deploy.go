@@ -2,6 +2,7 @@ package build
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -135,42 +136,54 @@ func previousIndex(sd *state.Dir, live string, warn func(msg string, args ...any
 }
 
 // diffTrees compares tonight's tree with the previous build's index, and
-// returns what changed and tonight's index. The site's pages were hashed
-// and compared as they were written (site.Build); the other files (the
-// downloads) are hashed here.
+// returns what changed and tonight's index. The site's files are pages,
+// hashed and compared as site.Build wrote them; the others, the
+// downloads, are read and hashed here. The index lists them in the order
+// a walk of the tree meets them (treeOrder), without walking the site:
+// that costs system calls for every folder of a large one.
 func diffTrees(tonight string, prev map[string]site.Prev, pages []site.File) (*Deploy, []byte, error) {
 	d := &Deploy{Added: []string{}, Changed: []string{}, Removed: []string{}, Warnings: []string{}, Previous: len(prev)}
-	known := make(map[string]*site.File, len(pages))
+	known := make(map[string]bool, len(pages))
+	files := make([]*site.File, 0, len(pages)+64)
 	for i := range pages {
-		known[pages[i].Path] = &pages[i]
+		known[pages[i].Path] = true
+		files = append(files, &pages[i])
 	}
-	var index bytes.Buffer
-	present := make(map[string]bool, len(pages)+64)
-	// WalkDir goes in lexical order, which sorts the index by path.
-	err := filepath.WalkDir(tonight, func(p string, e fs.DirEntry, err error) error {
+	err := filepath.WalkDir(filepath.Join(tonight, "downloads"), func(p string, e fs.DirEntry, err error) error {
 		if err != nil || e.IsDir() {
 			return err
 		}
 		rel := filepath.ToSlash(strings.TrimPrefix(p, tonight+string(filepath.Separator)))
-		f := known[rel]
-		if f == nil {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			f = &site.File{Path: rel, Size: int64(len(b)), SHA256: sha256.Sum256(b), Change: site.Added}
-			if strings.HasSuffix(rel, ".html") {
-				f.Since = site.SinceOf(b)
-			}
-			if old, ok := prev[rel]; ok {
-				f.Change = site.Changed
-				if old.SHA256 == f.SHA256 {
-					f.Change = site.Unchanged
-				}
+		if known[rel] {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		f := &site.File{Path: rel, Size: int64(len(b)), SHA256: sha256.Sum256(b), Change: site.Added}
+		if strings.HasSuffix(rel, ".html") {
+			f.Since = site.SinceOf(b)
+		}
+		if old, ok := prev[rel]; ok {
+			f.Change = site.Changed
+			if old.SHA256 == f.SHA256 {
+				f.Change = site.Unchanged
 			}
 		}
+		files = append(files, f)
+		return nil
+	})
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("output %s: %w", tonight, err)
+	}
+	slices.SortFunc(files, func(a, b *site.File) int { return treeOrder(a.Path, b.Path) })
+	var index bytes.Buffer
+	present := make(map[string]bool, len(files))
+	for _, f := range files {
+		rel := f.Path
 		if strings.ContainsAny(rel, "\t\n") {
-			return fmt.Errorf("%s: a tab or a line end in a file's name", rel)
+			return nil, nil, fmt.Errorf("%s: a tab or a line end in a file's name", rel)
 		}
 		fmt.Fprintf(&index, "%s\t%x\t%s\n", rel, f.SHA256, f.Since)
 		present[rel] = true
@@ -184,10 +197,6 @@ func diffTrees(tonight string, prev map[string]site.Prev, pages []site.File) (*D
 		default:
 			d.Unchanged++
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("output %s: %w", tonight, err)
 	}
 	for p := range prev {
 		if !present[p] {
@@ -206,6 +215,26 @@ func diffTrees(tonight string, prev map[string]site.Prev, pages []site.File) (*D
 		}
 	}
 	return d, index.Bytes(), nil
+}
+
+// treeOrder orders slash-separated paths as a walk of their tree meets
+// them, folder by folder, each folder's names in byte order: "a/b" before
+// "a-b", which a plain comparison puts the other way.
+func treeOrder(a, b string) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		x, y := a[i], b[i]
+		if x == y {
+			continue
+		}
+		if x == '/' {
+			x = 0
+		}
+		if y == '/' {
+			y = 0
+		}
+		return cmp.Compare(x, y)
+	}
+	return cmp.Compare(len(a), len(b))
 }
 
 // deleteGuard refuses a tree that would remove more than max of the live

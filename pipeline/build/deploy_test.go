@@ -3,6 +3,7 @@ package build
 import (
 	"crypto/sha256"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -28,7 +29,8 @@ func TestDiffTrees(t *testing.T) {
 	}
 	page := `<p class="changed" data-since>since <time>2025-06-01</time></p>`
 	write(live, map[string]string{"index.html": "home 1", "providers/P1/index.html": page, "downloads/a.csv": "a", "gone.html": "x"})
-	write(tonight, map[string]string{"index.html": "home 2", "providers/P1/index.html": page, "downloads/a.csv": "a", "new.html": "n"})
+	write(tonight, map[string]string{"index.html": "home 2", "providers/P1/index.html": page, "downloads/a.csv": "a", "new.html": "n",
+		"a-b/index.html": "1", "a/b.html": "2", "a.html": "3", "downloads/index.html": "4", "downloads/x/y.csv": "5"})
 	prev, err := indexTree(live)
 	if err != nil {
 		t.Fatal(err)
@@ -36,14 +38,31 @@ func TestDiffTrees(t *testing.T) {
 	if p := prev["providers/P1/index.html"]; p.Since != "2025-06-01" || p.SHA256 != sha256.Sum256([]byte(page)) {
 		t.Errorf("the live tree's index holds %+v for a provider's page", p)
 	}
-	// A page site.Build wrote is taken as it says, not read again.
-	pages := []site.File{{Path: "new.html", Size: 1, SHA256: sha256.Sum256([]byte("n")), Change: site.Added}}
+	// The site's pages are taken as site.Build says it wrote them, not
+	// read again (new.html says it is 1 byte); the downloads are read.
+	var pages []site.File
+	for _, p := range []string{"new.html", "index.html", "providers/P1/index.html", "a-b/index.html", "a/b.html", "a.html", "downloads/index.html"} {
+		b, err := os.ReadFile(filepath.Join(tonight, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := site.File{Path: p, Size: int64(len(b)), SHA256: sha256.Sum256(b), Since: site.SinceOf(b), Change: site.Added}
+		if old, ok := prev[p]; ok {
+			f.Change = site.Changed
+			if old.SHA256 == f.SHA256 {
+				f.Change = site.Unchanged
+			}
+		}
+		pages = append(pages, f)
+	}
+	pages[0].Size = 1
 	d, index, err := diffTrees(tonight, prev, pages)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(d.Added, []string{"new.html"}) || !slices.Equal(d.Changed, []string{"index.html"}) ||
-		!slices.Equal(d.Removed, []string{"gone.html"}) || d.Unchanged != 2 || d.Files != 4 || d.Previous != 4 {
+	if !slices.Equal(d.Added, []string{"a-b/index.html", "a.html", "a/b.html", "downloads/index.html", "downloads/x/y.csv", "new.html"}) ||
+		!slices.Equal(d.Changed, []string{"index.html"}) || !slices.Equal(d.Removed, []string{"gone.html"}) || d.Unchanged != 2 || d.Files != 9 ||
+		d.Previous != 4 || d.Bytes != 1+6+int64(len(page))+1+1+1+1+1+1 {
 		t.Errorf("deploy list %+v", d)
 	}
 	back, err := readIndex(index, "index")
@@ -59,8 +78,21 @@ func TestDiffTrees(t *testing.T) {
 			t.Errorf("%s: indexed %+v, on disk %+v", p, back[p], w)
 		}
 	}
-	if lines := strings.Split(strings.TrimSpace(string(index)), "\n"); !slices.IsSorted(lines) {
-		t.Errorf("the index is not sorted by path:\n%s", index)
+	// The index is in the order a walk of the tree meets the files.
+	var walked []string
+	filepath.WalkDir(tonight, func(p string, e fs.DirEntry, err error) error {
+		if err == nil && !e.IsDir() {
+			rel, _ := filepath.Rel(tonight, p)
+			walked = append(walked, filepath.ToSlash(rel))
+		}
+		return err
+	})
+	var listed []string
+	for _, line := range strings.Split(strings.TrimSpace(string(index)), "\n") {
+		listed = append(listed, strings.Split(line, "\t")[0])
+	}
+	if !slices.Equal(listed, walked) {
+		t.Errorf("the index lists\n%q\na walk meets\n%q", listed, walked)
 	}
 	// No tree yet: an empty index.
 	if idx, err := indexTree(filepath.Join(dir, "none")); err != nil || len(idx) != 0 {

@@ -5,10 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -338,9 +340,14 @@ func liveDigest(out string) string {
 
 // fixModes gives every directory of the tree mode 0755 and every file
 // 0644, whatever the umask was: a web server running as another user
-// must be able to read the site.
+// must be able to read the site. The site's own files and folders are
+// made with those modes (and a page is linked to the live one only when
+// that has its mode), so under a umask that takes nothing else away
+// (022, 002, 0) only the tree's own folder and the downloads, which other
+// writers make, are looked at: a walk of a large site costs a system call
+// a file.
 func fixModes(dir string) error {
-	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	fix := func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -356,7 +363,34 @@ func fixModes(dir string) error {
 			return os.Chmod(p, want)
 		}
 		return nil
-	})
+	}
+	if mask, ok := umask(); !ok || mask&^0o022 != 0 {
+		return filepath.WalkDir(dir, fix)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return err
+	}
+	err := filepath.WalkDir(filepath.Join(dir, "downloads"), fix)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
+// umask is the process's file mode creation mask, as Linux tells it
+// without changing it, and whether it could be read.
+func umask() (fs.FileMode, bool) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "Umask:"); ok {
+			m, err := strconv.ParseUint(strings.TrimSpace(v), 8, 32)
+			return fs.FileMode(m), err == nil
+		}
+	}
+	return 0, false
 }
 
 // Validate checks a snapshot without publishing: it reads every table,
