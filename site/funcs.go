@@ -100,6 +100,8 @@ func (w *world) funcs(lang string) template.FuncMap {
 		"dimrows":        func(p *prov) template.HTML { return w.dimRows(lang, p) },
 		"promiserows":    func(p *prov) template.HTML { return w.promiseRows(lang, p) },
 		"salerows":       func(p *prov) template.HTML { return w.saleRows(lang, p) },
+		"facetnav":       w.facetNav,
+		"pagernav":       w.pagerNav,
 		"dict":           dict,
 		"ccat":           enum(model.ComplaintCategoryEnum),
 		"pct2":           pct2,

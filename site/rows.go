@@ -11,12 +11,13 @@ import (
 	"github.com/disclose-project/disclose/pipeline/model"
 )
 
-// The rows of the providers and commitments lists are written here, not by
-// their templates: a list page has a hundred of them, and html/template
-// spends most of such a page calling functions for them by reflection. The
-// rows are the bytes the templates in testdata/rows.html write for them,
-// escaped as html/template escapes them there (TestRowsAreTheTemplates);
-// a change to a row is made in both.
+// What a page repeats (the rows of the long lists and of a provider's
+// tables, a list's facets and pager) is written here, not by templates:
+// html/template calls a function by reflection for nearly every value it
+// writes, and spent most of a page's time on these. Each is written as
+// its template in testdata wrote it, byte for byte and escaped as
+// html/template escapes each place (the tests compare the two); a change
+// to one is made in both.
 
 // providerRows writes the rows of one page of the providers list, on a
 // page whose link to its language's home is home. What is the same in
@@ -310,4 +311,68 @@ func (w *world) untilDay(lang string, d model.Date) string {
 		return w.ui.get(lang, "until_permanent")
 	}
 	return d.String()
+}
+
+// facetNav writes a list page's facets, as the "facets" template of
+// testdata/lists.html wrote them: each facet's values as links to the
+// pages that show them, with their counts.
+func (w *world) facetNav(p *P) template.HTML {
+	d := p.D.(*ListPage)
+	if len(d.Facets) == 0 {
+		return ""
+	}
+	home := escapeURL(p.Home, true)
+	var b strings.Builder
+	b.Grow(4096)
+	b.WriteString(`<nav class="facets" aria-label="` + escapeText(w.ui.get(p.Lang, "filters")) + "\">\n")
+	for _, f := range d.Facets {
+		b.WriteString(`<div class="facet" data-facet="` + escapeText(f.Key) + `"><span class="fname">` + escapeText(f.Name) + "</span><ul>\n")
+		for _, o := range f.Options {
+			b.WriteString("<li>")
+			label, count := escapeText(o.Label), strconv.Itoa(o.Count)
+			switch {
+			case o.Current:
+				b.WriteString(`<a href="` + home + escapeURL(o.Href, false) + `" aria-current="page">` + label + " <small>" + count + "</small></a>")
+			case o.Count != 0:
+				b.WriteString(`<a href="` + home + escapeURL(o.Href, false) + `">` + label + " <small>" + count + "</small></a>")
+			default:
+				b.WriteString(`<span class="zero">` + label + " <small>0</small></span>")
+			}
+			b.WriteString("</li>\n")
+		}
+		b.WriteString("</ul></div>\n")
+	}
+	b.WriteString("</nav>")
+	return template.HTML(b.String())
+}
+
+// pagerNav writes a list page's links to its other pages, as the "pager"
+// template of testdata/lists.html wrote them.
+func (w *world) pagerNav(p *P) template.HTML {
+	d := p.D.(*ListPage)
+	if d.Pages <= 1 {
+		return ""
+	}
+	home := escapeURL(p.Home, true)
+	var b strings.Builder
+	b.Grow(1024)
+	b.WriteString(`<nav class="pager" aria-label="` + escapeText(w.ui.get(p.Lang, "pages")) + "\"><ul>\n")
+	if d.Prev != "" {
+		b.WriteString(`<li><a href="` + home + escapeURL(d.Prev, false) + `" rel="prev">← ` + escapeText(w.ui.get(p.Lang, "page_prev")) + "</a></li>\n")
+	}
+	for _, l := range d.Pager {
+		switch {
+		case l.Gap:
+			b.WriteString(`<li class="gap" aria-hidden="true">…</li>` + "\n")
+		case l.Current:
+			b.WriteString(`<li><a href="` + home + escapeURL(l.Href, false) + `" aria-current="page">` + strconv.Itoa(l.N) + "</a></li>\n")
+		default:
+			b.WriteString(`<li><a href="` + home + escapeURL(l.Href, false) + `">` + strconv.Itoa(l.N) + "</a></li>\n")
+		}
+	}
+	if d.Next != "" {
+		b.WriteString(`<li><a href="` + home + escapeURL(d.Next, false) + `" rel="next">` + escapeText(w.ui.get(p.Lang, "page_next")) + " →</a></li>\n")
+	}
+	b.WriteString("</ul></nav>")
+	return template.HTML(b.String())
 }

@@ -260,3 +260,71 @@ func TestProviderRowsAreTheTemplates(t *testing.T) {
 		}
 	}
 }
+
+// TestListNavIsTheTemplates wants the facets and pagers rows.go writes to
+// be, byte for byte, what the templates of testdata/lists.html write, for
+// every list page of the site and for pagers of many pages.
+func TestListNavIsTheTemplates(t *testing.T) {
+	src, err := os.ReadFile("testdata/lists.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := rowsWorld(t, Options{})
+	for _, lang := range langs {
+		words := func(key string) string { return w.ui.get(lang, key) }
+		tmpl, err := parseTemplates(w.funcs(lang), words)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tmpl.New("list nav").Parse(inlineWords(string(src), words)); err != nil {
+			t.Fatal(err)
+		}
+		pages, err := w.pages(lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lists []*P
+		seen := map[string]bool{}
+		for _, pg := range pages {
+			if p, ok := pg.data.(*P); ok {
+				if d, ok := p.D.(*ListPage); ok {
+					lists = append(lists, p)
+					for _, f := range d.Facets {
+						for _, o := range f.Options {
+							seen[fmt.Sprint("current ", o.Current, " count ", o.Count != 0)] = true
+						}
+					}
+				}
+			}
+		}
+		// Pagers of twelve pages, from every page of them.
+		for cur := 1; cur <= 12; cur++ {
+			href := func(n int) string { return fmt.Sprintf("providers/grade/%s/page/%d/", hostile, n) }
+			d := &ListPage{Page: cur, Pages: 12, Pager: pager(cur, 12, href)}
+			if cur > 1 {
+				d.Prev = href(cur - 1)
+			}
+			if cur < 12 {
+				d.Next = href(cur + 1)
+			}
+			lists = append(lists, w.newP(lang, "providers/page/2/", "t", "providers", d))
+		}
+		for _, p := range lists {
+			if got, want := string(w.facetNav(p)), execute(t, tmpl, "reffacets", p); got != want {
+				t.Errorf("%s: facets\n got %s\nwant %s", p.URL, got, want)
+			}
+			if got, want := string(w.pagerNav(p)), execute(t, tmpl, "refpager", p); got != want {
+				t.Errorf("%s: pager\n got %s\nwant %s", p.URL, got, want)
+			}
+			for _, l := range p.D.(*ListPage).Pager {
+				seen[fmt.Sprint("gap ", l.Gap, " current ", l.Current)] = true
+			}
+		}
+		for _, k := range []string{"current true count true", "current false count true", "current false count false",
+			"gap true current false", "gap false current true", "gap false current false"} {
+			if !seen[k] {
+				t.Errorf("%s: no list has %s", lang, k)
+			}
+		}
+	}
+}
