@@ -60,8 +60,8 @@ def timev(path):
     cpu = re.search(r"Percent of CPU this job got: (\d+)", t).group(1)
     return int(m.group(1) or 0) * 3600 + int(m.group(2)) * 60 + float(m.group(3)), rss, cpu
 
-print("| providers | orders | load+evaluate s / MiB | downloads s / MiB | site s / MiB | total s (CPU share) | peak MiB | pages | pages/s | files | MB | largest page KB | largest script KB | first search KB (files) | night 2: files uploaded | night 2: site s |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+print("| providers | orders | load+evaluate s / MiB | downloads s / MiB | site s / MiB | total s (CPU share) | peak MiB | pages | pages/s | files | MB | largest page KB | largest script KB | first search KB (files) | night 2: files uploaded | night 2: site s | night 2: old tree removed s |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for r in rows:
     p, o = r.split("-")
     rep = json.load(open(f"{work}/r1-{r}/report.json"))
@@ -80,5 +80,5 @@ for r in rows:
     st = lambda k: f"{t[k]:.1f} / {mem[k]:.0f}" if k in mem else f"{t[k]:.1f}"
     print(f"| {int(p):,} | {int(o):,} | {st('load_evaluate')} | {st('downloads')} | {st('site')} | {wall:.1f} ({cpu} %) | {rss:.0f} | {pages:,} | "
           f"{pages / t['site']:,.0f} | {d1['files']:,} | {d1['bytes'] / 1e6:,.0f} | {largest / 1024:.0f} | {asset / 1024:.0f} | {search} | "
-          f"{changed:,} of {d2['files']:,} ({len(d2['removed'])} removed) | {t2['site']:.2f} |")
+          f"{changed:,} of {d2['files']:,} ({len(d2['removed'])} removed) | {t2['site']:.2f} | {t2.get('cleanup', 0):.2f} |")
 PY

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -179,5 +180,34 @@ func wantModes(t *testing.T, out string) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestReportTimesTheCleanup wants a rebuild's report to time removing the
+// previous tree apart from the site, which ends when the new tree is live.
+func TestReportTimesTheCleanup(t *testing.T) {
+	dir := t.TempDir()
+	out, rep := filepath.Join(dir, "public"), filepath.Join(dir, "report.json")
+	for i := 0; i < 2; i++ {
+		if code, msg := runCLI(t, "build", "--snapshot", "../../data/sample", "--out", out, "--quiet", "--report", rep); code != 0 {
+			t.Fatalf("build %d: exit %d: %s", i+1, code, msg)
+		}
+	}
+	b, err := os.ReadFile(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		Timings map[string]float64 `json:"timings"`
+	}
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	tm := r.Timings
+	if tm["cleanup"] <= 0 || tm["site"] <= 0 {
+		t.Errorf("timings %v: want the site and the removal of the previous tree timed", tm)
+	}
+	if sum := tm["load_evaluate"] + tm["downloads"] + tm["site"] + tm["cleanup"]; sum > tm["total"]+0.01 {
+		t.Errorf("timings %v: the stages add up to %.3f s, more than the total", tm, sum)
 	}
 }

@@ -256,7 +256,10 @@ func (b *night) run(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	b.rep.Timings["downloads"] = ev.downloads.Seconds()
-	b.rep.Timings["site"] = (time.Since(loaded) - ev.downloads).Seconds()
+	// The site's time ends when it is live; removing the previous tree
+	// after the swap is timed apart.
+	b.rep.Timings["site"] = (time.Since(loaded) - ev.downloads - ev.cleanup).Seconds()
+	b.rep.Timings["cleanup"] = ev.cleanup.Seconds()
 	b.rep.PeakMemory["downloads"] = ev.downloadsMem
 	b.rep.PeakMemory["site"] = peakMemory()
 	b.rep.record(ev)

@@ -38,6 +38,7 @@ type Evaluation struct {
 
 	downloads    time.Duration           // how long writing the downloads took
 	downloadsMem float64                 // peak memory (MiB) by their end
+	cleanup      time.Duration           // how long removing the previous tree took, once the new one was live
 	prevCounts   validate.PreviousCounts // row counts of the previous build
 	version      string
 }

@@ -71,7 +71,9 @@ func publish(ctx context.Context, b *night, paths *paths, sd *state.Dir, ev *Eva
 	}
 	defer func() {
 		if tmp != "" {
+			start := time.Now()
 			os.RemoveAll(tmp)
+			ev.cleanup = time.Since(start)
 		}
 	}()
 	prev, err := previousIndex(sd, paths.out, cfg.log().Warn)
