@@ -54,10 +54,6 @@ func rowsWorld(t *testing.T, opt Options) *world {
 // for text an export could use to break out of them.
 func TestRowsAreTheTemplates(t *testing.T) {
 	w := rowsWorld(t, Options{})
-	src, err := os.ReadFile("testdata/rows.html")
-	if err != nil {
-		t.Fatal(err)
-	}
 	grades := map[string]bool{}
 	for _, p := range w.providers {
 		grades[p.R.Grade] = true
@@ -78,14 +74,7 @@ func TestRowsAreTheTemplates(t *testing.T) {
 		t.Fatalf("%d commitments in the list, want 4", len(commitments))
 	}
 	for _, lang := range langs {
-		words := func(key string) string { return w.ui.get(lang, key) }
-		tmpl, err := parseTemplates(w.funcs(lang), words)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tmpl.New("rows").Parse(inlineWords(string(src), words)); err != nil {
-			t.Fatal(err)
-		}
+		tmpl := reference(t, w, lang, "testdata/rows.html")
 		for _, home := range []string{"", "./", "../../en/", "/", "https://example.org/a b/", "javascript:alert(1)/", hostile} {
 			data := struct {
 				Home string
@@ -147,27 +136,10 @@ func TestEscapeURLIsTheTemplates(t *testing.T) {
 // byte for byte, what the templates of testdata/chrome.html write, for
 // every page of the site in both languages, with a base URL and without.
 func TestChromeIsTheTemplates(t *testing.T) {
-	src, err := os.ReadFile("testdata/chrome.html")
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, opt := range []Options{{}, {BaseURL: "https://example.org/dis close/"}} {
 		w := rowsWorld(t, opt)
 		for _, lang := range langs {
-			words := func(key string) string { return w.ui.get(lang, key) }
-			funcs := w.funcs(lang)
-			funcs["list"] = func(xs ...string) []string { return xs }
-			tmpl, err := parseTemplates(funcs, words)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := tmpl.New("chrome").Parse(inlineWords(string(src), words)); err != nil {
-				t.Fatal(err)
-			}
-			pages, err := w.pages(lang)
-			if err != nil {
-				t.Fatal(err)
-			}
+			tmpl, pages := reference(t, w, lang, "testdata/chrome.html"), sitePages(t, w, lang)
 			seen := map[string]bool{}
 			for _, pg := range pages {
 				p, ok := pg.data.(*P)
@@ -203,24 +175,9 @@ func TestChromeIsTheTemplates(t *testing.T) {
 // the templates of testdata/provider.html write, for every provider's page
 // in both languages.
 func TestProviderRowsAreTheTemplates(t *testing.T) {
-	src, err := os.ReadFile("testdata/provider.html")
-	if err != nil {
-		t.Fatal(err)
-	}
 	w := rowsWorld(t, Options{})
 	for _, lang := range langs {
-		words := func(key string) string { return w.ui.get(lang, key) }
-		tmpl, err := parseTemplates(w.funcs(lang), words)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tmpl.New("provider rows").Parse(inlineWords(string(src), words)); err != nil {
-			t.Fatal(err)
-		}
-		pages, err := w.pages(lang)
-		if err != nil {
-			t.Fatal(err)
-		}
+		tmpl, pages := reference(t, w, lang, "testdata/provider.html"), sitePages(t, w, lang)
 		seen := map[string]bool{}
 		for _, pg := range pages {
 			if pg.tmpl != "provider.html" {
@@ -265,24 +222,9 @@ func TestProviderRowsAreTheTemplates(t *testing.T) {
 // be, byte for byte, what the templates of testdata/lists.html write, for
 // every list page of the site and for pagers of many pages.
 func TestListNavIsTheTemplates(t *testing.T) {
-	src, err := os.ReadFile("testdata/lists.html")
-	if err != nil {
-		t.Fatal(err)
-	}
 	w := rowsWorld(t, Options{})
 	for _, lang := range langs {
-		words := func(key string) string { return w.ui.get(lang, key) }
-		tmpl, err := parseTemplates(w.funcs(lang), words)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tmpl.New("list nav").Parse(inlineWords(string(src), words)); err != nil {
-			t.Fatal(err)
-		}
-		pages, err := w.pages(lang)
-		if err != nil {
-			t.Fatal(err)
-		}
+		tmpl, pages := reference(t, w, lang, "testdata/lists.html"), sitePages(t, w, lang)
 		var lists []*P
 		seen := map[string]bool{}
 		for _, pg := range pages {
@@ -327,4 +269,36 @@ func TestListNavIsTheTemplates(t *testing.T) {
 			}
 		}
 	}
+}
+
+// reference parses the site's templates for one language with the
+// reference templates of a testdata file beside them (and the "list"
+// function the head's template used).
+func reference(t *testing.T, w *world, lang, file string) *template.Template {
+	t.Helper()
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	words := func(key string) string { return w.ui.get(lang, key) }
+	funcs := w.funcs(lang)
+	funcs["list"] = func(xs ...string) []string { return xs }
+	tmpl, err := parseTemplates(funcs, words)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tmpl.New(file).Parse(inlineWords(string(src), words)); err != nil {
+		t.Fatal(err)
+	}
+	return tmpl
+}
+
+// sitePages lists the pages of one language of a world.
+func sitePages(t *testing.T, w *world, lang string) []page {
+	t.Helper()
+	pages, err := w.pages(lang)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pages
 }
