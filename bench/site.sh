@@ -22,6 +22,9 @@ go build -o bench/cache/disclose ./cmd/disclose
 go test -c -o bench/cache/disclose.test ./cmd/disclose
 work=$(mktemp -d bench/cache/site.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+# A step that fails says which, with what the build wrote (its stderr is
+# kept beside its timings, in $work, which the exit removes).
+trap 'echo "bench/site.sh: line $LINENO failed: $BASH_COMMAND" >&2; tail -n 5 "$work"/r*/time.txt 2>/dev/null >&2' ERR
 rows=()
 for s in "${sizes[@]}"; do
   p=${s%%:*} o=${s##*:}
