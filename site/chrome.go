@@ -19,7 +19,7 @@ var menu = []string{"providers", "notices", "commitments", "rules", "methodology
 
 // head writes the start of a page, up to its <main>.
 func (w *world) head(p *P) template.HTML {
-	word := func(key string) string { return escapeText(w.ui.get(p.Lang, key)) }
+	word := func(key string) string { return w.word(p.Lang, key) }
 	root, home := escapeURL(p.Root, true), escapeURL(p.Home, true)
 	var b strings.Builder
 	b.Grow(2048)
@@ -72,13 +72,13 @@ func (w *world) head(p *P) template.HTML {
 
 // foot writes the end of a page, from its </main>.
 func (w *world) foot(p *P) template.HTML {
-	word := func(key string) string { return escapeText(w.ui.get(p.Lang, key)) }
+	word := func(key string) string { return w.word(p.Lang, key) }
 	home := escapeURL(p.Home, true)
 	var b strings.Builder
 	b.Grow(1024)
 	b.WriteString("</main>\n<footer class=\"wrap\">\n")
 	if p.Since != "" {
-		b.WriteString("<p class=\"changed\" data-since>" + string(w.sinceLine(p.Lang, p.Since)) + "</p>\n")
+		b.WriteString(string(sinceMarker) + string(w.sinceLine(p.Lang, p.Since)) + "</p>\n")
 	}
 	if p.Since != "" || p.Stable {
 		b.WriteString("<p data-latest=\"" + word("latest_build") + "\" hidden></p>\n")

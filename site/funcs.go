@@ -34,7 +34,6 @@ func (w *world) funcs(lang string) template.FuncMap {
 		"tf":       func(key string, args ...any) string { return fmt.Sprintf(w.ui.get(lang, key), args...) },
 		"cat":      enum(model.CategoryEnum),
 		"pstatus":  func(s model.ProviderStatus) string { return w.statusName(lang, s) },
-		"sstate":   enum(model.ServiceStateEnum),
 		"kindname": enum(model.CommitmentKindEnum),
 		"measure":  func(id model.Measure) string { return pick(id.Zh(), id.En()) },
 		"rulename": func(id string) string {
@@ -52,19 +51,10 @@ func (w *world) funcs(lang string) template.FuncMap {
 		"pname":       func(p *model.Provider) string { return w.providerName(lang, p) },
 		"provider":    func(id string) *prov { return w.byID[id] },
 		"slug":        Slug,
-		"pct":         pct,
-		"pctf":        func(f float64) string { return strconv.FormatFloat(100*f, 'f', 1, 64) + "%" },
 		"dec":         func(f float64, n int) string { return strconv.FormatFloat(f, 'f', n, 64) },
 		"grade":       func(g string) string { return w.gradeText(lang, g) },
 		"target":      func(kind string, v float64) string { return w.target(lang, kind, v) },
-		"floorof": func(kind string) float64 {
-			if f := book.Floor(kind); f != nil {
-				return f.Target
-			}
-			return 0
-		},
-		"dim":    func(id string) string { return w.dimName(lang, id) },
-		"period": func(c *model.Commitment) string { return w.period(lang, c) },
+		"dim":         func(id string) string { return w.dimName(lang, id) },
 		"until": func(d model.Date) string {
 			if d == model.NoDate {
 				return w.ui.get(lang, "permanent")
@@ -79,8 +69,6 @@ func (w *world) funcs(lang string) template.FuncMap {
 		"trendpoints":       trendPoints,
 		"size":              humanSize,
 		"lower":             strings.ToLower,
-		"add":               func(a, b int) int { return a + b },
-		"sinceline":         func(date string) template.HTML { return w.sinceLine(lang, date) },
 		"head":              w.head,
 		"foot":              w.foot,
 		// searchnames names the categories and statuses for site.js.
@@ -103,7 +91,6 @@ func (w *world) funcs(lang string) template.FuncMap {
 		"facetnav":       w.facetNav,
 		"pagernav":       w.pagerNav,
 		"dict":           dict,
-		"ccat":           enum(model.ComplaintCategoryEnum),
 		"pct2":           pct2,
 		"nv":             func(n *model.Notice) *noticeView { return w.nv[n.ID] },
 		"vappeals":       func(v model.Violation) []appealView { return w.violationAppeals(&v) },
@@ -112,7 +99,6 @@ func (w *world) funcs(lang string) template.FuncMap {
 		// measureabout explains a measure; for a provider whose status
 		// already takes every service off sale, the words without what the
 		// measure alone would leave on sale, where the book has them.
-		"isolate": isolate,
 		"measureabout": func(m model.Measure, status ...model.ProviderStatus) string {
 			id := string(m)
 			if len(status) == 1 && status[0] != model.StatusActive {

@@ -23,7 +23,7 @@ import (
 // page whose link to its language's home is home. What is the same in
 // every row is put together once.
 func (w *world) providerRows(lang, home string, rows []*prov) template.HTML {
-	label := func(key string) string { return escapeText(w.ui.get(lang, key)) }
+	label := func(key string) string { return w.word(lang, key) }
 	grade, category := label("grade"), w.enumLabel(model.CategoryEnum)
 	var (
 		open    = "<tr>\n<td><a href=\"" + escapeURL(home, true) + "providers/"
@@ -69,7 +69,7 @@ func (w *world) gradeBadge(b *strings.Builder, lang, word, g string) {
 
 // commitmentRows writes the rows of one page of the commitments list.
 func (w *world) commitmentRows(lang, home string, rows []*CommitmentRow) template.HTML {
-	label := func(key string) string { return escapeText(w.ui.get(lang, key)) }
+	label := func(key string) string { return w.word(lang, key) }
 	kindName, keptOf := w.enumLabel(model.CommitmentKindEnum), w.ui.get(lang, "kept_of")
 	var (
 		open     = "<tr>\n<th scope=\"row\"><a href=\"" + escapeURL(home, true) + "providers/"
@@ -184,7 +184,7 @@ func isHexDigit(c byte) bool {
 // smoothing and the contributions for a scored provider, the weights alone
 // for another.
 func (w *world) dimRows(lang string, p *prov) template.HTML {
-	label := func(key string) string { return escapeText(w.ui.get(lang, key)) }
+	label := func(key string) string { return w.word(lang, key) }
 	raw, smoothed, weight, contribution := label("raw"), label("smoothed"), label("weight"), label("contribution")
 	var b strings.Builder
 	for _, d := range p.R.Dimensions {
@@ -212,7 +212,7 @@ func (w *world) dimRows(lang string, p *prov) template.HTML {
 // commitments, then the platform floors it was judged against, or a row
 // that says there are none.
 func (w *world) promiseRows(lang string, p *prov) template.HTML {
-	label := func(key string) string { return escapeText(w.ui.get(lang, key)) }
+	label := func(key string) string { return w.word(lang, key) }
 	target, kept, wording, service, period := label("target"), label("kept"), label("wording"), label("service"), label("period")
 	kind := w.enumLabel(model.CommitmentKindEnum)
 	keptOf := func(perf model.Perf) string {
@@ -244,11 +244,7 @@ func (w *world) promiseRows(lang string, p *prov) template.HTML {
 	}
 	for _, k := range slices.Sorted(maps.Keys(p.F.Floors)) {
 		perf := p.F.Floors[k]
-		floor := 0.0
-		if f := w.in.Book.Floor(k); f != nil {
-			floor = f.Target
-		}
-		b.WriteString(`<tr class="floor"><th scope="row">` + escapeText(kind(lang, k)) + `</th><td data-label="` + target + `" class="decide">` + escapeText(w.target(lang, k, floor)) + "</td>\n")
+		b.WriteString(`<tr class="floor"><th scope="row">` + escapeText(kind(lang, k)) + `</th><td data-label="` + target + `" class="decide">` + escapeText(w.target(lang, k, w.floorTarget(k))) + "</td>\n")
 		b.WriteString(`<td data-label="` + kept + `" class="decide">` + keptOf(perf) + `</td><td data-label="` + wording + `" colspan="3">` + label("floor_applied") + "</td></tr>\n")
 	}
 	if len(p.Commitments) == 0 && len(p.F.Floors) == 0 {
@@ -260,8 +256,9 @@ func (w *world) promiseRows(lang string, p *prov) template.HTML {
 // saleRows writes the body rows of a provider's services table: each
 // service, whether it is on sale and why not.
 func (w *world) saleRows(lang string, p *prov) template.HTML {
-	label := func(key string) string { return escapeText(w.ui.get(lang, key)) }
+	label := func(key string) string { return w.word(lang, key) }
 	state, category, price := label("state"), label("category"), label("price")
+	stateName, categoryName := w.enumLabel(model.ServiceStateEnum), w.enumLabel(model.CategoryEnum)
 	var b strings.Builder
 	for _, s := range p.Sales {
 		b.WriteString(`<tr data-sale="`)
@@ -286,11 +283,11 @@ func (w *world) saleRows(lang string, p *prov) template.HTML {
 		case s.Why == "measure":
 			b.WriteString(escapeText(fmt.Sprintf(w.ui.get(lang, "sale_off_measure"), w.measureName(lang, s.Measure), w.untilDay(lang, s.Until))))
 		default:
-			b.WriteString(escapeText(fmt.Sprintf(w.ui.get(lang, "sale_off_state"), strings.ToLower(w.enumLabel(model.ServiceStateEnum)(lang, s.S.State)))))
+			b.WriteString(escapeText(fmt.Sprintf(w.ui.get(lang, "sale_off_state"), strings.ToLower(stateName(lang, s.S.State)))))
 		}
 		b.WriteString("</td>\n<td data-label=\"" + category + `">`)
 		if s.S.Category != "" {
-			b.WriteString(escapeText(w.enumLabel(model.CategoryEnum)(lang, s.S.Category)))
+			b.WriteString(escapeText(categoryName(lang, s.S.Category)))
 		}
 		b.WriteString(`</td><td class="num" data-label="` + price + `">`)
 		if s.S.HasPrice {
@@ -302,6 +299,19 @@ func (w *world) saleRows(lang string, p *prov) template.HTML {
 		b.WriteString(`<tr><td colspan="4">` + label("none") + "</td></tr>\n")
 	}
 	return template.HTML(b.String())
+}
+
+// word is a word of the interface, escaped for an element's text or a
+// quoted attribute value.
+func (w *world) word(lang, key string) string { return escapeText(w.ui.get(lang, key)) }
+
+// floorTarget is the platform floor's target for a commitment kind, or 0
+// when the book has none.
+func (w *world) floorTarget(kind string) float64 {
+	if f := w.in.Book.Floor(kind); f != nil {
+		return f.Target
+	}
+	return 0
 }
 
 // untilDay is the last day a measure is in force, or the word for one

@@ -272,8 +272,8 @@ func TestListNavIsTheTemplates(t *testing.T) {
 }
 
 // reference parses the site's templates for one language with the
-// reference templates of a testdata file beside them (and the "list"
-// function the head's template used).
+// reference templates of a testdata file beside them, and the functions
+// only those use.
 func reference(t *testing.T, w *world, lang, file string) *template.Template {
 	t.Helper()
 	src, err := os.ReadFile(file)
@@ -282,7 +282,18 @@ func reference(t *testing.T, w *world, lang, file string) *template.Template {
 	}
 	words := func(key string) string { return w.ui.get(lang, key) }
 	funcs := w.funcs(lang)
-	funcs["list"] = func(xs ...string) []string { return xs }
+	for name, f := range map[string]any{
+		"list":      func(xs ...string) []string { return xs },
+		"isolate":   isolate,
+		"sinceline": func(date string) template.HTML { return w.sinceLine(lang, date) },
+		"pct":       pct,
+		"pctf":      pctf,
+		"period":    func(c *model.Commitment) string { return w.period(lang, c) },
+		"floorof":   w.floorTarget,
+		"sstate":    func(code string) string { return w.enumLabel(model.ServiceStateEnum)(lang, code) },
+	} {
+		funcs[name] = f
+	}
 	tmpl, err := parseTemplates(funcs, words)
 	if err != nil {
 		t.Fatal(err)
