@@ -28,7 +28,7 @@ func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	rep := build.NewReport()
-	stats, err := build.Validate(ctx, bc, rep, nopSink{})
+	stats, err := build.Validate(ctx, bc, rep, func() (validate.Sink, error) { return nopSink{}, nil })
 	if stats != nil {
 		printSummary(stdout, stats)
 	}

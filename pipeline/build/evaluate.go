@@ -2,7 +2,9 @@ package build
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -59,11 +61,12 @@ var requiredActivity = []string{"orders", "tickets", "complaints", "contact_chec
 // date. Nothing is written but the quarantine.
 func evaluate(ctx context.Context, b *night, book *rulebook.Book, snap *snapshot.Snapshot, prev *ledger.Ledger, prevManifest []byte) (*Evaluation, error) {
 	cfg := b.cfg
-	eval, err := rules.NewEvaluator(book, snap.Clock())
-	if err != nil {
-		return nil, err
-	}
-	stats, err := Load(ctx, snap, book, eval, Quarantine(cfg), cfg.progress)
+	var eval *rules.Evaluator
+	stats, err := Load(ctx, cfg, snap, book, func() (validate.Sink, error) {
+		var err error
+		eval, err = rules.NewEvaluator(book, snap.Clock())
+		return eval, err
+	})
 	// Every row is read: the workbooks' parsed parts are let go of now,
 	// not after the site is written (the snapshot's files are hashed for
 	// the manifest by path).
@@ -180,21 +183,41 @@ func emptyGuard(stats *validate.Stats, allow []string) error {
 		"if it is truly empty, pass --allow-empty %s", validate.ErrRefused, strings.Join(empty, ", "), strings.Join(empty, ","))
 }
 
-// Load validates the snapshot into sink, writing rejected rows to the
-// quarantine at qpath; progress, when set, hears how far each table is.
-func Load(ctx context.Context, snap *snapshot.Snapshot, book *rulebook.Book, sink validate.Sink, qpath string, progress func(string, int64, int64)) (*validate.Stats, error) {
-	q, err := validate.NewQuarantine(qpath)
-	if err != nil {
-		return nil, err
-	}
+// Load validates the snapshot into a sink newSink makes, writing rejected
+// rows to the quarantine of cfg (and telling cfg's progress how far each
+// table is). When the orders turn out, once read, to repeat ids (see
+// validate.Rescan), what the sink and the quarantine got is let go of, and
+// the snapshot is read again into a new sink, knowing the repeats.
+func Load(ctx context.Context, cfg *Config, snap *snapshot.Snapshot, book *rulebook.Book, newSink func() (validate.Sink, error)) (*validate.Stats, error) {
 	var opts []validate.Option
-	if progress != nil {
-		opts = append(opts, validate.Progress(func(table string, read, total int64) { progress("reading "+table, read, total) }))
+	if cfg.Progress != nil {
+		opts = append(opts, validate.Progress(func(table string, read, total int64) { cfg.progress("reading "+table, read, total) }))
 	}
-	stats, err := validate.Scan(ctx, snap, book, sink, q, opts...)
-	if err != nil {
-		q.Abort()
-		return stats, err
+	for {
+		sink, err := newSink()
+		if err != nil {
+			return nil, err
+		}
+		q, err := validate.NewQuarantine(Quarantine(cfg))
+		if err != nil {
+			return nil, err
+		}
+		stats, err := validate.Scan(ctx, snap, book, sink, q, opts...)
+		var again *validate.Rescan
+		if errors.As(err, &again) {
+			q.Abort()
+			n := 0
+			for _, ids := range again.Dups {
+				n += len(ids)
+			}
+			cfg.log().Info("ids repeat in a table read once: reading the snapshot again, knowing them", "tables", strings.Join(slices.Sorted(maps.Keys(again.Dups)), ","), "ids", n)
+			opts = append(opts, validate.KnownDuplicates(again.Dups))
+			continue
+		}
+		if err != nil {
+			q.Abort()
+			return stats, err
+		}
+		return stats, q.Close()
 	}
-	return stats, q.Close()
 }

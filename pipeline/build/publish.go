@@ -397,8 +397,9 @@ func umask() (fs.FileMode, bool) {
 
 // Validate checks a snapshot without publishing: it reads every table,
 // validates every row (rejected ones to the quarantine), and applies the
-// safety checks against the previous manifest in --state.
-func Validate(ctx context.Context, cfg *Config, rep *Report, sink validate.Sink) (*validate.Stats, error) {
+// safety checks against the previous manifest in --state. The used rows go
+// to a sink newSink makes (see Load: it may make a second).
+func Validate(ctx context.Context, cfg *Config, rep *Report, newSink func() (validate.Sink, error)) (*validate.Stats, error) {
 	book, err := cfg.loadBook()
 	if err != nil {
 		return nil, err
@@ -416,7 +417,7 @@ func Validate(ctx context.Context, cfg *Config, rep *Report, sink validate.Sink)
 	if err != nil {
 		return nil, err
 	}
-	stats, err := Load(ctx, snap, book, sink, Quarantine(cfg), cfg.progress)
+	stats, err := Load(ctx, cfg, snap, book, newSink)
 	if stats != nil {
 		rep.Tables = stats.Tables
 	}

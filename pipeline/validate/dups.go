@@ -66,6 +66,14 @@ func duplicateIDs(keys func(part, parts int, fn func(keys [][]byte, ok []bool) e
 	for p := 1; p < parts; p++ {
 		bag.merge(&bags[p])
 	}
+	return confirmed(bag, func(fn func([][]byte, []bool) error) error { return keys(0, 1, fn) }, hash)
+}
+
+// confirmed returns the ids that keys gives more than once, reading them
+// only when bag (the hashes of every id keys gives, emptied here) holds
+// a hash more than once, and then counting exactly only the ids with such
+// a hash.
+func confirmed(bag *hashBag, keys func(fn func(keys [][]byte, ok []bool) error) error, hash func([]byte) uint64) (map[string]bool, error) {
 	suspect, err := bag.repeated()
 	if err != nil {
 		return nil, err
@@ -74,7 +82,7 @@ func duplicateIDs(keys func(part, parts int, fn func(keys [][]byte, ok []bool) e
 		return nil, nil
 	}
 	count := map[string]int{}
-	err = keys(0, 1, func(ks [][]byte, ok []bool) error {
+	err = keys(func(ks [][]byte, ok []bool) error {
 		for i, k := range ks {
 			if !ok[i] || !suspect.has(hash(k)) {
 				continue

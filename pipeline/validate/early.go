@@ -21,7 +21,7 @@ func (p *pass) wait() error {
 // startEarly starts, each on its own goroutine, the passes that read only
 // ids of the large tables and need nothing validated before them: the
 // orders that tickets and complaints point at, and the duplicate ids of
-// orders, tickets and complaints. They then overlap the reading of the
+// tickets and complaints. They then overlap the reading of the
 // reference tables (one core) and each other, instead of taking their
 // turns on the way to the orders. Their results and errors are taken
 // where the sequence of Scan needs them, so errors come in the same order
@@ -54,7 +54,9 @@ func (s *scanner) startEarly() {
 		p.ids, err = s.referenced()
 		return err
 	})
-	for _, name := range large {
+	// The orders' duplicate ids are found as the orders are read (see
+	// scanOrdersAndTickets), not before.
+	for _, name := range []string{model.TTickets, model.TComplaints} {
 		start(name, func(p *pass) (err error) {
 			p.dups, err = s.countDuplicates(name)
 			return err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"maps"
 	"slices"
 	"strings"
 
@@ -59,6 +60,29 @@ func Progress(fn func(table string, read, total int64)) Option {
 	return func(s *scanner) { s.progress = fn }
 }
 
+// KnownDuplicates gives Scan the duplicate ids that an earlier Scan of the
+// same snapshot found, once it had read the table, and returned in a
+// *Rescan.
+func KnownDuplicates(dups map[string]map[string]bool) Option {
+	return func(s *scanner) { s.knownDups = dups }
+}
+
+// Rescan is the error of a Scan that found, once it had read the orders,
+// that some order ids occur more than once. The orders are read once, and
+// their ids checked for repeats as they go, so that a table without any
+// (nearly always) is not read twice; but then the rows of a repeated id
+// were handed to the sink and the quarantine as if it were not. What the
+// two got must be thrown away, and Scan run again, into new ones, with
+// KnownDuplicates(r.Dups).
+type Rescan struct {
+	Dups map[string]map[string]bool // by table, the ids found more than once
+}
+
+func (r *Rescan) Error() string {
+	tables := slices.Sorted(maps.Keys(r.Dups))
+	return fmt.Sprintf("ids found more than once in %s once read: to be read again knowing them", strings.Join(tables, ", "))
+}
+
 // keptOrder is an order that a ticket or complaint points at, held
 // compactly: everything but its id (the map key) and the merchant, which is
 // never used.
@@ -103,6 +127,11 @@ type scanner struct {
 	svcIDs    [][2]string      // by index in svcList: its provider's id and its own, side by side (not behind a pointer)
 	complaint map[string]bool
 	decision  map[string]bool
+	// knownDups holds the duplicate ids of the tables checked for repeats as
+	// they are read (the orders), when a Scan before found them
+	// (KnownDuplicates); seed hashes such a table's ids.
+	knownDups map[string]map[string]bool
+	seed      maphash.Seed
 	// small holds the batches of a small table read by duplicates, so that
 	// rows need not read it again (reference tables are read once).
 	small map[string][]*snapshot.Batch
@@ -130,7 +159,7 @@ func Scan(ctx context.Context, snap *snapshot.Snapshot, book *rulebook.Book, sin
 	s := &scanner{ctx: ctx, snap: snap, book: book, sink: sink, q: q, clock: snap.Clock(),
 		stats:     &Stats{AsOf: snap.AsOf.String(), Tables: map[string]*TableStats{}, FileRows: map[string]int64{}},
 		providers: map[string]*model.Provider{},
-		complaint: map[string]bool{}, decision: map[string]bool{}}
+		complaint: map[string]bool{}, decision: map[string]bool{}, seed: maphash.MakeSeed()}
 	for _, o := range opts {
 		o(s)
 	}
@@ -715,10 +744,19 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 	}
 	s.orders = ids
 	s.kept = make([]keptOrder, s.orders.len())
-	dups, err := s.duplicates(model.TOrders)
-	if err != nil {
-		return err
+	// The orders' ids are checked for repeats as they are read: each id's
+	// hash goes into a bag, and only if two are alike are the ids read
+	// again, to count them exactly (see duplicateIDs). Found ones make
+	// the Scan a Rescan.
+	dups, known := s.knownDups[model.TOrders]
+	var bag *hashBag
+	if !known {
+		sp := &spill{}
+		defer sp.remove()
+		bag = &hashBag{spill: sp, hold: holdHashes}
 	}
+	ot := s.snap.Table(model.TOrders)
+	key := ot.Col(ot.Key)
 	var o model.Order
 	var svcMemo codeMemo
 	var provCodes []int32 // per row of a batch: its provider id's code, or -1
@@ -727,6 +765,13 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 	var slots, svcs []int32 // per row of a batch: the order's slot in s.orders, its service's index (-1: none)
 	oc := positions(s.schema(model.TOrders), "order_id", "provider_id", "service_id", "ordered_at", "amount", "promised_by", "delivered_at", "status")
 	prepare := func(b *snapshot.Batch) {
+		if v := &b.Cols[key]; bag != nil && bag.err == nil && v.Present { // after a failure to spill, the error waits for the end
+			for i, st := range v.State[:b.Len] {
+				if st == snapshot.OK {
+					bag.add(maphash.String(s.seed, v.Key(i)))
+				}
+			}
+		}
 		slots, svcs = slices.Grow(slots[:0], b.Len)[:b.Len], slices.Grow(svcs[:0], b.Len)[:b.Len]
 		if ids := b.Cols[oc[0]]; ids.Present {
 			s.orders.findAll(ids.Str[:b.Len], slots)
@@ -786,8 +831,22 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		return ""
 	})
 	orders.close() // the sink has had every order before the first ticket
+	if err == nil && bag != nil {
+		err = bag.err // a failure to spill
+	}
 	if err != nil {
 		return err
+	}
+	if bag != nil {
+		found, err := confirmed(bag, func(fn func([][]byte, []bool) error) error {
+			return s.snap.Keys(s.ctx, model.TOrders, ot.Key, fn)
+		}, func(k []byte) uint64 { return maphash.Bytes(s.seed, k) })
+		if err != nil {
+			return err
+		}
+		if len(found) > 0 {
+			return &Rescan{Dups: map[string]map[string]bool{model.TOrders: found}}
+		}
 	}
 	dups, err = s.duplicates(model.TTickets)
 	if err != nil {

@@ -1,11 +1,19 @@
 package validate
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"testing"
+	"time"
 
+	"github.com/disclose-project/disclose/pipeline/gen"
 	"github.com/disclose-project/disclose/pipeline/model"
+	"github.com/disclose-project/disclose/pipeline/rulebook/rulebooktest"
 	"github.com/disclose-project/disclose/pipeline/snapshot"
 )
 
@@ -78,5 +86,102 @@ func TestOutOfRange(t *testing.T) {
 	outOfRange(b)
 	if fmt.Sprint(v.State) != fmt.Sprint([]uint8{snapshot.OK, snapshot.OK, snapshot.Bad}) {
 		t.Errorf("targets -3, 3650, 1e300: states %v (a target not positive has a reason of its own)", v.State)
+	}
+}
+
+// countingSink counts the orders it is given, and remembers their ids.
+type countingSink struct {
+	discard
+	ids map[string]int
+}
+
+func (c *countingSink) Order(o *model.Order) { c.ids[o.ID]++ }
+
+// TestRepeatedOrderIDsAreReadAgain reads orders whose ids repeat across
+// two files: the orders are checked for repeats as they are read, so the
+// first Scan must end in a Rescan naming exactly the ids found more than
+// once, and a second, knowing them, must reject every row of those ids and
+// hand on the others. A snapshot without repeats is read once.
+func TestRepeatedOrderIDsAreReadAgain(t *testing.T) {
+	dir := t.TempDir()
+	zone, _ := time.LoadLocation("Asia/Shanghai")
+	err := gen.Write(gen.Options{Out: dir, Seed: 5, Providers: 8, Orders: 3000, AsOf: model.DateOf(2025, time.June, 30), Zone: zone,
+		Layout: gen.Layout{Partition: "month", RowGroupRows: 50}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	book := rulebooktest.Book(t, nil)
+	scan := func(sink Sink, opts ...Option) (*Stats, error) {
+		t.Helper()
+		snap, err := snapshot.Open(dir, snapshot.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer snap.Close()
+		return Scan(context.Background(), snap, book, sink, &Quarantine{}, opts...)
+	}
+	if _, err := scan(discard{}); err != nil {
+		t.Fatalf("a snapshot without repeated ids: %v", err)
+	}
+	month := filepath.Join(dir, "orders", "month=2025-01")
+	b, err := os.ReadFile(filepath.Join(month, "part-00000.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(month, "part-00001.parquet"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Every id, counted the plain way.
+	snap, err := snapshot.Open(dir, snapshot.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	err = snap.Keys(context.Background(), model.TOrders, "order_id", func(keys [][]byte, ok []bool) error {
+		for i, k := range keys {
+			if ok[i] {
+				count[string(k)]++
+			}
+		}
+		return nil
+	})
+	snap.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{}
+	for id, n := range count {
+		if n > 1 {
+			want[id] = true
+		}
+	}
+	if len(want) < 50 {
+		t.Fatalf("the copied file repeats %d ids", len(want))
+	}
+
+	_, err = scan(discard{})
+	var again *Rescan
+	if !errors.As(err, &again) {
+		t.Fatalf("first scan: %v, want a Rescan", err)
+	}
+	if got := again.Dups[model.TOrders]; !maps.Equal(got, want) || len(again.Dups) != 1 {
+		t.Fatalf("the Rescan names %d ids of %d tables, want the %d repeated order ids", len(got), len(again.Dups), len(want))
+	}
+	sink := &countingSink{ids: map[string]int{}}
+	st, err := scan(sink, KnownDuplicates(again.Dups))
+	if err != nil {
+		t.Fatalf("second scan: %v", err)
+	}
+	orders := st.Tables[model.TOrders]
+	if got := orders.Reasons[string(DuplicateID)]; got != 2*len(want) {
+		t.Errorf("%d rows rejected as duplicate_id, want %d (each repeated id is in two rows)", got, 2*len(want))
+	}
+	if int64(len(sink.ids)) != orders.Used {
+		t.Errorf("the sink got %d orders, the stats say %d used", len(sink.ids), orders.Used)
+	}
+	for id, n := range sink.ids {
+		if want[id] || n != 1 {
+			t.Fatalf("order %s handed on %d times (repeated: %v)", id, n, want[id])
+		}
 	}
 }
