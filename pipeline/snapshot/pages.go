@@ -78,6 +78,21 @@ func checkChunks(r io.ReaderAt, size int64, md *metadata.FileMetaData) error {
 	return nil
 }
 
+// largestChunk returns the size of the file's largest column chunk, as
+// its metadata gives it (checked by checkChunks).
+func largestChunk(md *metadata.FileMetaData) int64 {
+	largest := int64(0)
+	for rg := range len(md.RowGroups) {
+		g := md.RowGroup(rg)
+		for j := range md.Schema.NumColumns() {
+			if cc, err := g.ColumnChunk(j); err == nil {
+				largest = max(largest, cc.TotalCompressedSize())
+			}
+		}
+	}
+	return largest
+}
+
 // pageReader reads page headers from a Parquet file through a window of
 // its bytes.
 type pageReader struct {

@@ -115,6 +115,10 @@ func openParquetWith(r parquet.ReaderAtSeeker, size int64) (p *parquetFile, err 
 		pf.Close()
 		return nil, err
 	}
+	// Each column chunk read gets a buffer of its own, cleared when made:
+	// none need be larger than the largest chunk (files written in many
+	// row groups, as Spark writes them, have chunks of a few hundred KB).
+	props.BufferSize = min(props.BufferSize, max(largestChunk(pf.MetaData()), 4<<10))
 	return &parquetFile{pf: pf, fr: fr, schema: sc}, nil
 }
 
