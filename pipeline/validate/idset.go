@@ -30,7 +30,7 @@ type idSet struct {
 	filter    []uint64
 	shift     uint     // the hash's top 64-shift bits index filter's bits
 	filterFor int      // how many ids filter holds
-	hashes    []uint64 // findAll's scratch
+	hashes    []uint64 // findAll sets hashes[i] to the hash of its ids[i]
 }
 
 // hashSlot is a place in idSet's table: a hash and its slot plus one (0:

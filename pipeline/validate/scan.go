@@ -129,9 +129,8 @@ type scanner struct {
 	decision  map[string]bool
 	// knownDups holds the duplicate ids of the tables checked for repeats as
 	// they are read (the orders), when a Scan before found them
-	// (KnownDuplicates); seed hashes such a table's ids.
+	// (KnownDuplicates).
 	knownDups map[string]map[string]bool
-	seed      maphash.Seed
 	// small holds the batches of a small table read by duplicates, so that
 	// rows need not read it again (reference tables are read once).
 	small map[string][]*snapshot.Batch
@@ -159,7 +158,7 @@ func Scan(ctx context.Context, snap *snapshot.Snapshot, book *rulebook.Book, sin
 	s := &scanner{ctx: ctx, snap: snap, book: book, sink: sink, q: q, clock: snap.Clock(),
 		stats:     &Stats{AsOf: snap.AsOf.String(), Tables: map[string]*TableStats{}, FileRows: map[string]int64{}},
 		providers: map[string]*model.Provider{},
-		complaint: map[string]bool{}, decision: map[string]bool{}, seed: maphash.MakeSeed()}
+		complaint: map[string]bool{}, decision: map[string]bool{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -755,8 +754,6 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		defer sp.remove()
 		bag = &hashBag{spill: sp, hold: holdHashes}
 	}
-	ot := s.snap.Table(model.TOrders)
-	key := ot.Col(ot.Key)
 	var o model.Order
 	var svcMemo codeMemo
 	var provCodes []int32 // per row of a batch: its provider id's code, or -1
@@ -765,16 +762,17 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 	var slots, svcs []int32 // per row of a batch: the order's slot in s.orders, its service's index (-1: none)
 	oc := positions(s.schema(model.TOrders), "order_id", "provider_id", "service_id", "ordered_at", "amount", "promised_by", "delivered_at", "status")
 	prepare := func(b *snapshot.Batch) {
-		if v := &b.Cols[key]; bag != nil && bag.err == nil && v.Present { // after a failure to spill, the error waits for the end
-			for i, st := range v.State[:b.Len] {
-				if st == snapshot.OK {
-					bag.add(maphash.String(s.seed, v.Key(i)))
-				}
-			}
-		}
 		slots, svcs = slices.Grow(slots[:0], b.Len)[:b.Len], slices.Grow(svcs[:0], b.Len)[:b.Len]
 		if ids := b.Cols[oc[0]]; ids.Present {
 			s.orders.findAll(ids.Str[:b.Len], slots)
+			// findAll hashed every id: the bag takes those hashes.
+			if bag != nil && bag.err == nil { // after a failure to spill, the error waits for the end
+				for i, st := range ids.State[:b.Len] {
+					if st == snapshot.OK {
+						bag.add(s.orders.hashes[i])
+					}
+				}
+			}
 		}
 		if sv := b.Cols[oc[2]]; sv.Present {
 			svcMemo.batch(b.Numbering)
@@ -839,8 +837,8 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 	}
 	if bag != nil {
 		found, err := confirmed(bag, func(fn func([][]byte, []bool) error) error {
-			return s.snap.Keys(s.ctx, model.TOrders, ot.Key, fn)
-		}, func(k []byte) uint64 { return maphash.Bytes(s.seed, k) })
+			return s.snap.Keys(s.ctx, model.TOrders, "order_id", fn)
+		}, func(k []byte) uint64 { return maphash.Bytes(s.orders.seed, k) })
 		if err != nil {
 			return err
 		}
