@@ -3,6 +3,7 @@ package snapshot
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/decimal128"
@@ -40,8 +41,15 @@ func (ps *parquetScan) directBatch(ctx context.Context, r *pqdirect.Reader, old 
 			return nil, snapErr("%s: row group %d: column %s: %w", src.Path, rg, header[j], err)
 		}
 	}
+	if len(ps.memo) != len(t.Columns) {
+		ps.memo = make([]textMemo, len(t.Columns))
+	}
 	decodeColumns(b, t, src, want, idx, fen, clock, func(v *Vec, col model.Column, c int) error {
-		decodeLeaf(v, col, ps.leaves[idx[c]], &vals[idx[c]], fen[c], clock)
+		memo := &ps.memo[c]
+		if memo.numbering != b.Numbering {
+			*memo = textMemo{numbering: b.Numbering}
+		}
+		decodeLeaf(v, col, ps.leaves[idx[c]], &vals[idx[c]], fen[c], clock, memo)
 		return nil
 	})
 	b.raw = func(i int) [][2]string {
@@ -54,9 +62,21 @@ func (ps *parquetScan) directBatch(ctx context.Context, r *pqdirect.Reader, old 
 	return b, nil
 }
 
+// textMemo remembers, by code (see pqdirect.Interner), what setText made
+// of the values of one column that the direct reader numbered: a value
+// repeated through a dictionary (a provider's or service's id, a status)
+// is trimmed, checked and looked up once, not on every row. The codes are
+// those of one numbering.
+type textMemo struct {
+	numbering uint64
+	str       []string
+	state     []uint8 // the value's State plus one; 0: not seen yet
+}
+
 // decodeLeaf decodes a column read directly into v, as decodeArrow decodes
-// the arrow array of the same column.
-func decodeLeaf(v *Vec, col model.Column, lf pqdirect.Leaf, lv *pqdirect.Values, fen bool, clock *model.Clock) {
+// the arrow array of the same column; memo (may be nil) is the column's,
+// of the numbering of lv's codes.
+func decodeLeaf(v *Vec, col model.Column, lf pqdirect.Leaf, lv *pqdirect.Values, fen bool, clock *model.Clock, memo *textMemo) {
 	n := len(lv.Valid)
 	for i := 0; i < n; i++ {
 		if !lv.Valid[i] {
@@ -65,9 +85,29 @@ func decodeLeaf(v *Vec, col model.Column, lf pqdirect.Leaf, lv *pqdirect.Values,
 	}
 	switch lf.Kind {
 	case pqdirect.String:
+		codes := lv.Code
+		if memo == nil || len(codes) < n || (col.Type != model.TypeID && col.Type != model.TypeEnum && col.Type != model.TypeText) {
+			codes = nil // the memo holds strings: not for a number, a date or a time written as text
+		}
 		for i := 0; i < n; i++ {
-			if lv.Valid[i] {
-				setText(v, i, col, fen, lv.Str[i], clock, 0)
+			if !lv.Valid[i] {
+				continue
+			}
+			code := int32(-1)
+			if codes != nil {
+				code = codes[i]
+			}
+			if code >= 0 && int(code) < len(memo.state) && memo.state[code] != 0 {
+				v.Str[i], v.State[i] = memo.str[code], memo.state[code]-1
+				continue
+			}
+			setText(v, i, col, fen, lv.Str[i], clock, 0)
+			if code >= 0 {
+				if int(code) >= len(memo.state) {
+					memo.str = slices.Grow(memo.str, int(code)+1-len(memo.str))[:code+1]
+					memo.state = slices.Grow(memo.state, int(code)+1-len(memo.state))[:code+1]
+				}
+				memo.str[code], memo.state[code] = v.Str[i], v.State[i]+1
 			}
 		}
 		if col.Type == model.TypeID || col.Type == model.TypeEnum {

@@ -162,6 +162,7 @@ type parquetScan struct {
 	header []string // the source's column names
 	clock  *model.Clock
 	leaves []pqdirect.Leaf // how the direct reader reads each source column; nil through arrow
+	memo   []textMemo      // by table column: what the direct reader's coded values decoded to
 }
 
 // header returns the names of the file's columns, in order.
