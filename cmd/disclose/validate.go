@@ -9,7 +9,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/disclose-project/disclose/pipeline/build"
-	"github.com/disclose-project/disclose/pipeline/model"
 	"github.com/disclose-project/disclose/pipeline/validate"
 )
 
@@ -28,7 +27,7 @@ func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	rep := build.NewReport()
-	stats, err := build.Validate(ctx, bc, rep, func() (validate.Sink, error) { return nopSink{}, nil })
+	stats, err := build.Validate(ctx, bc, rep, func() (validate.Sink, error) { return validate.Discard{}, nil })
 	if stats != nil {
 		printSummary(stdout, stats)
 	}
@@ -67,15 +66,3 @@ func printSummary(w io.Writer, st *validate.Stats) {
 		}
 	}
 }
-
-// nopSink discards the used rows: validate only counts.
-type nopSink struct{}
-
-func (nopSink) Reference(*model.Reference)         {}
-func (nopSink) Order(*model.Order)                 {}
-func (nopSink) Ticket(*model.Ticket, *model.Order) {}
-func (nopSink) Complaint(*model.Complaint)         {}
-func (nopSink) Decision(*model.Decision)           {}
-func (nopSink) Appeal(*model.Appeal)               {}
-func (nopSink) Check(*model.Check)                 {}
-func (nopSink) GMV(*model.GMV)                     {}

@@ -18,17 +18,6 @@ import (
 	"github.com/disclose-project/disclose/pipeline/validate"
 )
 
-type nop struct{}
-
-func (nop) Reference(*model.Reference)         {}
-func (nop) Order(*model.Order)                 {}
-func (nop) Ticket(*model.Ticket, *model.Order) {}
-func (nop) Complaint(*model.Complaint)         {}
-func (nop) Decision(*model.Decision)           {}
-func (nop) Appeal(*model.Appeal)               {}
-func (nop) Check(*model.Check)                 {}
-func (nop) GMV(*model.GMV)                     {}
-
 // TestLoadReadsAgainWhenOrderIDsRepeat loads a snapshot whose orders
 // repeat ids across two files: Load must read it a second time into a new
 // sink, say so in the log, and leave one quarantine, holding each rejected
@@ -52,7 +41,7 @@ func TestLoadReadsAgainWhenOrderIDsRepeat(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer snap.Close()
-		stats, err = Load(context.Background(), cfg, snap, book, func() (validate.Sink, error) { sinks++; return nop{}, nil })
+		stats, err = Load(context.Background(), cfg, snap, book, func() (validate.Sink, error) { sinks++; return validate.Discard{}, nil })
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -31,6 +31,19 @@ type Sink interface {
 	GMV(g *model.GMV)
 }
 
+// Discard is a Sink that drops every row: for a pass that only validates
+// and counts.
+type Discard struct{}
+
+func (Discard) Reference(*model.Reference)         {}
+func (Discard) Order(*model.Order)                 {}
+func (Discard) Ticket(*model.Ticket, *model.Order) {}
+func (Discard) Complaint(*model.Complaint)         {}
+func (Discard) Decision(*model.Decision)           {}
+func (Discard) Appeal(*model.Appeal)               {}
+func (Discard) Check(*model.Check)                 {}
+func (Discard) GMV(*model.GMV)                     {}
+
 // TableStats counts one table's rows.
 type TableStats struct {
 	Files    []string       `json:"files"`

@@ -91,7 +91,7 @@ func TestOutOfRange(t *testing.T) {
 
 // countingSink counts the orders it is given, and remembers their ids.
 type countingSink struct {
-	discard
+	Discard
 	ids map[string]int
 }
 
@@ -120,7 +120,7 @@ func TestRepeatedOrderIDsAreReadAgain(t *testing.T) {
 		defer snap.Close()
 		return Scan(context.Background(), snap, book, sink, &Quarantine{}, opts...)
 	}
-	if _, err := scan(discard{}); err != nil {
+	if _, err := scan(Discard{}); err != nil {
 		t.Fatalf("a snapshot without repeated ids: %v", err)
 	}
 	month := filepath.Join(dir, "orders", "month=2025-01")
@@ -159,7 +159,7 @@ func TestRepeatedOrderIDsAreReadAgain(t *testing.T) {
 		t.Fatalf("the copied file repeats %d ids", len(want))
 	}
 
-	_, err = scan(discard{})
+	_, err = scan(Discard{})
 	var again *Rescan
 	if !errors.As(err, &again) {
 		t.Fatalf("first scan: %v, want a Rescan", err)
