@@ -15,6 +15,7 @@ import (
 	"github.com/disclose-project/disclose/pipeline/model"
 	"github.com/disclose-project/disclose/pipeline/rulebook/rulebooktest"
 	"github.com/disclose-project/disclose/pipeline/snapshot"
+	"github.com/xuri/excelize/v2"
 )
 
 // TestAllValid wants allValid to say a batch is clean exactly when
@@ -183,5 +184,64 @@ func TestRepeatedOrderIDsAreReadAgain(t *testing.T) {
 		if want[id] || n != 1 {
 			t.Fatalf("order %s handed on %d times (repeated: %v)", id, n, want[id])
 		}
+	}
+}
+
+// TestRepeatedOrderIDsInAWorkbook is TestRepeatedOrderIDsAreReadAgain for
+// orders read from a workbook, whose ids are read again through a scan of
+// the sheet: an order's row written twice makes a Rescan naming its id,
+// and both rows are rejected once the id is known.
+func TestRepeatedOrderIDsInAWorkbook(t *testing.T) {
+	dir := t.TempDir()
+	zone, _ := time.LoadLocation("Asia/Shanghai")
+	err := gen.Write(gen.Options{Out: dir, Seed: 7, Providers: 4, Orders: 300, AsOf: model.DateOf(2025, time.June, 30), Zone: zone, Format: "xlsx"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "orders.xlsx")
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet := f.GetSheetName(0)
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := make([]any, len(rows[5]))
+	for i, v := range rows[5] {
+		row[i] = v
+	}
+	if err := f.SetSheetRow(sheet, fmt.Sprintf("A%d", len(rows)+1), &row); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	book := rulebooktest.Book(t, nil)
+	scan := func(opts ...Option) (*Stats, error) {
+		t.Helper()
+		snap, err := snapshot.Open(dir, snapshot.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer snap.Close()
+		return Scan(context.Background(), snap, book, Discard{}, &Quarantine{}, opts...)
+	}
+	_, err = scan()
+	var again *Rescan
+	if !errors.As(err, &again) {
+		t.Fatalf("first scan: %v, want a Rescan", err)
+	}
+	if got := again.Dups[model.TOrders]; len(got) != 1 || !got[rows[5][0]] {
+		t.Fatalf("the Rescan names %v, want order %s", got, rows[5][0])
+	}
+	st, err := scan(KnownDuplicates(again.Dups))
+	if err != nil {
+		t.Fatalf("second scan: %v", err)
+	}
+	if got := st.Tables[model.TOrders].Reasons[string(DuplicateID)]; got != 2 {
+		t.Errorf("%d rows rejected as duplicate_id, want 2", got)
 	}
 }
