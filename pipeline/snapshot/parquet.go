@@ -32,6 +32,8 @@ type parquetFile struct {
 	pf     *file.Reader
 	fr     *pqarrow.FileReader
 	schema *arrow.Schema
+	src    io.ReaderAt // the file's bytes, size long
+	size   int64
 }
 
 func (p *parquetFile) Close() { p.pf.Close() }
@@ -119,7 +121,7 @@ func openParquetWith(r parquet.ReaderAtSeeker, size int64) (p *parquetFile, err 
 	// none need be larger than the largest chunk (files written in many
 	// row groups, as Spark writes them, have chunks of a few hundred KB).
 	props.BufferSize = min(props.BufferSize, max(largestChunk(pf.MetaData()), 4<<10))
-	return &parquetFile{pf: pf, fr: fr, schema: sc}, nil
+	return &parquetFile{pf: pf, fr: fr, schema: sc, src: r, size: size}, nil
 }
 
 func nested(t arrow.DataType) bool {
@@ -251,13 +253,14 @@ func (r parquetSource) scan(ctx context.Context, want []bool, fn func(*Batch) er
 		}
 		row := int64(0)
 		intern := pqdirect.NewInterner(s.numberings.Add(1))
+		chunks := pqdirect.NewChunks(p.src, p.size, p.pf.MetaData(), p.pf.BufferPool())
 		for rg := 0; rg < p.pf.NumRowGroups(); rg++ {
 			if err := ctx.Err(); err != nil {
 				send(item{err: err})
 				return
 			}
 			if direct {
-				dr, err := pqdirect.NewReader(p.pf.RowGroup(rg), read, leaves, intern)
+				dr, err := pqdirect.NewReader(p.pf.RowGroup(rg), read, leaves, intern, chunks)
 				if err != nil {
 					send(item{err: snapErr("%s: row group %d: %w", src.Path, rg, err)})
 					return

@@ -140,11 +140,13 @@ type Reader struct {
 
 // NewReader returns a reader of the columns in read of a row group, read
 // as leaves (from Plan) says; in numbers their strings, across the row
-// groups of a pass.
-func NewReader(g *file.RowGroupReader, read []int, leaves []Leaf, in *Interner) (*Reader, error) {
+// groups of a pass. The chunks' readers come from ch, which keeps their
+// buffers from one row group to the next (nil: arrow makes them anew).
+// A reader must be done with before ch makes the next row group's.
+func NewReader(g *file.RowGroupReader, read []int, leaves []Leaf, in *Interner, ch *Chunks) (*Reader, error) {
 	r := &Reader{leaves: leaves, readers: make([]file.ColumnChunkReader, len(leaves)), intern: in, plain: make([]bool, len(leaves))}
 	for _, j := range read {
-		cr, err := g.Column(j)
+		cr, err := ch.column(g, j)
 		if err != nil {
 			return nil, err
 		}

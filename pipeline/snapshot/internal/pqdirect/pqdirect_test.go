@@ -157,9 +157,19 @@ func TestMatchesArrow(t *testing.T) {
 }
 
 // compare reads a file both ways, row group by row group in batches of
-// an odd size, and fails at the first difference. It returns how many
+// an odd size, and fails at the first difference: the direct reader with
+// arrow's own chunk readers and with those of Chunks. It returns how many
 // strings had a code.
 func compare(t *testing.T, data []byte) int {
+	t.Helper()
+	coded := compareWith(t, data, false)
+	if again := compareWith(t, data, true); again != coded {
+		t.Fatalf("%d strings had a code through Chunks, %d without", again, coded)
+	}
+	return coded
+}
+
+func compareWith(t *testing.T, data []byte, chunks bool) int {
 	t.Helper()
 	pf, err := file.NewParquetReader(bytes.NewReader(data))
 	if err != nil {
@@ -188,8 +198,12 @@ func compare(t *testing.T, data []byte) int {
 	in := NewInterner(1)
 	vals := make([]Values, len(read))
 	coded := 0
+	var ch *Chunks
+	if chunks {
+		ch = NewChunks(bytes.NewReader(data), int64(len(data)), pf.MetaData(), pf.BufferPool())
+	}
 	for rg := range pf.NumRowGroups() {
-		dr, err := NewReader(pf.RowGroup(rg), read, leaves, in)
+		dr, err := NewReader(pf.RowGroup(rg), read, leaves, in, ch)
 		if err != nil {
 			t.Fatal(err)
 		}
