@@ -74,8 +74,8 @@ type textMemo struct {
 }
 
 // decodeLeaf decodes a column read directly into v, as decodeArrow decodes
-// the arrow array of the same column; memo (may be nil) is the column's,
-// of the numbering of lv's codes.
+// the arrow array of the same column; memo is the column's, of the
+// numbering of lv's codes.
 func decodeLeaf(v *Vec, col model.Column, lf pqdirect.Leaf, lv *pqdirect.Values, fen bool, clock *model.Clock, memo *textMemo) {
 	n := len(lv.Valid)
 	for i := 0; i < n; i++ {
@@ -86,7 +86,7 @@ func decodeLeaf(v *Vec, col model.Column, lf pqdirect.Leaf, lv *pqdirect.Values,
 	switch lf.Kind {
 	case pqdirect.String:
 		codes := lv.Code
-		if memo == nil || len(codes) < n || (col.Type != model.TypeID && col.Type != model.TypeEnum && col.Type != model.TypeText) {
+		if len(codes) < n || (col.Type != model.TypeID && col.Type != model.TypeEnum && col.Type != model.TypeText) {
 			codes = nil // the memo holds strings: not for a number, a date or a time written as text
 		}
 		for i := 0; i < n; i++ {
