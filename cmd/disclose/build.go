@@ -67,14 +67,15 @@ func (c *Config) build(stderr io.Writer) (*build.Config, error) {
 		Version: version, Log: newLogger(c, prog), Progress: prog.update, PublishHeadroom: publishHeadroom()}, nil
 }
 
-// publishHeadroom is the memory the site and downloads may use above what
-// the evaluation keeps before the collector works hard (see main's soft
-// limit, which it raises once the rows are read): enough for the pages
-// two workers render and a download's table. A GOMEMLIMIT of the
-// caller's own is left as it is.
+// publishHeadroom is the memory per provider the site and downloads may
+// use above what the evaluation keeps before the collector works hard
+// (see main's soft limit, which it raises once the rows are read): enough
+// for the pages two workers render and the downloads' tables, 9 KiB a
+// provider (448 MiB at 50,000). A GOMEMLIMIT of the caller's own is left
+// as it is.
 func publishHeadroom() int64 {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return 0
 	}
-	return 448 << 20
+	return 9 << 10
 }

@@ -63,12 +63,14 @@ type Config struct {
 	Hook func(step string) error
 	// PublishHeadroom, when above zero, raises the Go runtime's soft
 	// memory limit, once every row is evaluated, to what is then live
-	// plus this (never lowering it). Reading wants a tight limit, as its
-	// garbage is many times what it keeps; writing the site keeps every
-	// provider's figures and makes pages, and under a limit below what it
-	// keeps the collector would run without pause (at 50,000 providers it
-	// took more than half the site's time). The limit is put back at the
-	// end of the build.
+	// plus this many bytes per provider (never lowering it). Reading wants
+	// a tight limit, as its garbage is many times what it keeps; writing
+	// the site keeps every provider's figures and makes pages, and under a
+	// limit close to what it keeps the collector would run without pause
+	// (at 50,000 providers it took more than half the site's time). The
+	// headroom grows with providers and not with orders, so a snapshot of
+	// many orders and few providers is written under the reading limit.
+	// The limit is put back at the end of the build.
 	PublishHeadroom int64
 	// Rulebook, when set, is the source of the rule book to build with in
 	// place of the shipped content/rules/rulebook.json (tests build the
@@ -250,7 +252,7 @@ func (b *night) run(ctx context.Context) (*Result, error) {
 	}
 	b.tonight.record(ev, prev)
 	if cfg.PublishHeadroom > 0 {
-		defer debug.SetMemoryLimit(raiseMemoryLimit(cfg.PublishHeadroom))
+		defer debug.SetMemoryLimit(raiseMemoryLimit(cfg.PublishHeadroom * int64(len(ev.Ratings))))
 	}
 	if err := publish(ctx, b, paths, sd, ev); err != nil {
 		return nil, err

@@ -9,7 +9,8 @@ import (
 type pass struct {
 	done chan struct{}
 	err  error
-	ids  *idSet          // referenced's
+	ids  *idSet          // referenced's, joined in memory
+	join *diskJoin       // referenced's, joined on disk
 	dups map[string]bool // duplicates'
 }
 
@@ -51,7 +52,7 @@ func (s *scanner) startEarly() {
 		}()
 	}
 	start("referenced", func(p *pass) (err error) {
-		p.ids, err = s.referenced()
+		p.ids, p.join, err = s.referenced()
 		return err
 	})
 	// The orders' duplicate ids are found as the orders are read (see
@@ -64,23 +65,47 @@ func (s *scanner) startEarly() {
 	}
 }
 
-// referencedOrders returns the set of order ids that tickets and
-// complaints point at: from the pass started early, else read now.
-func (s *scanner) referencedOrders() (*idSet, error) {
+// referencedOrders returns the orders that tickets and complaints point
+// at (see referenced): from the pass started early, else read now.
+func (s *scanner) referencedOrders() (*idSet, *diskJoin, error) {
 	if p, ok := s.early["referenced"]; ok {
 		err := p.wait() // before reading what the pass sets
-		return p.ids, err
+		return p.ids, p.join, err
 	}
 	return s.referenced()
 }
 
-// referenced returns the set of order ids that tickets and complaints point
-// at, so that only those orders are kept for the tickets' pass.
-func (s *scanner) referenced() (*idSet, error) {
+// referenced notes the order ids that tickets and complaints point at,
+// so that only those orders are kept for the tickets' pass: in a set, or,
+// when the two tables have more rows together than s.joinAbove, in the
+// temporary files of a diskJoin (which Scan removes at its end).
+func (s *scanner) referenced() (*idSet, *diskJoin, error) {
 	tables := [][2]string{{model.TTickets, "order_id"}, {model.TComplaints, "order_id"}}
 	n := int64(0)
 	for _, tc := range tables {
 		n += s.snap.RowCount(tc[0])
+	}
+	if n > s.joinAbove {
+		j, err := newDiskJoin(n)
+		if err != nil {
+			return nil, nil, err
+		}
+		for t, tc := range tables {
+			err := s.snap.Keys(s.ctx, tc[0], tc[1], func(keys [][]byte, ok []bool) error {
+				for i, k := range keys {
+					if ok[i] {
+						if err := j.refer(t, k); err != nil {
+							return err
+						}
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, j, err // j is removed with the others
+			}
+		}
+		return nil, j, j.refersDone()
 	}
 	ids := newIDSet(int(min(n, 1<<26)))
 	for _, tc := range tables {
@@ -93,8 +118,8 @@ func (s *scanner) referenced() (*idSet, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return ids, nil
+	return ids, nil, nil
 }

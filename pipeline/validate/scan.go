@@ -132,8 +132,15 @@ type scanner struct {
 	providers map[string]*model.Provider
 	// orders numbers the ids of the orders that tickets or complaints point
 	// at; kept[slot] is filled when a valid order with that id is read.
-	orders    *idSet
-	kept      []keptOrder
+	orders *idSet
+	kept   []keptOrder
+	// join, instead of orders and kept, joins them on disk when tickets
+	// and complaints have more than joinAbove rows together (see
+	// referenced); joined holds, per row of a batch of tickets or
+	// complaints, the order its order id names (valid: false for none).
+	join      *diskJoin
+	joinAbove int64
+	joined    []keptOrder
 	svcIndex  map[string]int32 // service id → index in svcList
 	svcList   []*model.Service // the valid services
 	svcSeen   []seenCode       // by index in svcList: the code of the last provider id ofProvider found to be its provider's
@@ -171,7 +178,7 @@ func Scan(ctx context.Context, snap *snapshot.Snapshot, book *rulebook.Book, sin
 	s := &scanner{ctx: ctx, snap: snap, book: book, sink: sink, q: q, clock: snap.Clock(),
 		stats:     &Stats{AsOf: snap.AsOf.String(), Tables: map[string]*TableStats{}, FileRows: map[string]int64{}},
 		providers: map[string]*model.Provider{},
-		complaint: map[string]bool{}, decision: map[string]bool{}}
+		complaint: map[string]bool{}, decision: map[string]bool{}, joinAbove: joinInMemory}
 	for _, o := range opts {
 		o(s)
 	}
@@ -181,6 +188,12 @@ func Scan(ctx context.Context, snap *snapshot.Snapshot, book *rulebook.Book, sin
 		cancel()
 		for _, p := range s.early {
 			p.wait()
+			if p.join != nil {
+				p.join.remove()
+			}
+		}
+		if s.join != nil {
+			s.join.remove()
 		}
 	}()
 	s.startEarly() // beside the reading of every source's header, too
@@ -565,6 +578,9 @@ type refMemo struct {
 }
 
 func (m *refMemo) known(s *scanner, table string, b *snapshot.Batch, c, i int, id string) bool {
+	if table == model.TOrders && s.join != nil {
+		return s.joined[i].valid // joinBatch's, for this batch
+	}
 	if m.lookup == nil {
 		m.lookup = func(id string) (int32, bool) { return 0, s.known(table, id) }
 	}
@@ -750,12 +766,17 @@ func (s *scanner) scanCalendar(ref *model.Reference) error {
 // which orders tickets and complaints point at, so that only those orders
 // are kept for the tickets' pass.
 func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
-	ids, err := s.referencedOrders()
+	ids, join, err := s.referencedOrders()
+	s.join = join // removed at Scan's end, even after an error
 	if err != nil {
 		return err
 	}
-	s.orders = ids
-	s.kept = make([]keptOrder, s.orders.len())
+	seed := maphash.Seed{}
+	if join != nil {
+		seed = join.seed
+	} else {
+		s.orders, s.kept, seed = ids, make([]keptOrder, ids.len()), ids.seed
+	}
 	// The orders' ids are checked for repeats as they are read: each id's
 	// hash goes into a bag, and only if two are alike are the ids read
 	// again, to count them exactly (see duplicateIDs). Found ones make
@@ -772,17 +793,24 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 	var provCodes []int32 // per row of a batch: its provider id's code, or -1
 	orders := newFeed(s.sink.Order)
 	defer orders.close()
-	var slots, svcs []int32 // per row of a batch: the order's slot in s.orders, its service's index (-1: none)
+	var slots, svcs []int32 // per row of a batch: the order's slot in s.orders (on disk: 0 if it may be referred to), its service's index (-1: none)
+	var hashes []uint64     // per row of a batch: its id's hash
 	oc := positions(s.schema(model.TOrders), "order_id", "provider_id", "service_id", "ordered_at", "amount", "promised_by", "delivered_at", "status")
 	prepare := func(b *snapshot.Batch) {
 		slots, svcs = slices.Grow(slots[:0], b.Len)[:b.Len], slices.Grow(svcs[:0], b.Len)[:b.Len]
 		if ids := b.Cols[oc[0]]; ids.Present {
-			s.orders.findAll(ids.Str[:b.Len], slots)
-			// findAll hashed every id: the bag takes those hashes.
+			if s.join != nil {
+				s.join.hashAll(ids.Str[:b.Len], slots)
+				hashes = s.join.hashes
+			} else {
+				s.orders.findAll(ids.Str[:b.Len], slots)
+				hashes = s.orders.hashes
+			}
+			// findAll (or hashAll) hashed every id: the bag takes those hashes.
 			if bag != nil && bag.err == nil { // after a failure to spill, the error waits for the end
 				for i, st := range ids.State[:b.Len] {
 					if st == snapshot.OK {
-						bag.add(s.orders.hashes[i])
+						bag.add(hashes[i])
 					}
 				}
 			}
@@ -834,8 +862,13 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		// status is the enum's code.
 		o.Svc, o.ProviderID, o.ServiceID = si+1, s.svcIDs[si][0], s.svcIDs[si][1]
 		if slot := slots[i]; slot >= 0 {
-			s.kept[slot] = keptOrder{valid: true, service: si, status: uint8(slices.Index(model.OrderStatusEnum.Codes, string(o.Status))),
+			k := keptOrder{valid: true, service: si, status: uint8(slices.Index(model.OrderStatusEnum.Codes, string(o.Status))),
 				orderedAt: o.OrderedAt, promisedBy: o.PromisedBy, deliveredAt: o.DeliveredAt, amount: o.Amount}
+			if s.join != nil {
+				s.join.keep(hashes[i], o.ID, &k)
+			} else {
+				s.kept[slot] = k
+			}
 		}
 		o.ID = orders.own(o.ID)
 		orders.add(&o)
@@ -851,12 +884,17 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 	if bag != nil {
 		found, err := confirmed(bag, func(fn func([][]byte, []bool) error) error {
 			return s.snap.Keys(s.ctx, model.TOrders, "order_id", fn)
-		}, func(k []byte) uint64 { return maphash.Bytes(s.orders.seed, k) })
+		}, func(k []byte) uint64 { return maphash.Bytes(seed, k) })
 		if err != nil {
 			return err
 		}
 		if len(found) > 0 {
 			return &Rescan{Dups: map[string]map[string]bool{model.TOrders: found}}
+		}
+	}
+	if s.join != nil {
+		if err := s.join.resolve(); err != nil {
+			return err
 		}
 	}
 	dups, err = s.duplicates(model.TTickets)
@@ -869,7 +907,9 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 	tc := positions(s.schema(model.TTickets), "ticket_id", "order_id", "opened_at", "first_response_at", "resolved_at", "kind")
 	prepare = func(b *snapshot.Batch) {
 		slots = slices.Grow(slots[:0], b.Len)[:b.Len]
-		if ids := b.Cols[tc[1]]; ids.Present {
+		if s.join != nil {
+			s.joinBatch(joinTickets, b, tc[1])
+		} else if ids := b.Cols[tc[1]]; ids.Present {
 			s.orders.findAll(ids.Str[:b.Len], slots)
 		}
 	}
@@ -884,18 +924,39 @@ func (s *scanner) scanOrdersAndTickets(*model.Reference) error {
 		case tk.ResolvedAt != model.NoInstant && tk.ResolvedAt < tk.OpenedAt:
 			return ResolvedBeforeOpened
 		}
-		slot := slots[i] // order_id is required: present and valid in a row given to fn
-		if slot < 0 || !s.kept[slot].valid {
+		var k *keptOrder // order_id is required: present and valid in a row given to fn
+		if s.join != nil {
+			k = &s.joined[i]
+		} else if slot := slots[i]; slot >= 0 {
+			k = &s.kept[slot]
+		}
+		if k == nil || !k.valid {
 			return UnknownOrder
 		}
 		// As for orders: the ids are copied, the kind is the enum's code.
 		tk.ID, tk.OrderID = tickets.own(tk.ID), tickets.own(tk.OrderID)
-		jt = judged{tk, s.order(tk.OrderID, &s.kept[slot])}
+		jt = judged{tk, s.order(tk.OrderID, k)}
 		tickets.add(&jt)
 		return ""
 	})
 	tickets.close()
+	if err == nil && s.join != nil {
+		err = s.join.nextDone(joinTickets)
+	}
 	return err
+}
+
+// joinBatch sets s.joined, for a batch of a referring table of s.join, to
+// the order each row's valid order id (in column c) names.
+func (s *scanner) joinBatch(table int, b *snapshot.Batch, c int) {
+	s.joined = slices.Grow(s.joined[:0], b.Len)[:b.Len]
+	ids := &b.Cols[c]
+	for i := range b.Len {
+		s.joined[i] = keptOrder{}
+		if ids.Present && ids.State[i] == snapshot.OK {
+			s.joined[i] = s.join.next(table, ids.Str[i])
+		}
+	}
 }
 
 // judged is a ticket with the order it is judged against, for the feed.
@@ -909,7 +970,12 @@ func (s *scanner) scanComplaints(*model.Reference) error {
 	if err != nil {
 		return err
 	}
-	return s.rows(model.TComplaints, dups, func(b *snapshot.Batch, i int) Reason {
+	var prepare func(b *snapshot.Batch)
+	if s.join != nil {
+		oc := s.schema(model.TComplaints).Col("order_id")
+		prepare = func(b *snapshot.Batch) { s.joinBatch(joinComplaints, b, oc) }
+	}
+	err = s.batchRows(model.TComplaints, dups, prepare, func(b *snapshot.Batch, i int) Reason {
 		r := cols{b, i}
 		c := model.Complaint{ID: r.str("complaint_id"), ProviderID: r.str("provider_id"), OrderID: r.str("order_id"),
 			FiledAt: r.time("filed_at"), Category: r.str("category"), Status: model.ComplaintStatus(r.str("status")), DecidedAt: r.time("decided_at")}
@@ -920,6 +986,10 @@ func (s *scanner) scanComplaints(*model.Reference) error {
 		s.sink.Complaint(&c)
 		return ""
 	})
+	if err == nil && s.join != nil {
+		err = s.join.nextDone(joinComplaints)
+	}
+	return err
 }
 
 func (s *scanner) scanDecisions(*model.Reference) error {
